@@ -1,0 +1,128 @@
+"""Reading one source: a conditional fetch, then its feed or listing page.
+
+The outcome is a plain record the warehouse stores in one transaction
+(fetch row, new items, new conditional-GET state), so state never runs ahead
+of stored items. Nothing here raises for bad input: a 404, a hang, an HTML
+page where a feed was expected all come back as a failed outcome with the
+reason in words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+from extractors import sites
+from extractors.article import ExtractionError
+from extractors.feeds import FeedError, FeedItem, parse_feed
+from extractors.fetch import FetchPolicy, FetchResult, body_hash, fetch
+from extractors.urls import canonical_url
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """What the reader needs to know about a source (decoupled from config models)."""
+
+    source_id: str
+    url: str
+    extractor: str | None = None
+    listing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """Conditional-GET state from the last successful fetch."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+@dataclass(slots=True)
+class SourceOutcome:
+    """What one source gave this run."""
+
+    source_id: str
+    status: str                    # 'ok' | 'not_modified' | 'unchanged' | 'failed'
+    http_status: int | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    items: list[FeedItem] = field(default_factory=list)
+    attempts: int = 0
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    state: FeedState | None = None  # new state to store; None = keep the old one
+
+
+def read_source(spec: SourceSpec, state: FeedState, policy: FetchPolicy,
+                max_items: int = 1000) -> SourceOutcome:
+    """Fetch a source conditionally and turn it into items (or a reason it could not)."""
+    result = fetch(spec.url, policy, etag=state.etag, last_modified=state.last_modified)
+    out = SourceOutcome(spec.source_id, "failed", http_status=result.status, attempts=result.attempts)
+    if result.error:
+        out.error = result.error
+    elif result.not_modified:
+        out.status = "not_modified"
+    elif body_hash(result.body) == state.body_hash:
+        out.status = "unchanged"
+    else:
+        _parse_into(out, spec, result, max_items)
+    return out
+
+
+def _parse_into(out: SourceOutcome, spec: SourceSpec, result: FetchResult,
+                max_items: int) -> None:
+    try:
+        if spec.listing:
+            out.items = _listing_items(spec, result, max_items, out.warnings)
+        else:
+            parsed = parse_feed(result.body, result.headers, result.final_url, max_items=max_items)
+            out.items, out.warnings = parsed.items, parsed.warnings
+    except (FeedError, ExtractionError) as exc:
+        out.error = str(exc)
+        return
+    out.items = _safe_items(out.items, out.warnings)
+    out.status = "ok"
+    out.state = FeedState(result.headers.get("etag"), result.headers.get("last-modified"),
+                          body_hash(result.body))
+
+
+def _listing_items(spec: SourceSpec, result: FetchResult, max_items: int,
+                   warnings: list[str]) -> list[FeedItem]:
+    links = sites.find_links(result.body, result.final_url, spec.extractor)
+    if len(links) > max_items:
+        warnings.append(f"listing has {len(links)} links; kept the first {max_items}")
+        links = links[:max_items]
+    base = result.final_url
+    return [FeedItem(url=canonical_url(l.url, base), link=urljoin(base, l.url), title=l.title,
+                     published=l.published) for l in links]
+
+
+def static_url_problem(url: str) -> str | None:
+    """Why `url` may never be fetched, judged from the text alone; None if it may."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"unsupported scheme {parts.scheme.lower() or '(none)'!r}"
+    if parts.username is not None or parts.password is not None:
+        return "credentials in URL"
+    if not parts.hostname:
+        return "no host in URL"
+    return None
+
+
+def _safe_items(items: list[FeedItem], warnings: list[str]) -> list[FeedItem]:
+    """Drop items whose link can never be fetched (file:, javascript:, credentials).
+
+    Only the static checks run here: they are reported against the feed that
+    carried the link and never stored as work. Whether a host resolves to a
+    private address is decided at fetch time (DNS can change; the article
+    then fails with that reason and is retried like any failure).
+    """
+    kept, seen = [], set()
+    for item in items:
+        reason = static_url_problem(item.link)
+        if reason:
+            warnings.append(f"item link refused ({reason}): {item.link[:200]}")
+        elif item.url not in seen:
+            seen.add(item.url)
+            kept.append(item)
+    return kept

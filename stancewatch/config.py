@@ -1,0 +1,205 @@
+"""The two files a user edits: the sources file and the configuration file.
+
+The sources file's shape is a contract (users and outside checks write it):
+`allow_private_networks` plus a list of `sources` with name, url, country,
+kind and the optional extractor/listing keys. Everything else — timeouts,
+batch sizes, detector mode, shift rules, mail — lives in the configuration
+file, whose shipped defaults (`defaults.yaml`) document every key.
+
+Both are validated with pydantic so a typo is a clear error at start-up, not
+a silent default at 3 a.m.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_SOURCES = PACKAGE_DIR / "sources.yaml"
+DEFAULT_CONFIG = PACKAGE_DIR / "defaults.yaml"
+
+
+class ConfigError(Exception):
+    """A sources or configuration file is missing or invalid; the message says where."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- sources
+class Source(_Strict):
+    """One feed (or listing page) and whose voice it is."""
+
+    name: str
+    url: str
+    country: str = ""               # ISO alpha-3 of the government speaking; "" for news outlets
+    kind: Literal["ministry", "news"] = "news"
+    extractor: str | None = None     # a site extractor name (see `stancewatch extractors`)
+    listing: bool = False            # an HTML index page with no feed
+
+    @field_validator("country")
+    @classmethod
+    def _iso3(cls, value: str) -> str:
+        value = (value or "").strip().upper()
+        if value and (len(value) != 3 or not value.isalpha()):
+            raise ValueError(f"country must be an ISO 3166-1 alpha-3 code, got {value!r}")
+        return value
+
+    @property
+    def source_id(self) -> str:
+        """Stable id from the URL, so renaming a source keeps its history."""
+        return hashlib.sha256(self.url.strip().encode()).hexdigest()[:16]
+
+
+class SourcesFile(_Strict):
+    allow_private_networks: bool = False
+    sources: list[Source] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_urls(self) -> "SourcesFile":
+        seen: set[str] = set()
+        for src in self.sources:
+            if src.url in seen:
+                raise ValueError(f"source url listed twice: {src.url}")
+            seen.add(src.url)
+        return self
+
+
+# --------------------------------------------------------------------------- configuration
+class FetchSettings(_Strict):
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.5
+    concurrency: int = 16
+    retries: int = 2
+    backoff: float = 1.0
+    max_retry_after: float = 60.0
+
+
+class ArticleSettings(_Strict):
+    max_items_per_feed: int = 1000
+    batch_size: int = 200
+    max_attempts: int = 5           # an article that failed this often is no longer retried
+    workers: int = 2                # processes for extraction and detection
+
+
+class DetectorSettings(_Strict):
+    mode: Literal["auto", "rules", "trained"] = "auto"
+    batch_size: int = 64
+
+
+class Corroboration(_Strict):
+    applies_to: list[Literal["low", "medium", "high"]] = Field(default_factory=lambda: ["low"])
+    min_sources: int = 2
+    min_days: int = 2
+
+
+class ShiftSettings(_Strict):
+    window_days: int = 365
+    severity: dict[str, Literal["low", "medium", "high"]] = Field(default_factory=lambda: {
+        "reversal": "high", "escalation": "medium", "softening": "low",
+        "warming": "low", "cooling": "medium",
+    })
+    corroboration: Corroboration = Field(default_factory=Corroboration)
+
+
+class SmtpSettings(_Strict):
+    host: str = "localhost"
+    port: int = 587
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: str = ""
+    password_env: str = "STANCEWATCH_SMTP_PASSWORD"
+    password_block: str = ""        # name of a Prefect Secret block holding the password
+    timeout: float = 30.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_plaintext_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(k in data for k in ("password", "pass", "passwd", "secret")):
+            raise ValueError("a password may not be written in the configuration file: "
+                             "set the environment variable named by smtp.password_env, "
+                             "or name a Prefect Secret block in smtp.password_block")
+        return data
+
+
+class Recipient(_Strict):
+    email: str
+    name: str = ""
+    actors: list[str] = Field(default_factory=list)     # empty: every actor
+    targets: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    min_severity: Literal["low", "medium", "high"] = "low"
+    immediate: bool = False         # also mail severe shifts at once, not only in the digest
+
+
+class AlertSettings(_Strict):
+    enabled: bool = True
+    sender: str = "stancewatch <stancewatch@localhost>"
+    immediate_min_severity: Literal["low", "medium", "high"] = "high"
+    failing_source_nights: int = 3  # a source failing this many nights in a row is named in the digest
+    max_send_attempts: int = 5
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    recipients: list[Recipient] = Field(default_factory=list)
+
+
+class Config(_Strict):
+    timezone: str = "UTC"
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    articles: ArticleSettings = Field(default_factory=ArticleSettings)
+    detector: DetectorSettings = Field(default_factory=DetectorSettings)
+    shifts: ShiftSettings = Field(default_factory=ShiftSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+
+
+# --------------------------------------------------------------------------- loading
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _validated(model: type[BaseModel], data: dict[str, Any], path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}") from None
+
+
+def load_sources(path: str | Path | None = None) -> SourcesFile:
+    """Read and validate a sources file (the shipped default when `path` is None)."""
+    path = Path(path) if path else DEFAULT_SOURCES
+    return _validated(SourcesFile, _read_yaml(path), path)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read a configuration file over the shipped defaults (deep-merged)."""
+    data = _read_yaml(DEFAULT_CONFIG)
+    if path:
+        data = _merge(data, _read_yaml(Path(path)))
+    return _validated(Config, data, Path(path) if path else DEFAULT_CONFIG)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out

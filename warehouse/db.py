@@ -1,0 +1,162 @@
+"""DuckDB connections, migrations and bulk idempotent writes.
+
+DuckDB allows one read-write process *or* many readers. The nightly flow is
+the only writer; it holds one connection and writes from the flow's own
+thread. Analysts read a published copy (see `publish`). Extensions are never
+downloaded: autoinstall and autoload are off, and everything used (json,
+parquet, icu) is built into the Python wheel.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+HERE = Path(__file__).resolve().parent
+SCHEMA_DIR = HERE / "schema"
+VIEWS_DIR = HERE / "views"
+QUERIES_DIR = HERE / "queries"
+
+#: Settings for every connection: offline, no extension downloads, ever.
+DUCKDB_CONFIG: dict[str, Any] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be opened or used; the message says why."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process holds the warehouse file open for writing."""
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(path, read_only=read_only, config=dict(DUCKDB_CONFIG))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusy(
+                f"{path} is open for writing in another process ({exc}). Close that "
+                "connection (analysts: query the published copy with `stancewatch sql`), "
+                "then run again.") from None
+        raise WarehouseError(f"cannot open {path}: {exc}") from None
+
+
+def open_warehouse(path: str | Path, read_only: bool = False, wait: float = 0.0) -> "Warehouse":
+    """Open (and, for writers, migrate) the warehouse at `path`.
+
+    `wait` seconds are spent retrying while another process holds the lock,
+    so a nightly run started while a stray writer finishes does not fail at once.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            con = _connect(str(path), read_only)
+            break
+        except WarehouseBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(min(2.0, max(0.1, deadline - time.monotonic())))
+    wh = Warehouse(con, Path(path))
+    if not read_only:
+        wh.migrate()
+    return wh
+
+
+class Warehouse:
+    """One DuckDB connection plus the helpers every stage module uses."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    # -- lifecycle --------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> list[str]:
+        """Apply new schema files in name order, then re-create every view."""
+        self.con.execute((SCHEMA_DIR / "000_store.sql").read_text())
+        done = {r[0] for r in self.con.execute("SELECT name FROM store.schema_migrations").fetchall()}
+        applied = []
+        for file in sorted(SCHEMA_DIR.glob("*.sql")):
+            if file.name in done or file.name == "000_store.sql":
+                continue
+            with self.transaction():
+                self.con.execute(file.read_text())
+                self.con.execute("INSERT INTO store.schema_migrations VALUES (?, ?)", [file.name, now()])
+            applied.append(file.name)
+        for file in sorted(VIEWS_DIR.glob("*.sql")):
+            self.con.execute(file.read_text())
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing: what a stage commits is either all there or not at all."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- reading ----------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query and return rows as dicts (small results only)."""
+        cur = self.con.execute(sql, params or [])
+        cols = [d[0] for d in cur.description or []]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def named(self, name: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run the query in queries/<name>.sql."""
+        return self.query(query_text(name), params)
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    # -- writing ----------------------------------------------------------------
+    def insert(self, table: str, rows: Sequence[dict[str, Any]], on_conflict: str = "ignore",
+               schema: pa.Schema | None = None) -> int:
+        """Bulk-insert dict rows through Arrow; idempotent by the table's primary key.
+
+        `on_conflict` is "ignore" (keep the stored row) or "replace" (overwrite it).
+        Returns the number of rows handed to DuckDB.
+        """
+        if not rows:
+            return 0
+        batch = pa.Table.from_pylist(list(rows), schema=schema)  # noqa: F841 (scanned by DuckDB)
+        cols = ", ".join(batch.column_names)
+        verb = {"ignore": "INSERT OR IGNORE", "replace": "INSERT OR REPLACE"}[on_conflict]
+        self.con.register("_batch", batch)
+        try:
+            self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM _batch")
+        finally:
+            self.con.unregister("_batch")
+        return len(rows)
+
+
+def query_text(name: str) -> str:
+    """The text of queries/<name>.sql."""
+    return (QUERIES_DIR / f"{name}.sql").read_text()
+
+
+def now() -> datetime:
+    """The current time in UTC (every timestamp in the warehouse is timezone-aware)."""
+    return datetime.now(timezone.utc)

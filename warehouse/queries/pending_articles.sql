@@ -1,0 +1,21 @@
+-- pending_articles.sql — the article stage's work list.
+-- Items seen in feeds that have no article yet, plus failed articles with
+-- attempts left. One row per canonical URL (the first source that saw it);
+-- an item whose guid is already stored for the same source under another URL
+-- is the same article moved, and is skipped.
+-- Parameters: $1 max_attempts
+WITH first_seen AS (
+    SELECT i.*, row_number() OVER (PARTITION BY i.url ORDER BY i.run_id, i.source_id) AS rn
+    FROM store.feed_items i
+)
+SELECT f.url, f.link, f.source_id, f.guid, f.title, f.published, f.feed_html,
+       s.extractor, coalesce(a.attempts, 0) AS attempts
+FROM first_seen f
+JOIN store.sources s USING (source_id)
+LEFT JOIN store.articles a ON a.url = f.url
+WHERE f.rn = 1
+  AND (a.article_id IS NULL OR (a.status = 'failed' AND a.attempts < $1))
+  AND NOT EXISTS (
+      SELECT 1 FROM store.articles g
+      WHERE f.guid IS NOT NULL AND g.guid = f.guid AND g.source_id = f.source_id AND g.url <> f.url)
+ORDER BY f.published DESC NULLS LAST, f.url;
