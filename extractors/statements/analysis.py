@@ -1,0 +1,174 @@
+"""One unit's statements: the sentence loop that ties mentions, stance grammar, topics and dates together.
+
+The loop is sequential on purpose: each sentence can lean on what earlier sentences (and earlier
+paragraphs of the same document) established — who "he" is, which foreign minister "the Foreign
+Minister" is, that "we" is the G7.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Callable
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from . import stance as st
+from .dates import flags_for, stated_on
+from .gazetteer import lexicon
+from .mentions import DocContext, Mention, MentionFinder, Person, official_person
+from .schema import Statement, TextUnit
+from .topics import choose_topic, topic_hits, unit_topic
+
+CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "DEMAND",
+              "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
+MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
+# Given a sentence and a cue's char offset, the trained pipeline returns the char span of the
+# cue's grammatical subject (or None); the rules pipeline has no such oracle.
+SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
+
+
+def new_context(unit: TextUnit, previous: DocContext | None) -> DocContext:
+    """The context for a unit: the unit's voice, plus people named earlier in the same document."""
+    voice = None
+    country = unit.source_country
+    if unit.speaker:
+        voice = official_person(unit.speaker, unit.date, unit.speaker_role) or \
+            Person(unit.speaker, unit.source_country, unit.speaker_role)
+        country = voice.country or country
+    ctx = DocContext(date=unit.date, voice=voice, voice_country=country)
+    if previous is not None:
+        ctx.persons = list(previous.persons)
+        ctx.we_override = previous.we_override
+        ctx.subject_person = previous.subject_person
+    return ctx
+
+
+def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str, list[tuple[int, int]]]:
+    """Every family match in the doc, keyed by label, longest-first de-overlapped within a label group."""
+    marks: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for match_id, s, e in list(phrases(doc)) + list(tokens(doc)):
+        marks[doc.vocab.strings[match_id]].append((s, e))
+    cue_spans = sorted(((s, e, lab) for lab in CUE_LABELS for s, e in marks.get(lab, [])),
+                       key=lambda x: (x[0], -(x[1] - x[0])))
+    kept: list[tuple[int, int, str]] = []
+    for s, e, lab in cue_spans:
+        if not any(ks <= s < ke or s <= ks < e for ks, ke, _ in kept):
+            kept.append((s, e, lab))
+    for lab in CUE_LABELS:
+        marks[lab] = [(s, e) for s, e, kl in kept if kl == lab]
+    return marks
+
+
+def _in(marks: dict[str, list[tuple[int, int]]], sent: Span) -> dict[str, list[tuple[int, int]]]:
+    return {k: [(s, e) for s, e in v if sent.start <= s < sent.end] for k, v in marks.items()}
+
+
+def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
+    """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question."""
+    if sent.text.rstrip().endswith("?") or any(marks.get("PROCEDURAL", [])):
+        return False
+    return any(marks.get(lab) for lab in CUE_LABELS)
+
+
+class UnitAnalyser:
+    """Runs the stance grammar over one unit's doc."""
+
+    def __init__(self, finder: MentionFinder, version: str) -> None:
+        self.finder = finder
+        self.version = version
+        self.window = int(lexicon().get("negation_window", 3))
+
+    def statements(self, unit: TextUnit, doc: Doc, marks: dict[str, list[tuple[int, int]]], ctx: DocContext,
+                   oracle: SubjectOracle | None = None) -> list[Statement]:
+        """The unit's statements, de-duplicated on (actor, stance, target, topic)."""
+        if unit.text.lstrip().startswith(("Q:", "Q：")):
+            return []
+        all_hits = topic_hits(marks, 0, len(doc))
+        fallback = unit_topic(all_hits)
+        out: dict[tuple[str, str, str, str], Statement] = {}
+        for sent in doc.sents:
+            smarks = _in(marks, sent)
+            phrase_marks = {s: (lab, e) for lab in MENTION_LABELS for s, e in smarks.get(lab, [])}
+            mentions = self.finder.find(doc, sent, ctx, phrase_marks)
+            if is_candidate(sent, smarks):
+                for stmt in self._sentence(unit, doc, sent, smarks, mentions, ctx, fallback, oracle):
+                    out.setdefault((stmt.actor, stmt.stance, stmt.target, stmt.topic), stmt)
+            firsts = [m.person for m in mentions if m.person is not None and m.kind == "party"]
+            if firsts:
+                ctx.subject_person = firsts[0]
+        return list(out.values())
+
+    def _cues(self, doc: Doc, sent: Span, marks: dict, mentions: list[Mention]) -> list[st.Cue]:
+        demands = st.demand_cues(doc, sent, marks, mentions)
+        acts = [(c.end, c.act_end) for c in demands]
+        plain = [c for c in st.attitude_and_evaluative(doc, marks, self.window)
+                 if not any(s <= c.start < e for s, e in acts)]
+        return sorted(demands + plain, key=lambda c: c.start)
+
+    def _holders(self, doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention],
+                 ctx: DocContext, oracle: SubjectOracle | None) -> list[tuple[str, Person | None]] | None:
+        """Who holds the position: the cue's subject (attitude, verb demands), else a reporting
+        clause's subject, else the text's voice. None when a non-actor holds it."""
+        subj: list[Mention] | None = []
+        if cue.kind in ("attitude", "demand"):
+            subj = self._subject(doc, sent, cue, mentions, oracle)
+            if subj is None:
+                return None
+        if not subj:
+            subj = st.report_holder(doc, sent, cue.start, marks, mentions)
+        if subj:
+            holders = st.expand(subj, ctx)
+            reporter = st.expand(st.report_holder(doc, sent, cue.start, marks, mentions), ctx)
+            return [(c, p or self._speaker_for(c, reporter, ctx)) for c, p in holders]
+        if not ctx.voice_country:
+            return []
+        return [(ctx.voice_country, self._speaker_for(ctx.voice_country, [], ctx))]
+
+    @staticmethod
+    def _subject(doc: Doc, sent: Span, cue: st.Cue, mentions: list[Mention],
+                 oracle: SubjectOracle | None) -> list[Mention] | None:
+        if oracle is not None:
+            span = oracle(sent, doc[cue.start].idx)
+            if span is not None:
+                inside = [m for m in mentions if span[0] <= doc[m.start].idx < span[1]]
+                if inside:
+                    return None if inside[0].kind == "nonactor" else inside[:1]
+        return st.subject_before(doc, sent, cue.start, mentions)
+
+    @staticmethod
+    def _speaker_for(country: str, reporter: list[tuple[str, Person | None]], ctx: DocContext) -> Person | None:
+        """The person voicing a country's position: the reporting clause's person, the transcript's
+        spokesperson, or (in a readout without one) the last official of that country named."""
+        for c, p in reporter:
+            if c == country and p is not None:
+                return p
+        if country == ctx.voice_country:
+            if ctx.voice is not None:
+                return ctx.voice
+            for p in reversed(ctx.persons):
+                if p.country == country:
+                    return p
+        return None
+
+    def _sentence(self, unit: TextUnit, doc: Doc, sent: Span, marks: dict, mentions: list[Mention],
+                  ctx: DocContext, fallback: str, oracle: SubjectOracle | None) -> list[Statement]:
+        hits = topic_hits(marks, sent.start, sent.end)
+        day = stated_on(sent.text, unit.date)
+        flag_marks = {k: [s for s, _ in marks.get(k, [])] for k in ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")}
+        out = []
+        for cue in self._cues(doc, sent, marks, mentions):
+            holders = self._holders(doc, sent, cue, marks, mentions, ctx, oracle)
+            if not holders:
+                continue
+            codes = {c for c, _ in holders}
+            target = st.pick_target(doc, sent, cue, mentions, codes)
+            topic = choose_topic(hits, cue.end, cue.stance, fallback)
+            flags = flags_for(sent, cue.start, flag_marks, unit.date)
+            for code, person in holders:
+                out.append(Statement(
+                    actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
+                    stance=cue.stance, target=target, topic=topic, flags=flags, sentence=sent.text,
+                    cue=doc[cue.start:cue.end].text, stated_on=day, sentence_start=sent.start_char,
+                    sentence_end=sent.end_char, detector_version=self.version))
+        return out

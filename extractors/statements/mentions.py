@@ -1,0 +1,245 @@
+"""Mentions of possible actors and targets in a parsed unit, and the context that resolves them.
+
+The entity ruler marks countries, bodies, institutions, officials, titles and non-actors; this module
+turns those spans (plus "we", "he", "both sides" and bare surnames) into `Mention`s that carry a
+country or body code and, for people, the person. Titles are resolved here, against the people
+already named in the document first ("the Foreign Minister" after "UAE Foreign Minister Sheikh
+Abdullah bin Zayed"), then against the officials gazetteer on the text's date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from . import gazetteer as gz
+
+PREPOSITIONS = {"by", "to", "with", "of", "for", "against", "between", "from", "on", "in", "at", "over", "about",
+                "towards", "toward", "into", "among", "across", "along", "than", "under", "within", "including",
+                "like", "via", "upon", "after", "before", "during", "as"}
+HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
+FOREIGN_MINISTRY = {"Foreign Ministry", "Ministry of Foreign Affairs", "MFA"}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who can be a statement's speaker; `country` is the code they speak for."""
+
+    name: str
+    country: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span that may be an actor or target.
+
+    kind: "party" (country/body/institution/person/title, `code` set), "self" (we/our side),
+    "joint" (both sides/they), "pronoun" (he/she), "nonactor" (newspapers, analysts).
+    """
+
+    start: int
+    end: int
+    kind: str
+    code: str = ""
+    person: Person | None = None
+    text: str = ""
+
+
+@dataclass
+class DocContext:
+    """What earlier sentences (and earlier paragraphs of the same document) have established."""
+
+    date: dt.date | None = None
+    voice: Person | None = None
+    voice_country: str = ""
+    persons: list[Person] = field(default_factory=list)
+    we_override: str = ""
+    subject_person: Person | None = None
+
+    def remember(self, person: Person) -> None:
+        """Record a named person; the most recent mention sits last."""
+        self.persons = [p for p in self.persons if p.name != person.name] + [person]
+
+    def last_person(self) -> Person | None:
+        return self.persons[-1] if self.persons else None
+
+    def person_with_role(self, title: str) -> Person | None:
+        """The latest person named with this title ("the Foreign Minister" -> the one just named)."""
+        low = title.lower()
+        for person in reversed(self.persons):
+            if low and low in person.role.lower():
+                return person
+        return None
+
+
+def official_person(name: str, day: dt.date | None, written_role: str = "") -> Person | None:
+    """A gazetteer official as a Person, with the role as written or else the one held on `day`."""
+    off = gz.officials_by_name().get(name)
+    if off is None:
+        return None
+    role = off.in_office(day)
+    return Person(off.name, off.country, written_role or (role.title if role else ""))
+
+
+def _country_before(doc: Doc, start: int, ents_by_end: dict[int, Span]) -> Span | None:
+    """A country/body entity right before a title: "German Foreign Minister", "the US President"."""
+    ent = ents_by_end.get(start)
+    return ent if ent is not None and ent.label_ in (gz.COUNTRY, gz.BODY) else None
+
+
+def _country_after_of(doc: Doc, end: int, ents_by_start: dict[int, Span]) -> Span | None:
+    """"the President of Russia", "President of the United States" -> the country entity."""
+    i = end
+    if i < len(doc) and doc[i].lower_ == "of":
+        i += 1
+        if i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        ent = ents_by_start.get(i)
+        if ent is not None and ent.label_ in (gz.COUNTRY, gz.BODY):
+            return ent
+    return None
+
+
+def _name_run(doc: Doc, i: int, limit: int = 4) -> int:
+    """End of a run of capitalised words starting at i (an unknown person's name after a title)."""
+    j = i
+    while j < len(doc) and j - i < limit and doc[j].is_title and doc[j].is_alpha and not doc[j].ent_type_:
+        j += 1
+    return j
+
+
+class MentionFinder:
+    """Turns a parsed unit into mentions, updating the document context as it goes."""
+
+    def __init__(self) -> None:
+        self.surnames = gz.surnames()
+
+    def find(self, doc: Doc, sent: Span, ctx: DocContext,
+             phrase_marks: dict[int, tuple[str, int]]) -> list[Mention]:
+        """All mentions of one sentence in text order, remembering named people in `ctx`.
+
+        `phrase_marks` maps a start token to (label, end) for SELF / JOINT / PRONOUN / NON_ACTOR matches.
+        """
+        ents = [e for e in doc.ents if sent.start <= e.start < sent.end]
+        ents_by_start = {e.start: e for e in ents}
+        ents_by_end = {e.end: e for e in ents}
+        consumed: set[int] = set()
+        out: list[Mention] = []
+        for ent in ents:
+            if ent.start in consumed:
+                continue
+            mention = self._from_entity(doc, ent, ctx, ents_by_start, ents_by_end, consumed)
+            if mention is not None:
+                out.append(mention)
+        out.extend(self._surnames(doc, sent, ctx, consumed))
+        for start, (label, end) in sorted(phrase_marks.items()):
+            if not any(t in consumed or doc[t].ent_type_ for t in range(start, end)):
+                out.append(self._from_phrase(doc, start, end, label, ctx, out))
+        out.sort(key=lambda m: m.start)
+        self._we_override(doc, out, ctx)
+        return out
+
+    def _from_entity(self, doc: Doc, ent: Span, ctx: DocContext, by_start: dict[int, Span],
+                     by_end: dict[int, Span], consumed: set[int]) -> Mention | None:
+        label = ent.label_
+        if label in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
+            return Mention(ent.start, ent.end, "party", ent.ent_id_, text=ent.text)
+        if label == gz.NON_ACTOR:
+            return Mention(ent.start, ent.end, "nonactor", text=ent.text)
+        if label == gz.PERSON:
+            person = official_person(ent.ent_id_, ctx.date)
+            if person is None:
+                return None
+            ctx.remember(person)
+            return Mention(ent.start, ent.end, "party", person.country, person, ent.text)
+        if label == gz.TITLE:
+            return self._title(doc, ent, ctx, by_start, by_end, consumed)
+        if label == gz.GENERIC_INST and ent.text in FOREIGN_MINISTRY and ent.start not in by_end \
+                and ctx.voice_country and not (ent.start > 0 and doc[ent.start - 1].text in ("'s", "’s")):
+            return Mention(ent.start, ent.end, "party", ctx.voice_country, text=ent.text)
+        return None
+
+    def _title(self, doc: Doc, ent: Span, ctx: DocContext, by_start: dict[int, Span],
+               by_end: dict[int, Span], consumed: set[int]) -> Mention | None:
+        """A title: the role of the name after it, or a person resolved from context and date."""
+        office, fixed_country = ent.ent_id_.split("|")
+        before = _country_before(doc, ent.start, by_end)
+        after = _country_after_of(doc, ent.end, by_start)
+        country = (before.ent_id_ if before is not None else after.ent_id_ if after is not None
+                   else fixed_country or ctx.voice_country)
+        role_text = doc[before.start if before is not None else ent.start:(after.end if after is not None else ent.end)].text
+        start = before.start if before is not None else ent.start
+        end = after.end if after is not None else ent.end
+        nxt = end
+        while nxt < len(doc) and doc[nxt].text in HONORIFICS:
+            nxt += 1
+        named = by_start.get(nxt)
+        if named is not None and named.label_ == gz.PERSON:
+            person = official_person(named.ent_id_, ctx.date, role_text) or None
+            consumed.update(range(start, named.end))
+            if person is not None:
+                ctx.remember(person)
+                return Mention(start, named.end, "party", person.country, person, doc[start:named.end].text)
+        if nxt < len(doc) and doc[nxt].text in self.surnames:
+            off = gz.resolve_surname(doc[nxt].text, ctx.date, [p.name for p in ctx.persons])
+            if off is not None:
+                person = Person(off.name, off.country, role_text)
+                consumed.update(range(start, nxt + 1))
+                ctx.remember(person)
+                return Mention(start, nxt + 1, "party", off.country, person, doc[start:nxt + 1].text)
+        run_end = _name_run(doc, nxt)
+        if run_end - nxt >= 2:
+            person = Person(doc[nxt:run_end].text, country, role_text)
+            consumed.update(range(start, run_end))
+            ctx.remember(person)
+            return Mention(start, run_end, "party", country, person, doc[start:run_end].text)
+        consumed.update(range(start, end))
+        person = ctx.person_with_role(ent.text.removeprefix("the ")) if before is None and after is None else None
+        if person is None:
+            off = gz.resolve_title(office, country, ctx.date) if country else None
+            person = Person(off.name, off.country, role_text) if off is not None else None
+        if person is None:
+            return Mention(start, end, "party", country, None, doc[start:end].text) if country else None
+        return Mention(start, end, "party", person.country, person, doc[start:end].text)
+
+    def _surnames(self, doc: Doc, sent: Span, ctx: DocContext, consumed: set[int]) -> list[Mention]:
+        """Bare surnames ("Wang said", "Mr Putin") that context or an honorific makes a person."""
+        out = []
+        known = [p.name for p in ctx.persons]
+        for tok in sent:
+            if tok.text not in self.surnames or tok.ent_type_ or tok.i in consumed:
+                continue
+            prev = doc[tok.i - 1].text if tok.i else ""
+            off = gz.resolve_surname(tok.text, ctx.date, known)
+            if off is None or not (prev in HONORIFICS or off.name in known):
+                continue
+            person = Person(off.name, off.country, "")
+            person = next((p for p in ctx.persons if p.name == off.name), person)
+            start = tok.i - 1 if prev in HONORIFICS else tok.i
+            out.append(Mention(start, tok.i + 1, "party", off.country, person, doc[start:tok.i + 1].text))
+        return out
+
+    @staticmethod
+    def _from_phrase(doc: Doc, start: int, end: int, label: str, ctx: DocContext,
+                     earlier: list[Mention]) -> Mention:
+        """SELF / PRONOUN / JOINT / NON_ACTOR phrases; "he" is the person named just before
+        in the sentence, else the previous sentence's first-named person."""
+        text = doc[start:end].text
+        if label == "SELF":
+            return Mention(start, end, "self", ctx.we_override or ctx.voice_country, ctx.voice, text)
+        if label == "PRONOUN":
+            same = [m.person for m in earlier if m.person is not None and m.end <= start]
+            person = same[0] if same else ctx.subject_person or ctx.last_person()
+            return Mention(start, end, "pronoun", person.country if person else "", person, text)
+        if label == "JOINT":
+            return Mention(start, end, "joint", text=text)
+        return Mention(start, end, "nonactor", text=text)
+
+    def _we_override(self, doc: Doc, mentions: list[Mention], ctx: DocContext) -> None:
+        """"We, the G7 Foreign Ministers ..." makes every "we" of the document that body."""
+        for a, b in zip(mentions, mentions[1:]):
+            if a.kind == "self" and a.text.lower() == "we" and b.kind == "party" and b.start - a.end <= 3 \
+                    and doc[a.end].text == ",":
+                ctx.we_override = b.code

