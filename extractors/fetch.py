@@ -1,0 +1,417 @@
+"""Fetching feeds and pages politely, with hard bounds on time and memory.
+
+Every night we fetch thousands of URLs from servers we do not control. Some
+are slow, some are broken, a few may be hostile, so each fetch is bounded:
+
+* time - connect and read (between bytes) timeouts, plus a wall-clock
+  deadline of ``total_timeout`` per *attempt* covering DNS, connect, TLS,
+  every redirect hop and the whole body. A server that drips one byte per
+  second ends at ``total_timeout``, which ``read_timeout`` alone never does.
+  Time spent queueing for a per-host slot and waiting between retries is not
+  counted against it, so the worst case for one URL is
+  ``(retries + 1) * total_timeout`` plus the retry waits (each at most
+  ``max(max_retry_after, backoff * 2**retries)``) plus per-host queueing.
+* memory - bodies are streamed raw and decompressed here, in 64 KiB steps
+  (``zlib`` ``max_length``, see :mod:`extractors.netguard`), stopping at
+  ``max_bytes`` of *decoded* output;
+  httpx's own decoder inflates a whole network read at once (~64 MB from a
+  64 KiB gzip bomb chunk), so it is bypassed. In flight at most
+  ``concurrency * (max_bytes + ~128 KiB)``.
+* addresses - see :mod:`extractors.netguard`: every hop is checked, and the
+  connection goes to the IP that was checked (no DNS-rebinding window).
+
+Why asyncio (an httpx async transport run by ``asyncio.run``) rather than a
+thread pool: thousands of mostly idle sockets cost one thread, per-host
+limits are plain semaphores, and cancellation gives a true deadline - a
+thread blocked in ``connect`` or a TLS handshake cannot be interrupted.
+:func:`fetch_many` is an ordinary blocking function: it works from plain
+code and from a worker thread without an event loop (Prefect sync tasks);
+called from a thread whose loop is running, it runs in a helper thread.
+
+Network and HTTP problems never raise: they come back as
+``FetchResult.error``, a short reason a person can read in a run report.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import random
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+import httpcore
+import httpx
+
+from extractors.netguard import STEP, BodyError, GuardedBackend, Refused, decode, decoders_for, static_refusal
+from extractors.netguard import check_url as check_url  # part of this module's API
+
+DEFAULT_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, "
+    "application/xhtml+xml;q=0.8, */*;q=0.5"
+)
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits for one batch. Timeouts in seconds; see the module docstring.
+
+    ``total_timeout`` is a deadline *per attempt* (all hops and the body),
+    not per URL; queueing and retry waits are outside it. ``retries`` are
+    extra attempts after 5xx, 429, timeouts and connection errors.
+    ``allowed_networks`` (CIDRs) is an explicit exemption from the
+    private-address refusal, e.g. for one intranet feed.
+    """
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.5
+    concurrency: int = 16
+    retries: int = 2
+    backoff: float = 1.0
+    max_retry_after: float = 60.0
+    user_agent: str = "stancewatch/0.1 (+https://github.com/stancewatch/stancewatch; news monitoring)"
+    allow_private_networks: bool = False
+    accept: str = DEFAULT_ACCEPT
+    allowed_networks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """One URL to fetch, with the validators saved from the last fetch."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What happened to one URL. ``error`` is None on 2xx and 304."""
+
+    url: str
+    final_url: str
+    status: int | None
+    headers: dict[str, str]
+    body: bytes
+    error: str | None
+    attempts: int
+    elapsed: float
+
+    @property
+    def not_modified(self) -> bool:
+        """The server confirmed our ETag / Last-Modified: nothing new."""
+        return self.status == 304
+
+    @property
+    def ok(self) -> bool:
+        """True on 2xx and 304."""
+        return self.error is None
+
+    @property
+    def content_type(self) -> str:
+        """Media type without parameters, lower-case ("" when absent)."""
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def body_hash(body: bytes) -> str:
+    """sha256 hex of `body`, to spot a 200 whose body did not change."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value (delta-seconds or HTTP-date)."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def fetch(
+    url: str, policy: FetchPolicy = FetchPolicy(), *, etag: str | None = None, last_modified: str | None = None
+) -> FetchResult:
+    """Fetch one URL (a conditional GET when `etag`/`last_modified` given)."""
+    return fetch_many([FetchRequest(url, etag, last_modified)], policy)[0]
+
+
+def fetch_many(requests: Sequence[FetchRequest], policy: FetchPolicy) -> list[FetchResult]:
+    """Fetch all `requests` concurrently; results in the same order.
+
+    Blocking. Failures are isolated: each URL gets its own result.
+    """
+    reqs = [FetchRequest(r) if isinstance(r, str) else r for r in requests]
+    if not reqs:
+        return []
+    try:
+        running = asyncio.get_running_loop() is not None
+    except RuntimeError:
+        running = False
+    if not running:  # not inside the except: exceptions would get it as context
+        return asyncio.run(_run(reqs, policy))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stancewatch-fetch") as pool:
+        return pool.submit(lambda: asyncio.run(_run(reqs, policy))).result()
+
+
+# -- the batch -----------------------------------------------------------------
+class _HostGate:
+    """Per-host slots plus a minimum gap between request starts.
+
+    The global semaphore is taken last, inside the host lock, so the gap is
+    measured from the moment a request can really start and a request
+    queueing for a busy host never holds one of the global slots.
+    """
+
+    def __init__(self, policy: FetchPolicy, global_slots: asyncio.Semaphore) -> None:
+        self._slots = asyncio.Semaphore(policy.per_host_concurrency)
+        self._lock = asyncio.Lock()
+        self._delay = policy.per_host_delay
+        self._next_start = 0.0
+        self._global = global_slots
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        async with self._slots:
+            async with self._lock:
+                wait = self._next_start - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                await self._global.acquire()
+                self._next_start = loop.time() + self._delay
+            try:
+                yield
+            finally:
+                self._global.release()
+
+
+@dataclass
+class _Batch:
+    transport: httpx.AsyncHTTPTransport
+    policy: FetchPolicy
+    global_slots: asyncio.Semaphore
+    gates: dict[str, _HostGate] = field(default_factory=dict)
+
+    def gate(self, host: str) -> _HostGate:
+        if host not in self.gates:
+            self.gates[host] = _HostGate(self.policy, self.global_slots)
+        return self.gates[host]
+
+
+def _transport(policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
+    """A transport whose every TCP connection goes through GuardedBackend.
+
+    httpx 0.28 has no public hook for an httpcore network backend, so the
+    transport's pool is replaced (httpx is pinned to 0.28.*; the SSRF tests
+    fail loudly if an upgrade bypasses this). The transport is used without
+    an ``AsyncClient``: the client builds a follow-up request even when not
+    following redirects and raises on ``Location: file:...`` before we can
+    report it, and its cookie jar would carry state between unrelated sites.
+    """
+    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=policy.concurrency,
+        max_keepalive_connections=policy.concurrency,
+        keepalive_expiry=5.0,
+        network_backend=GuardedBackend(policy.allow_private_networks, policy.allowed_networks),
+    )
+    return transport
+
+
+def _request_headers(policy: FetchPolicy, req: FetchRequest) -> dict[str, str]:
+    headers = {"User-Agent": policy.user_agent, "Accept": policy.accept, "Accept-Encoding": "gzip, deflate"}
+    if req.etag:
+        headers["If-None-Match"] = req.etag
+    if req.last_modified:
+        headers["If-Modified-Since"] = req.last_modified
+    return headers
+
+
+async def _run(reqs: list[FetchRequest], policy: FetchPolicy) -> list[FetchResult]:
+    async with _transport(policy) as transport:
+        batch = _Batch(transport, policy, asyncio.Semaphore(policy.concurrency))
+        return list(await asyncio.gather(*(_fetch_one(batch, r) for r in reqs)))
+
+
+@dataclass
+class _Outcome:
+    """The end of one attempt: a response, or a reason it failed."""
+
+    final_url: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    error: str | None = None
+    retryable: bool = False
+
+
+async def _fetch_one(batch: _Batch, req: FetchRequest) -> FetchResult:
+    """Attempts with exponential backoff (equal jitter) or Retry-After."""
+    policy = batch.policy
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    attempts = 0
+    while True:
+        attempts += 1
+        out = await _attempt(batch, req)
+        if out.error is None or not out.retryable or attempts > policy.retries:
+            break
+        wait = policy.backoff * 2 ** (attempts - 1) * random.uniform(0.5, 1.0)
+        retry_after = parse_retry_after(out.headers.get("retry-after", ""))
+        if retry_after is not None:
+            if retry_after > policy.max_retry_after:
+                out.error = f"retry-after {retry_after:g}s exceeds limit"
+                break
+            wait = retry_after
+        await asyncio.sleep(wait)
+    return FetchResult(
+        url=req.url, final_url=out.final_url, status=out.status, headers=out.headers,
+        body=out.body if out.error is None else b"", error=out.error,
+        attempts=attempts, elapsed=loop.time() - started,
+    )
+
+
+async def _attempt(batch: _Batch, req: FetchRequest) -> _Outcome:
+    """One pass through the redirect chain, checking every hop."""
+    policy = batch.policy
+    loop = asyncio.get_running_loop()
+    headers = _request_headers(policy, req)
+    url, budget, seen, redirects = req.url, policy.total_timeout, set(), 0
+    out = _Outcome(url)
+    while True:
+        reason = static_refusal(url)
+        if reason is not None:  # after a redirect, keep its status and headers
+            out.final_url, out.error, out.retryable = url, reason, False
+            return out
+        target = httpx.URL(url)
+        seen.add(str(target))
+        out = _Outcome(url)
+        async with batch.gate(target.host).slot():
+            began = loop.time()
+            try:
+                async with asyncio.timeout(max(budget, 0.0)):
+                    location = await _hop(batch.transport, target, headers, policy, out)
+            except TimeoutError:
+                out.error, out.retryable = f"timeout after {policy.total_timeout:g}s (total)", True
+                return out
+            except Exception as exc:  # noqa: BLE001 - classified, or re-raised
+                out.error, out.retryable = _failure(exc, policy)
+                return out
+            finally:
+                budget -= loop.time() - began
+        if location is None:
+            return out
+        redirects += 1
+        if redirects > policy.max_redirects:
+            out.error = f"too many redirects ({redirects})"
+            return out
+        try:
+            url = str(target.join(location))
+        except (httpx.InvalidURL, UnicodeError):
+            out.error = "refused: invalid redirect location"
+            return out
+        if str(httpx.URL(url)) in seen:
+            out.error = "redirect loop"
+            return out
+
+
+async def _hop(
+    transport: httpx.AsyncHTTPTransport, url: httpx.URL, headers: dict[str, str],
+    policy: FetchPolicy, out: _Outcome,
+) -> str | None:
+    """One request, recorded into `out`; returns a redirect's Location.
+
+    `out` is filled in place so a timeout or error mid-body still reports
+    the status and headers that did arrive.
+    """
+    timeouts = {"connect": policy.connect_timeout, "read": policy.read_timeout,
+                "write": policy.read_timeout, "pool": policy.total_timeout}
+    request = httpx.Request("GET", url, headers=headers, extensions={"timeout": timeouts})
+    resp = await transport.handle_async_request(request)
+    resp.request = request
+    try:
+        out.status = status = resp.status_code
+        out.headers = {k.lower(): v for k, v in resp.headers.items()}
+        if status in _REDIRECTS and out.headers.get("location"):
+            out.error = f"HTTP {status}"  # replaced if the chain goes on
+            return out.headers["location"]
+        if status == 304:
+            return None
+        if not 200 <= status < 300:
+            out.error, out.retryable = f"HTTP {status}", status >= 500 or status == 429
+            return None
+        try:
+            out.body = await _read_body(resp, out.headers, policy.max_bytes)
+        except BodyError as exc:
+            out.error = str(exc)
+        return None
+    finally:
+        await resp.aclose()
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException], depth: int = 0) -> bool:
+    """Whether `kind` is in the cause chain (anyio wraps connect errors)."""
+    if exc is None or depth > 10:
+        return False
+    if isinstance(exc, kind):
+        return True
+    if isinstance(exc, BaseExceptionGroup) and any(_caused_by(e, kind, depth + 1) for e in exc.exceptions):
+        return True
+    return _caused_by(exc.__cause__, kind, depth + 1) or _caused_by(exc.__context__, kind, depth + 1)
+
+
+def _failure(exc: Exception, policy: FetchPolicy) -> tuple[str, bool]:
+    """(reason, retryable) for a transport exception; re-raise bugs."""
+    if isinstance(exc, Refused):
+        return exc.reason, exc.retryable
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timeout after {policy.connect_timeout:g}s (connect)", True
+    if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
+        return f"timeout after {policy.read_timeout:g}s (read)", True
+    if isinstance(exc, httpx.PoolTimeout):
+        return "timeout waiting for a connection (pool)", True
+    text = str(exc)[:200] or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        if _caused_by(exc, ConnectionRefusedError):
+            return "connection refused", True
+        if "ssl" in text.lower() or "certificate" in text.lower():
+            return f"TLS error: {text}", False
+        return f"connection failed: {text}", True
+    if isinstance(exc, httpx.TransportError):  # resets, early close, protocol errors
+        return f"{type(exc).__name__}: {text}", True
+    if isinstance(exc, (httpx.InvalidURL, UnicodeError)):
+        return "refused: invalid URL", False
+    raise exc
+
+
+async def _read_body(resp: httpx.Response, headers: dict[str, str], max_bytes: int) -> bytes:
+    """Stream and decode the body, stopping as soon as it passes `max_bytes`."""
+    too_large = f"body larger than {max_bytes} bytes"
+    decoders = decoders_for(headers.get("content-encoding", ""))
+    declared = headers.get("content-length", "")
+    if not decoders and declared.isdigit() and int(declared) > max_bytes:
+        raise BodyError(too_large)  # no need to download what we would discard
+    parts: list[bytes] = []
+    size = 0
+    async for raw in resp.aiter_raw(STEP):
+        for piece in decode(decoders, raw):
+            size += len(piece)
+            if size > max_bytes:
+                raise BodyError(too_large)
+            parts.append(piece)
+    return b"".join(parts)
