@@ -19,7 +19,9 @@ import feedparser
 from extractors.urls import canonical_url
 
 #: Text shorter than this in content:encoded is a teaser, not the article.
-FULL_TEXT_MIN_CHARS = 400
+FULL_TEXT_MIN_CHARS = 200
+#: How teasers end: an ellipsis or a "read more" link.
+_TEASER_END = re.compile(r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|appeared first on .{0,120})\W*$", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.I)
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html)", re.I | re.S)
@@ -125,11 +127,15 @@ def _published(entry: dict, now: datetime, warnings: list[str]) -> datetime | No
 
 
 def _full_text(entry: dict) -> str:
-    """The entry's content:encoded / Atom content when it is a whole article."""
+    """The entry's content:encoded / Atom content when it is a whole article.
+
+    Whole means long enough and not cut off: feeds that only tease end the
+    text with an ellipsis or a "read more" link, and then the page is fetched.
+    """
     best = ""
     for content in entry.get("content") or []:
         value = content.get("value") or ""
         if len(value) > len(best):
             best = value
-    text_len = len(_TAG.sub("", best).strip())
-    return best if text_len >= FULL_TEXT_MIN_CHARS else ""
+    text = _TAG.sub("", best).strip()
+    return best if len(text) >= FULL_TEXT_MIN_CHARS and not _TEASER_END.search(text) else ""

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from extractors import sites
 from extractors.article import ExtractionError
 from extractors.feeds import FeedError, FeedItem, parse_feed
 from extractors.fetch import FetchPolicy, FetchResult, body_hash, fetch
+from extractors.netguard import static_refusal
 from extractors.urls import canonical_url
 
 
@@ -89,24 +90,14 @@ def _parse_into(out: SourceOutcome, spec: SourceSpec, result: FetchResult,
 def _listing_items(spec: SourceSpec, result: FetchResult, max_items: int,
                    warnings: list[str]) -> list[FeedItem]:
     links = sites.find_links(result.body, result.final_url, spec.extractor)
+    if not links:
+        warnings.append("listing page yielded no article links (has the page layout changed?)")
     if len(links) > max_items:
         warnings.append(f"listing has {len(links)} links; kept the first {max_items}")
         links = links[:max_items]
     base = result.final_url
     return [FeedItem(url=canonical_url(l.url, base), link=urljoin(base, l.url), title=l.title,
                      published=l.published) for l in links]
-
-
-def static_url_problem(url: str) -> str | None:
-    """Why `url` may never be fetched, judged from the text alone; None if it may."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        return f"unsupported scheme {parts.scheme.lower() or '(none)'!r}"
-    if parts.username is not None or parts.password is not None:
-        return "credentials in URL"
-    if not parts.hostname:
-        return "no host in URL"
-    return None
 
 
 def _safe_items(items: list[FeedItem], warnings: list[str]) -> list[FeedItem]:
@@ -119,9 +110,9 @@ def _safe_items(items: list[FeedItem], warnings: list[str]) -> list[FeedItem]:
     """
     kept, seen = [], set()
     for item in items:
-        reason = static_url_problem(item.link)
+        reason = static_refusal(item.link)
         if reason:
-            warnings.append(f"item link refused ({reason}): {item.link[:200]}")
+            warnings.append(f"item link {reason}: {item.link[:200]}")
         elif item.url not in seen:
             seen.add(item.url)
             kept.append(item)

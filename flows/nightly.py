@@ -88,7 +88,8 @@ def nightly(sources: str | None = None, config: str | None = None, db: str = "st
 
 
 def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> dict[str, Any]:
-    policy = FetchPolicy(**cfg.fetch.model_dump(), allow_private_networks=srcs.allow_private_networks)
+    policy = FetchPolicy(**cfg.fetch.model_dump(), allow_private_networks=srcs.allow_private_networks,
+                         allowed_networks=tuple(srcs.allowed_networks))
     fetch_stage(wh, run_id, srcs, policy, cfg.articles.max_items_per_feed)
     article_stage(wh, run_id, policy, cfg)
     progress.current().done()

@@ -58,6 +58,9 @@ class Source(_Strict):
 
 class SourcesFile(_Strict):
     allow_private_networks: bool = False
+    # CIDRs exempt from the private-address refusal (e.g. one intranet mirror),
+    # while every other private, loopback or link-local address stays refused.
+    allowed_networks: list[str] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -1,0 +1,68 @@
+"""The sources file contract and the configuration: valid files load, mistakes are clear errors."""
+import pytest
+import yaml
+
+from stancewatch.config import ConfigError, load_config, load_sources
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data)
+    return path
+
+
+def test_the_shipped_files_load():
+    sources = load_sources()
+    assert sources.allow_private_networks is False and len(sources.sources) >= 6
+    assert load_config().alerts.smtp.password_env == "STANCEWATCH_SMTP_PASSWORD"
+
+
+def test_the_contract_shape_loads_and_ids_are_stable(tmp_path):
+    path = write(tmp_path, "s.yaml", """
+allow_private_networks: false
+sources:
+  - name: US State Department press releases
+    url: https://www.state.gov/rss-feed/press-releases/feed/
+    country: usa
+    kind: ministry
+  - name: MFA
+    url: https://www.mfa.gov.cn/eng/xw/fyrbt/lxjzh/
+    kind: ministry
+    country: CHN
+    listing: true
+    extractor: mfa_press_conference
+""")
+    first, second = load_sources(path).sources
+    assert first.country == "USA" and first.source_id == load_sources(path).sources[0].source_id
+    assert second.listing and second.extractor == "mfa_press_conference"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"sources": [{"name": "x"}]}, "sources.0.url"),
+    ({"sources": [{"name": "x", "url": "u", "kind": "blog"}]}, "sources.0.kind"),
+    ({"sources": [{"name": "x", "url": "u", "country": "China"}]}, "alpha-3"),
+    ({"sources": [{"name": "x", "url": "u", "colour": "red"}]}, "colour"),
+    ({"sources": [{"name": "x", "url": "u"}, {"name": "y", "url": "u"}]}, "listed twice"),
+])
+def test_mistakes_in_the_sources_file_are_named(tmp_path, data, message):
+    with pytest.raises(ConfigError, match=message):
+        load_sources(write(tmp_path, "s.yaml", data))
+
+
+def test_a_plaintext_password_is_refused(tmp_path):
+    path = write(tmp_path, "c.yaml", {"alerts": {"smtp": {"host": "mail", "password": "hunter2"}}})
+    with pytest.raises(ConfigError, match="password may not be written") as info:
+        load_config(path)
+    assert "hunter2" not in str(info.value)
+
+
+def test_the_configuration_merges_over_the_defaults(tmp_path):
+    cfg = load_config(write(tmp_path, "c.yaml", {"fetch": {"retries": 0}}))
+    assert cfg.fetch.retries == 0 and cfg.fetch.max_redirects == 5
+
+
+def test_broken_yaml_and_missing_files_are_clear(tmp_path):
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(write(tmp_path, "c.yaml", "fetch: [unclosed"))
+    with pytest.raises(ConfigError, match="file not found"):
+        load_sources(tmp_path / "nope.yaml")
