@@ -7,7 +7,7 @@ Minister" is, that "we" is the G7.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Callable
 
 from spacy.matcher import Matcher, PhraseMatcher
@@ -15,10 +15,11 @@ from spacy.tokens import Doc, Span
 
 from . import stance as st
 from .dates import flags_for, stated_on
+from . import gazetteer as gz
 from .gazetteer import lexicon
 from .mentions import DocContext, Mention, MentionFinder, Person, official_person
 from .schema import Statement, TextUnit
-from .topics import choose_topic, topic_hits, unit_topic
+from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
 CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "DEMAND",
               "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
@@ -38,6 +39,7 @@ def new_context(unit: TextUnit, previous: DocContext | None) -> DocContext:
         country = voice.country or country
     ctx = DocContext(date=unit.date, voice=voice, voice_country=country)
     if previous is not None:
+        ctx.doc_topic = previous.doc_topic
         ctx.persons = list(previous.persons)
         ctx.we_override = previous.we_override
         ctx.subject_person = previous.subject_person
@@ -85,7 +87,9 @@ class UnitAnalyser:
         if unit.text.lstrip().startswith(("Q:", "Q：")):
             return []
         all_hits = topic_hits(marks, 0, len(doc))
-        fallback = unit_topic(all_hits)
+        fallback = unit_topic(all_hits) or ctx.doc_topic
+        ctx.doc_topic = fallback
+        self._prescan(doc, ctx)
         out: dict[tuple[str, str, str, str], Statement] = {}
         for sent in doc.sents:
             smarks = _in(marks, sent)
@@ -94,17 +98,38 @@ class UnitAnalyser:
             if is_candidate(sent, smarks):
                 for stmt in self._sentence(unit, doc, sent, smarks, mentions, ctx, fallback, oracle):
                     out.setdefault((stmt.actor, stmt.stance, stmt.target, stmt.topic), stmt)
-            firsts = [m.person for m in mentions if m.person is not None and m.kind == "party"]
+            firsts = [m.person for m in mentions if m.person is not None and m.kind in ("party", "nonactor")]
             if firsts:
                 ctx.subject_person = firsts[0]
         return list(out.values())
 
+    @staticmethod
+    def _prescan(doc: Doc, ctx: DocContext) -> None:
+        """People and parties named anywhere in the unit ("Both sides ..." before the names)."""
+        for ent in doc.ents:
+            if ent.label_ == gz.PERSON:
+                person = official_person(ent.ent_id_, ctx.date)
+                if person is not None:
+                    ctx.unit_persons.append(person)
+            elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
+                ctx.unit_parties.append(ent.ent_id_)
+
     def _cues(self, doc: Doc, sent: Span, marks: dict, mentions: list[Mention]) -> list[st.Cue]:
+        """Demands first (their act spans swallow cues inside them), then plain cues; an
+        evaluative cue after an attitude cue describes that cue's object and adds nothing."""
         demands = st.demand_cues(doc, sent, marks, mentions)
         acts = [(c.end, c.act_end) for c in demands]
         plain = [c for c in st.attitude_and_evaluative(doc, marks, self.window)
                  if not any(s <= c.start < e for s, e in acts)]
+        first_att = min((c.start for c in plain if c.kind == "attitude"), default=None)
+        plain = [c for c in plain if c.kind != "evaluative" or first_att is None or c.start < first_att]
         return sorted(demands + plain, key=lambda c: c.start)
+
+    @staticmethod
+    def _unit_target(ctx: DocContext, holders: set[str]) -> str:
+        """The party a unit is mostly about (for "China deplores and opposes it")."""
+        counts = Counter(c for c in ctx.unit_parties if c not in holders and c != ctx.voice_country)
+        return counts.most_common(1)[0][0] if counts else ""
 
     def _holders(self, doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention],
                  ctx: DocContext, oracle: SubjectOracle | None) -> list[tuple[str, Person | None]] | None:
@@ -157,18 +182,37 @@ class UnitAnalyser:
         day = stated_on(sent.text, unit.date)
         flag_marks = {k: [s for s, _ in marks.get(k, [])] for k in ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")}
         out = []
-        for cue in self._cues(doc, sent, marks, mentions):
+        cues = self._cues(doc, sent, marks, mentions)
+        for cue, nxt in zip(cues, cues[1:] + [None]):
             holders = self._holders(doc, sent, cue, marks, mentions, ctx, oracle)
             if not holders:
                 continue
             codes = {c for c, _ in holders}
-            target = st.pick_target(doc, sent, cue, mentions, codes)
-            topic = choose_topic(hits, cue.end, cue.stance, fallback)
+            limit = nxt.start if nxt is not None else sent.end
+            target = st.pick_target(doc, sent, cue, mentions, codes, limit)
+            if not target and cue.kind in ("attitude", "demand") and not cue.addressee:
+                target = self._unit_target(ctx, codes)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
-            for code, person in holders:
-                out.append(Statement(
-                    actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
-                    stance=cue.stance, target=target, topic=topic, flags=flags, sentence=sent.text,
-                    cue=doc[cue.start:cue.end].text, stated_on=day, sentence_start=sent.start_char,
-                    sentence_end=sent.end_char, detector_version=self.version))
+            for topic in self._topics(doc, cue, hits, limit, fallback):
+                for code, person in holders:
+                    out.append(Statement(
+                        actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
+                        stance=cue.stance, target=target, topic=topic, flags=flags, sentence=sent.text,
+                        cue=doc[cue.start:cue.end].text, stated_on=day, sentence_start=sent.start_char,
+                        sentence_end=sent.end_char, detector_version=self.version))
         return out
+
+    @staticmethod
+    def _topics(doc: Doc, cue: st.Cue, hits: list[tuple[int, str]], limit: int, fallback: str) -> list[str]:
+        """The cue's topic, plus one per further ";"-separated item of an attitude cue's object
+        ("concerns about Beijing's conduct in cyberspace; across the Taiwan Strait; ...")."""
+        first = choose_topic(hits, cue.end, cue.stance, fallback)
+        if cue.kind != "attitude":
+            return [first]
+        cuts = [t.i for t in doc[cue.end:limit] if t.text == ";"]
+        topics = [first]
+        for a, b in zip(cuts, cuts[1:] + [limit]):
+            seg = [slug for i, slug in hits if a < i < b and slug not in GENERIC]
+            if seg and seg[0] not in topics:
+                topics.append(seg[0])
+        return topics

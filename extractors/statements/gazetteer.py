@@ -153,6 +153,11 @@ def _the_less(form: str) -> list[str]:
     return [form[4:]] if form.startswith("the ") else [form]
 
 
+def _plurals(demonyms: list[str]) -> list[str]:
+    """"Venezuelans", "Israelis": a people named as a whole stands for its country."""
+    return [d + "s" for d in demonyms if d[-1] in "ni" and not d.endswith("s")]
+
+
 def ruler_patterns() -> list[dict[str, Any]]:
     """Entity-ruler phrase patterns for every gazetteer entry.
 
@@ -166,7 +171,7 @@ def ruler_patterns() -> list[dict[str, Any]]:
             pats.append({"label": label, "pattern": form, "id": ent_id})
 
     for code, entry in countries().items():
-        for form in entry["names"] + entry["demonyms"] + entry["capitals"]:
+        for form in entry["names"] + entry["demonyms"] + entry["capitals"] + _plurals(entry["demonyms"]):
             add(COUNTRY, form, code)
     for code, forms in bodies().items():
         for form in forms:

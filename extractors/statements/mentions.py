@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from . import gazetteer as gz
 
 PREPOSITIONS = {"by", "to", "with", "of", "for", "against", "between", "from", "on", "in", "at", "over", "about",
-                "towards", "toward", "into", "among", "across", "along", "than", "under", "within", "including",
+                "towards", "toward", "around", "into", "among", "across", "along", "than", "under", "within", "including",
                 "like", "via", "upon", "after", "before", "during", "as"}
 HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
 FOREIGN_MINISTRY = {"Foreign Ministry", "Ministry of Foreign Affairs", "MFA"}
@@ -57,6 +57,9 @@ class DocContext:
     persons: list[Person] = field(default_factory=list)
     we_override: str = ""
     subject_person: Person | None = None
+    unit_persons: list[Person] = field(default_factory=list)
+    unit_parties: list[str] = field(default_factory=list)
+    doc_topic: str = ""
 
     def remember(self, person: Person) -> None:
         """Record a named person; the most recent mention sits last."""
@@ -209,9 +212,12 @@ class MentionFinder:
         out = []
         known = [p.name for p in ctx.persons]
         for tok in sent:
+            prev = doc[tok.i - 1].text if tok.i else ""
+            if prev in HONORIFICS and tok.is_title and tok.text not in self.surnames and not tok.ent_type_:
+                out.append(Mention(tok.i - 1, tok.i + 1, "nonactor", "", Person(tok.text, ""), f"{prev} {tok.text}"))
+                continue
             if tok.text not in self.surnames or tok.ent_type_ or tok.i in consumed:
                 continue
-            prev = doc[tok.i - 1].text if tok.i else ""
             off = gz.resolve_surname(tok.text, ctx.date, known)
             if off is None or not (prev in HONORIFICS or off.name in known):
                 continue
@@ -234,12 +240,24 @@ class MentionFinder:
             person = same[0] if same else ctx.subject_person or ctx.last_person()
             return Mention(start, end, "pronoun", person.country if person else "", person, text)
         if label == "JOINT":
+            near = [m for m in earlier if m.kind == "party" and m.end <= start]
+            if text.lower() == "they" and near:
+                return Mention(start, end, "party", near[-1].code, near[-1].person, text)
             return Mention(start, end, "joint", text=text)
         return Mention(start, end, "nonactor", text=text)
 
-    def _we_override(self, doc: Doc, mentions: list[Mention], ctx: DocContext) -> None:
-        """"We, the G7 Foreign Ministers ..." makes every "we" of the document that body."""
-        for a, b in zip(mentions, mentions[1:]):
+    @staticmethod
+    def _we_override(doc: Doc, mentions: list[Mention], ctx: DocContext) -> None:
+        """"We, the G7 Foreign Ministers of Canada, ... and the EU" makes every "we" of the document
+        that body; the members listed in the apposition are not separate subjects."""
+        for i, (a, b) in enumerate(zip(mentions, mentions[1:])):
             if a.kind == "self" and a.text.lower() == "we" and b.kind == "party" and b.start - a.end <= 3 \
                     and doc[a.end].text == ",":
                 ctx.we_override = b.code
+                mentions[i] = Mention(a.start, a.end, "self", b.code, None, a.text)
+                j = i + 2
+                while j < len(mentions) and all(t.is_title or t.lower_ in ("of", "the", "and", ",")
+                                                for t in doc[mentions[j - 1].end:mentions[j].start]):
+                    j += 1
+                del mentions[i + 1:j]
+                return

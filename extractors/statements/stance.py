@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from . import gazetteer as gz
 from .mentions import PREPOSITIONS, DocContext, Mention, Person
 
 MODALS = {"should", "must", "need to", "needs to", "ought to"}
@@ -98,11 +99,29 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
             cue = _verb_demand(doc, sent, s, e, phrase, marks, mentions)
         if cue is not None:
             out.append(cue)
+    out.extend(_imperatives(doc, sent, marks))
     for label, stance in (("PASSIVE_SUPPORT", "support"), ("PASSIVE_OPPOSE", "oppose")):
         for s, e in marks.get(label, []):
             subj = tuple(m for m in mentions if sent.start <= m.start < s and m.kind == "party")
             out.append(Cue(s, e, "modal", stance, subj[-1:], e))
     return out
+
+
+ORDINALS = {"first", "second", "third", "fourth", "fifth", "finally", "lastly", "also", "please"}
+
+
+def _imperatives(doc: Doc, sent: Span, marks: Marks) -> list[Cue]:
+    """Advice lists: "First, stop playing up ... Second, stop stirring up troubles" -> oppose.
+
+    A corrective verb opening the sentence (after an ordinal) is a demand on the party the
+    answer is about; the analyser fills the target from the unit.
+    """
+    out = []
+    for s, e in marks.get("CORRECTIVE", []):
+        lead = [t for t in doc[sent.start:s] if not t.is_punct and not t.is_space]
+        if all(t.lower_ in ORDINALS for t in lead) and doc[s].lower_ == doc[s].text.lower():
+            out.append(Cue(s, e, "demand", "oppose", (), _clause_end(doc, sent, e)))
+    return out[:1]
 
 
 def _clause_end(doc: Doc, sent: Span, start: int) -> int:
@@ -123,6 +142,8 @@ def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: 
         subj = [m for m in mentions if sent.start <= m.start < s and m.kind in ("party", "self", "joint")][-1:]
     end = _clause_end(doc, sent, e)
     stance = _act_stance(doc, e, end, marks)
+    if any(clause_start <= n < e + 2 for n, _ in marks.get("NEG", [])):
+        stance = "oppose"
     if stance is None:
         return None
     if any(m.kind == "joint" for m in subj) or _inside_all_parties(clause_start, s, marks) or len({m.code for m in subj}) > 1:
@@ -156,11 +177,27 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
     return Cue(s, e, "demand", stance, addressees, end)
 
 
-def _preceded_by_preposition(doc: Doc, m: Mention) -> bool:
+def _word_before(doc: Doc, m: Mention) -> str:
     i = m.start - 1
     while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
         i -= 1
-    return i >= 0 and doc[i].lower_ in PREPOSITIONS and doc[i].lower_ != "as"
+    return doc[i].lower_ if i >= 0 else ""
+
+
+def _coordinated(doc: Doc, a: Mention, b: Mention) -> bool:
+    """Only "and", commas and articles stand between mentions a and b."""
+    return a.end <= b.start and all(t.lower_ in COORDINATORS for t in doc[a.end:b.start])
+
+
+def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
+    """Not a subject: after a preposition ("by the US"), a gerund ("reforming the WTO"), or
+    coordinated with such a mention ("to the Canadian side and the US side")."""
+    word = _word_before(doc, before[idx])
+    if word in PREPOSITIONS and word != "as" or word.endswith("ing") and word.isalpha():
+        return True
+    if idx > 0 and _coordinated(doc, before[idx - 1], before[idx]):
+        return _oblique(doc, before, idx - 1)
+    return False
 
 
 def _possessive(doc: Doc, m: Mention) -> bool:
@@ -177,13 +214,12 @@ def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> l
     before = [m for m in mentions if sent.start <= m.start and m.end <= pos]
     for idx in range(len(before) - 1, -1, -1):
         m = before[idx]
-        if _preceded_by_preposition(doc, m) or _possessive(doc, m) and m.kind != "self":
+        if _oblique(doc, before, idx) or _possessive(doc, m) and m.kind != "self":
             continue
         if m.kind == "nonactor":
             return None
         group = [m]
-        while idx > 0 and all(t.lower_ in COORDINATORS for t in doc[before[idx - 1].end:group[0].start]) \
-                and before[idx - 1].kind == "party":
+        while idx > 0 and _coordinated(doc, before[idx - 1], group[0]) and before[idx - 1].kind == "party":
             idx -= 1
             group.insert(0, before[idx])
         return group
@@ -213,9 +249,7 @@ def expand(mentions: list[Mention], ctx: DocContext) -> list[tuple[str, Person |
         if m.kind == "pronoun":
             out.append((m.code, m.person) if m.person else (ctx.voice_country, ctx.voice))
         elif m.kind == "joint":
-            people = {p.country: p for p in ctx.persons}
-            out.extend((c, p) for c, p in people.items()) if len(people) >= 2 else \
-                out.append((ctx.voice_country, ctx.voice))
+            out.extend(_joint(m, ctx))
         elif m.kind == "self":
             out.append((m.code, ctx.voice if m.code == ctx.voice_country else None))
         elif m.code:
@@ -223,7 +257,27 @@ def expand(mentions: list[Mention], ctx: DocContext) -> list[tuple[str, Person |
     return [(c, p) for c, p in out if c]
 
 
-def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders: set[str]) -> str:
+LEADERS = ("the leaders", "both leaders", "the two leaders", "the presidents", "the two presidents")
+
+
+def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
+    """"Both sides", "the leaders", "they": the people named in the document, else the parties
+    named in the unit, else the text's own country (its leader when the text says "the leaders")."""
+    people: dict[str, Person] = {}
+    for p in ctx.persons + ctx.unit_persons:
+        people.setdefault(p.country, p)
+    if len(people) >= 2:
+        return list(people.items())[:3]
+    parties = list(dict.fromkeys(ctx.unit_parties))
+    if len(parties) >= 2 and m.text.lower() not in LEADERS:
+        return [(c, people.get(c)) for c in parties[:2]]
+    if m.text.lower() in LEADERS and ctx.voice_country:
+        off = gz.resolve_title("head_of_state", ctx.voice_country, ctx.date)
+        return [(ctx.voice_country, Person(off.name, off.country) if off else ctx.voice)]
+    return [(ctx.voice_country, ctx.voice)]
+
+
+def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders: set[str], limit: int) -> str:
     """The party the position is about: the addressee of a demand, else the nearest party named
     after an attitude cue, or next to an evaluative one."""
     def ok(m: Mention) -> bool:
@@ -232,7 +286,7 @@ def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders
     if cue.kind in ("demand", "modal"):
         named = [m for m in cue.addressee if ok(m)]
         return named[0].code if named else ""
-    after = [m for m in mentions if cue.end <= m.start < sent.end and ok(m)]
+    after = [m for m in mentions if cue.end <= m.start < limit and ok(m)]
     before = [m for m in mentions if sent.start <= m.start and m.end <= cue.start and ok(m)]
     if cue.kind == "evaluative":
         return before[-1].code if before else after[0].code if after else ""

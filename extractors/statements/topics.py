@@ -42,5 +42,5 @@ def choose_topic(hits: list[tuple[int, str]], cue_start: int, stance: str, fallb
 
 def unit_topic(hits: list[tuple[int, str]]) -> str:
     """The unit's most frequent specific topic (what a bare "China deplores it" is about)."""
-    counts = Counter(slug for _, slug in hits if slug not in GENERIC)
+    counts = Counter(slug for _, slug in hits if slug not in GENERIC) or Counter(slug for _, slug in hits)
     return counts.most_common(1)[0][0] if counts else ""
