@@ -37,6 +37,8 @@ import asyncio
 import contextlib
 import hashlib
 import random
+import threading
+import time
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -168,35 +170,48 @@ def fetch_many(requests: Sequence[FetchRequest], policy: FetchPolicy) -> list[Fe
 
 
 # -- the batch -----------------------------------------------------------------
-class _HostGate:
-    """Per-host slots plus a minimum gap between request starts.
+# Earliest next request start per host, shared by every batch in the process:
+# the flows call `fetch` from several worker threads at once, and the delay
+# between starts to one host must hold across those calls, not only within
+# one `fetch_many`. A reservation (no waiting under the lock) works across
+# threads and event loops alike.
+_NEXT_START: dict[str, float] = {}
+_NEXT_START_LOCK = threading.Lock()
 
-    The global semaphore is taken last, inside the host lock, so the gap is
-    measured from the moment a request can really start and a request
-    queueing for a busy host never holds one of the global slots.
+
+def _reserve_start(host: str, delay: float) -> float:
+    """Book the next start slot for `host`; returns seconds to wait for it."""
+    with _NEXT_START_LOCK:
+        now = time.monotonic()
+        if len(_NEXT_START) > 10_000:  # forget hosts whose slot has passed
+            for stale in [h for h, t in _NEXT_START.items() if t < now]:
+                del _NEXT_START[stale]
+        start = max(now, _NEXT_START.get(host, 0.0))
+        _NEXT_START[host] = start + delay
+        return start - now
+
+
+class _HostGate:
+    """Per-host slots (per batch) plus the process-wide gap between starts.
+
+    The global slot is taken before the start is booked, so a booked start
+    is a real start and the gap holds even when all global slots are busy;
+    a request waiting for a busy host holds no global slot.
     """
 
-    def __init__(self, policy: FetchPolicy, global_slots: asyncio.Semaphore) -> None:
+    def __init__(self, host: str, policy: FetchPolicy, global_slots: asyncio.Semaphore) -> None:
+        self._host = host
         self._slots = asyncio.Semaphore(policy.per_host_concurrency)
-        self._lock = asyncio.Lock()
         self._delay = policy.per_host_delay
-        self._next_start = 0.0
         self._global = global_slots
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        loop = asyncio.get_running_loop()
-        async with self._slots:
-            async with self._lock:
-                wait = self._next_start - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                await self._global.acquire()
-                self._next_start = loop.time() + self._delay
-            try:
-                yield
-            finally:
-                self._global.release()
+        async with self._slots, self._global:
+            wait = _reserve_start(self._host, self._delay)
+            if wait > 0:
+                await asyncio.sleep(wait)
+            yield
 
 
 @dataclass
@@ -208,7 +223,7 @@ class _Batch:
 
     def gate(self, host: str) -> _HostGate:
         if host not in self.gates:
-            self.gates[host] = _HostGate(self.policy, self.global_slots)
+            self.gates[host] = _HostGate(host, self.policy, self.global_slots)
         return self.gates[host]
 
 

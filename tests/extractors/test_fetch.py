@@ -299,6 +299,19 @@ def test_per_host_delay_spaces_request_starts(web: WebServer) -> None:
     assert len(gaps) == 3 and min(gaps) >= 0.27, gaps
 
 
+def test_per_host_delay_holds_across_concurrent_calls(web: WebServer) -> None:
+    # The nightly flow calls fetch() from several worker threads at once.
+    web.add("/feed", b"x")
+    policy = replace(FAST, per_host_delay=0.4)
+    threads = [threading.Thread(target=fetch, args=(web.url(f"/feed?{i}"), policy)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    gaps = _gaps(web.requests_to("/feed"))
+    assert len(gaps) == 2 and min(gaps) >= 0.35, gaps
+
+
 def test_fetch_many_keeps_order_and_isolates_failures(web: WebServer) -> None:
     web.add("/one", b"1")
     web.add("/two", b"2")
