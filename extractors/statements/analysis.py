@@ -17,13 +17,14 @@ from . import stance as st
 from .dates import flags_for, stated_on
 from . import gazetteer as gz
 from .gazetteer import lexicon
-from .mentions import DocContext, Mention, MentionFinder, Person, official_person
+from .mentions import HONORIFICS, DocContext, Mention, MentionFinder, Person, official_person
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
 CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "DEMAND",
               "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
+ANAPHORA = {"this", "it", "that", "these", "those", "such"}
 # Given a sentence and a cue's char offset, the trained pipeline returns the char span of the
 # cue's grammatical subject (or None); the rules pipeline has no such oracle.
 SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
@@ -53,6 +54,8 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
         marks[doc.vocab.strings[match_id]].append((s, e))
     cue_spans = sorted(((s, e, lab) for lab in CUE_LABELS for s, e in marks.get(lab, [])),
                        key=lambda x: (x[0], -(x[1] - x[0])))
+    blocked = marks.get("BLOCKED", [])
+    cue_spans = [c for c in cue_spans if not any(bs <= c[0] < be for bs, be in blocked)]
     kept: list[tuple[int, int, str]] = []
     for s, e, lab in cue_spans:
         if not any(ks <= s < ke or s <= ks < e for ks, ke, _ in kept):
@@ -112,7 +115,12 @@ class UnitAnalyser:
                 if person is not None:
                     ctx.unit_persons.append(person)
             elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
-                ctx.unit_parties.append(ent.ent_id_)
+                ctx.unit_parties.append((ent.start, ent.ent_id_))
+        for tok in doc[1:]:
+            if doc[tok.i - 1].text in HONORIFICS and not tok.ent_type_:
+                off = gz.resolve_surname(tok.text, ctx.date, [p.name for p in ctx.persons])
+                if off is not None:
+                    ctx.unit_persons.append(Person(off.name, off.country))
 
     def _cues(self, doc: Doc, sent: Span, marks: dict, mentions: list[Mention]) -> list[st.Cue]:
         """Demands first (their act spans swallow cues inside them), then plain cues; an
@@ -128,7 +136,7 @@ class UnitAnalyser:
     @staticmethod
     def _unit_target(ctx: DocContext, holders: set[str]) -> str:
         """The party a unit is mostly about (for "China deplores and opposes it")."""
-        counts = Counter(c for c in ctx.unit_parties if c not in holders and c != ctx.voice_country)
+        counts = Counter(c for _, c in ctx.unit_parties if c not in holders and c != ctx.voice_country)
         return counts.most_common(1)[0][0] if counts else ""
 
     def _holders(self, doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention],
@@ -190,7 +198,8 @@ class UnitAnalyser:
             codes = {c for c, _ in holders}
             limit = nxt.start if nxt is not None else sent.end
             target = st.pick_target(doc, sent, cue, mentions, codes, limit)
-            if not target and cue.kind in ("attitude", "demand") and not cue.addressee:
+            if not target and cue.kind in ("attitude", "demand") and not cue.addressee and \
+                    (cue.stance != "support" or cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA):
                 target = self._unit_target(ctx, codes)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
             for topic in self._topics(doc, cue, hits, limit, fallback):

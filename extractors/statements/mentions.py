@@ -58,7 +58,7 @@ class DocContext:
     we_override: str = ""
     subject_person: Person | None = None
     unit_persons: list[Person] = field(default_factory=list)
-    unit_parties: list[str] = field(default_factory=list)
+    unit_parties: list[tuple[int, str]] = field(default_factory=list)
     doc_topic: str = ""
 
     def remember(self, person: Person) -> None:
@@ -148,7 +148,12 @@ class MentionFinder:
                      by_end: dict[int, Span], consumed: set[int]) -> Mention | None:
         label = ent.label_
         if label in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
-            return Mention(ent.start, ent.end, "party", ent.ent_id_, text=ent.text)
+            nxt = by_start.get(ent.end)
+            end = ent.end
+            if nxt is not None and nxt.label_ == gz.GENERIC_INST:  # "the US side", "Russian authorities"
+                consumed.add(nxt.start)
+                end = nxt.end
+            return Mention(ent.start, end, "party", ent.ent_id_, text=doc[ent.start:end].text)
         if label == gz.NON_ACTOR:
             return Mention(ent.start, ent.end, "nonactor", text=ent.text)
         if label == gz.PERSON:
@@ -253,7 +258,8 @@ class MentionFinder:
         for i, (a, b) in enumerate(zip(mentions, mentions[1:])):
             if a.kind == "self" and a.text.lower() == "we" and b.kind == "party" and b.start - a.end <= 3 \
                     and doc[a.end].text == ",":
-                ctx.we_override = b.code
+                ctx.we_override = ctx.voice_country = b.code
+                ctx.voice = None
                 mentions[i] = Mention(a.start, a.end, "self", b.code, None, a.text)
                 j = i + 2
                 while j < len(mentions) and all(t.is_title or t.lower_ in ("of", "the", "and", ",")

@@ -48,6 +48,12 @@ def evaluative_cues() -> dict[str, list[str]]:
 
 
 @family
+def blocked_phrases() -> dict[str, list[str]]:
+    """Cue words that carry no stance in these phrases: "opposition parties", "parties concerned"."""
+    return {"BLOCKED": lexicon()["blocked"]}
+
+
+@family
 def negation_words() -> dict[str, list[str]]:
     """Negators that flip a following support cue: "does not support", "will never accept"."""
     return {"NEG": lexicon()["negation"]}

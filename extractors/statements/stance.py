@@ -201,7 +201,7 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
 
 
 def _possessive(doc: Doc, m: Mention) -> bool:
-    return m.end < len(doc) and doc[m.end].text in ("'s", "’s", "'")
+    return m.end < len(doc) and doc[m.end].text in ("'s", "’s", "'", "’")
 
 
 def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> list[Mention] | None:
@@ -266,9 +266,10 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     people: dict[str, Person] = {}
     for p in ctx.persons + ctx.unit_persons:
         people.setdefault(p.country, p)
+    cap = 2 if any(w in m.text.lower() for w in ("both", "two")) else 3
     if len(people) >= 2:
-        return list(people.items())[:3]
-    parties = list(dict.fromkeys(ctx.unit_parties))
+        return list(people.items())[:cap]
+    parties = list(dict.fromkeys(c for i, c in ctx.unit_parties if i < m.start))
     if len(parties) >= 2 and m.text.lower() not in LEADERS:
         return [(c, people.get(c)) for c in parties[:2]]
     if m.text.lower() in LEADERS and ctx.voice_country:
