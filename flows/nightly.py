@@ -29,6 +29,7 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from extractors.detection import ArticleText, Found, detect_articles, detector_version
 from extractors.fetch import FetchPolicy
 from extractors.pages import PageJob, PageResult, harvest
 from extractors.sources import FeedState, SourceOutcome, SourceSpec, read_source
@@ -39,6 +40,7 @@ from warehouse import Warehouse, open_warehouse
 from warehouse.articles import pending_jobs, store_pages
 from warehouse.feeds import feed_states, record_fetch, sources_due, sync_sources
 from warehouse.runs import begin_run, finish_run, run_summary
+from warehouse.statements import articles_to_detect, count_to_detect, store_found
 
 #: Below this many pages to extract, a process pool costs more than it saves.
 POOL_THRESHOLD = 24
@@ -59,6 +61,14 @@ def harvest_task(jobs: list[PageJob], policy: FetchPolicy, pool: Executor | None
     return harvest(jobs, policy, pool)
 
 
+@task(name="detect-statements", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def detect_task(articles: list[ArticleText], mode: str, batch_size: int, pool: Executor | None) -> list[list[Found]]:
+    """Detect the statements of one batch of articles (in a worker process when there is a pool)."""
+    if pool is None:
+        return detect_articles(articles, mode, batch_size)
+    return pool.submit(detect_articles, articles, mode, batch_size).result()
+
+
 # ----------------------------------------------------------------------------- flow
 @flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def nightly(sources: str | None = None, config: str | None = None, db: str = "stancewatch.duckdb",
@@ -73,7 +83,7 @@ def nightly(sources: str | None = None, config: str | None = None, db: str = "st
     cfg, srcs = load_config(config), load_sources(sources)
     run_id = night or _tonight(cfg.timezone)
     with open_warehouse(db, wait=30) as wh:
-        begin_run(wh, run_id, str(flow_run.id) if flow_run.id else None)
+        begin_run(wh, run_id, str(flow_run.id) if flow_run.id else None, detector_version(cfg.detector.mode))
         try:
             summary = _run_stages(wh, run_id, cfg, srcs)
         except BaseException:
@@ -91,7 +101,12 @@ def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> d
     policy = FetchPolicy(**cfg.fetch.model_dump(), allow_private_networks=srcs.allow_private_networks,
                          allowed_networks=tuple(srcs.allowed_networks))
     fetch_stage(wh, run_id, srcs, policy, cfg.articles.max_items_per_feed)
-    article_stage(wh, run_id, policy, cfg)
+    jobs = pending_jobs(wh, cfg.articles.max_attempts)
+    version = detector_version(cfg.detector.mode)
+    heavy = len(jobs) + count_to_detect(wh, version)
+    with _process_pool(cfg.articles.workers if heavy >= POOL_THRESHOLD else 0) as pool:
+        article_stage(wh, run_id, policy, cfg, jobs, pool)
+        detect_stage(wh, run_id, cfg, version, pool)
     progress.current().done()
     return run_summary(wh, run_id)
 
@@ -119,19 +134,33 @@ def _outcome(future: Any, spec: SourceSpec) -> SourceOutcome:
         return SourceOutcome(spec.source_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}"[:300])
 
 
-def article_stage(wh: Warehouse, run_id: str, policy: FetchPolicy, cfg: Config) -> None:
+def article_stage(wh: Warehouse, run_id: str, policy: FetchPolicy, cfg: Config,
+                  jobs: list[PageJob], pool: Executor | None) -> None:
     """Fetch and extract every pending article, batch by batch, committing each batch."""
-    jobs = pending_jobs(wh, cfg.articles.max_attempts)
     progress.current().stage("articles", len(jobs))
-    if not jobs:
-        return
-    heavy = sum(1 for j in jobs if not j.feed_html)
-    with _process_pool(cfg.articles.workers if heavy >= POOL_THRESHOLD else 0) as pool:
-        batches = list(_chunks(jobs, cfg.articles.batch_size))
-        futures = {harvest_task.submit(b, policy, pool): b for b in batches}
-        for future in as_completed(list(futures)):
-            store_pages(wh, run_id, _harvested(future, futures[future]))
-            progress.current().advance(len(futures[future]))
+    futures = {harvest_task.submit(b, policy, pool): b for b in _chunks(jobs, cfg.articles.batch_size)}
+    for future in as_completed(list(futures)):
+        store_pages(wh, run_id, _harvested(future, futures[future]))
+        progress.current().advance(len(futures[future]))
+
+
+def detect_stage(wh: Warehouse, run_id: str, cfg: Config, version: str, pool: Executor | None) -> None:
+    """Detect statements in every article this detector version has not read, batch by batch.
+
+    A crashed batch is logged and left unmarked, so the next run reads it again.
+    """
+    progress.current().stage("statements", count_to_detect(wh, version))
+    futures = {detect_task.submit(b, cfg.detector.mode, cfg.detector.batch_size, pool): b
+               for b in articles_to_detect(wh, version, cfg.articles.batch_size)}
+    for future in as_completed(list(futures)):
+        batch = futures[future]
+        try:
+            found = future.result()
+        except Exception:
+            get_run_logger().exception("detection crashed on a batch of %d articles", len(batch))
+            continue
+        store_found(wh, run_id, version, batch, found)
+        progress.current().advance(len(batch))
 
 
 def _harvested(future: Any, batch: list[PageJob]) -> list[PageResult]:

@@ -23,16 +23,15 @@ err = Console(stderr=True)
 DEMO_DB = Path("stancewatch-demo.duckdb")
 
 
-def _quiet_prefect(verbose: bool) -> None:
-    """Prefect's INFO logs drown the progress bars on a terminal; keep warnings."""
+def _use_progress(quiet: bool) -> None:
+    """Progress bars on a terminal, unless --quiet.
+
+    Prefect's INFO logs would drown the bars, so the CLI keeps only its
+    warnings (set PREFECT_LOGGING_LEVEL=INFO to see every task run).
+    """
     import os
 
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-
-def _use_progress(quiet: bool) -> None:
-    """Progress bars on a terminal, unless --quiet."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows import progress
 
     if not quiet and sys.stderr.isatty():

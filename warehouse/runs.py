@@ -43,5 +43,6 @@ def run_summary(wh: Warehouse, run_id: str) -> dict[str, Any]:
         "new_articles": articles.get("ok", 0),
         "duplicate_articles": articles.get("duplicate", 0),
         "failed_articles": articles.get("failed", 0),
+        "new_statements": wh.scalar("SELECT count(*) FROM store.statements WHERE run_id = ?", [run_id]),
         "errors": wh.named("run_errors", [run_id]),
     }

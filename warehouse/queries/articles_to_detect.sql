@@ -1,0 +1,11 @@
+-- articles_to_detect.sql — extracted articles the given detector version has not read yet.
+-- The article's date is its own, else the day it was fetched. $1 detector_version
+SELECT a.article_id,
+       coalesce(a.published, CAST(a.fetched_at AS DATE)) AS published,
+       coalesce(s.country, '') AS source_country
+FROM store.articles a
+JOIN store.sources s USING (source_id)
+WHERE a.status = 'ok'
+  AND NOT EXISTS (SELECT 1 FROM store.detections d
+                  WHERE d.article_id = a.article_id AND d.detector_version = $1)
+ORDER BY a.article_id;
