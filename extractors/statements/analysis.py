@@ -21,7 +21,7 @@ from .mentions import HONORIFICS, DocContext, Mention, MentionFinder, Person, of
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
-CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "DEMAND",
+CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN", "DEMAND",
               "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
 ANAPHORA = {"this", "it", "that", "these", "those", "such"}
@@ -54,6 +54,8 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
         marks[doc.vocab.strings[match_id]].append((s, e))
     cue_spans = sorted(((s, e, lab) for lab in CUE_LABELS for s, e in marks.get(lab, [])),
                        key=lambda x: (x[0], -(x[1] - x[0])))
+    ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
+    marks["REPORT"] = [(s, e) for s, e in marks.get("REPORT", []) if s not in ent_tokens]
     blocked = marks.get("BLOCKED", [])
     cue_spans = [c for c in cue_spans if not any(bs <= c[0] < be for bs, be in blocked)]
     kept: list[tuple[int, int, str]] = []
@@ -86,21 +88,22 @@ class UnitAnalyser:
 
     def statements(self, unit: TextUnit, doc: Doc, marks: dict[str, list[tuple[int, int]]], ctx: DocContext,
                    oracle: SubjectOracle | None = None) -> list[Statement]:
-        """The unit's statements, de-duplicated on (actor, stance, target, topic)."""
+        """The unit's statements, one per (actor, stance, target, topic) and sentence: a position
+        restated in another sentence is kept, as evidence for the day's prevailing stance."""
         if unit.text.lstrip().startswith(("Q:", "Q：")):
             return []
         all_hits = topic_hits(marks, 0, len(doc))
         fallback = unit_topic(all_hits) or ctx.doc_topic
         ctx.doc_topic = fallback
         self._prescan(doc, ctx)
-        out: dict[tuple[str, str, str, str], Statement] = {}
+        out: dict[tuple[str, str, str, str, int], Statement] = {}
         for sent in doc.sents:
             smarks = _in(marks, sent)
             phrase_marks = {s: (lab, e) for lab in MENTION_LABELS for s, e in smarks.get(lab, [])}
             mentions = self.finder.find(doc, sent, ctx, phrase_marks)
             if is_candidate(sent, smarks):
                 for stmt in self._sentence(unit, doc, sent, smarks, mentions, ctx, fallback, oracle):
-                    out.setdefault((stmt.actor, stmt.stance, stmt.target, stmt.topic), stmt)
+                    out.setdefault((stmt.actor, stmt.stance, stmt.target, stmt.topic, stmt.sentence_start), stmt)
             firsts = [m.person for m in mentions if m.person is not None and m.kind in ("party", "nonactor")]
             if firsts:
                 ctx.subject_person = firsts[0]
@@ -153,7 +156,9 @@ class UnitAnalyser:
         if subj:
             holders = st.expand(subj, ctx)
             reporter = st.expand(st.report_holder(doc, sent, cue.start, marks, mentions), ctx)
-            return [(c, p or self._speaker_for(c, reporter, ctx)) for c, p in holders]
+            named = [(m.code, m.person) for m in mentions if m.person is not None and m.kind == "party"
+                     and m.start < cue.start]
+            return [(c, p or self._speaker_for(c, reporter + named, ctx)) for c, p in holders]
         if not ctx.voice_country:
             return []
         return [(ctx.voice_country, self._speaker_for(ctx.voice_country, [], ctx))]
@@ -198,11 +203,12 @@ class UnitAnalyser:
             codes = {c for c, _ in holders}
             limit = nxt.start if nxt is not None else sent.end
             target = st.pick_target(doc, sent, cue, mentions, codes, limit)
-            if not target and cue.kind in ("attitude", "demand") and not cue.addressee and \
-                    (cue.stance != "support" or cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA):
+            if not target and not cue.addressee and (cue.kind == "evaluative" or cue.kind in ("attitude", "demand") and (
+                    cue.stance != "support" or cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA)):
                 target = self._unit_target(ctx, codes)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
-            for topic in self._topics(doc, cue, hits, limit, fallback):
+            has_party = any(m.kind == "party" for m in mentions)
+            for topic in self._topics(doc, cue, hits, limit, fallback, has_party):
                 for code, person in holders:
                     out.append(Statement(
                         actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
@@ -212,10 +218,14 @@ class UnitAnalyser:
         return out
 
     @staticmethod
-    def _topics(doc: Doc, cue: st.Cue, hits: list[tuple[int, str]], limit: int, fallback: str) -> list[str]:
+    def _topics(doc: Doc, cue: st.Cue, hits: list[tuple[int, str]], limit: int, fallback: str,
+                has_party: bool) -> list[str]:
         """The cue's topic, plus one per further ";"-separated item of an attitude cue's object
         ("concerns about Beijing's conduct in cyberspace; across the Taiwan Strait; ...")."""
         first = choose_topic(hits, cue.end, cue.stance, fallback)
+        if first == "dialogue" and fallback and fallback not in GENERIC and cue.kind in ("attitude", "evaluative") \
+                and not any(slug not in GENERIC for _, slug in hits) and not has_party:
+            first = fallback  # "substantive progress in the consultations" in an answer about trade
         if cue.kind != "attitude":
             return [first]
         cuts = [t.i for t in doc[cue.end:limit] if t.text == ";"]

@@ -60,7 +60,7 @@ def stated_on(sentence: str, ref: dt.date | None) -> dt.date | None:
     return None
 
 
-_YEAR = re.compile(r"\b(?:in|since)\s+((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\bin\s+((?:19|20)\d\d)\b")
 
 
 def flags_for(sent: Span, cue_start: int, marks: dict[str, list[int]], ref: dt.date | None) -> tuple[str, ...]:

@@ -165,3 +165,26 @@ if __name__ == "__main__":  # python -m extractors.statements.evaluate GOLD.json
     import sys
 
     print(format_report(evaluate_file(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "auto")))
+
+
+def is_demand(statement: dict[str, Any]) -> bool:
+    """A demand or appeal ("urges", "should", "calls on"), as opposed to an assessment."""
+    from .gazetteer import lexicon
+
+    cue = (statement.get("cue") or "").lower()
+    verbs = {v.lower() for v in lexicon()["demands"]["verbs"]} | {v.lower() for v in lexicon()["demands"]["corrective"]}
+    return cue in verbs or cue.split(" ")[0] in {"should", "must"}
+
+
+def document_stance(statements: list[dict[str, Any]], actor: str, target: str, topic: str) -> str | None:
+    """A document's stance on one timeline key, per the contract's "Timelines and shifts":
+    hypothetical statements are ignored, an assessment outweighs the demands that accompany it,
+    and the most frequent remaining stance prevails (the first one on a tie)."""
+    on_key = [s for s in statements if s["actor"] == actor and s["target"] == target and s["topic"] == topic
+              and "hypothetical" not in s.get("flags", [])]
+    assessments = [s for s in on_key if not is_demand(s)] or on_key
+    if not assessments:
+        return None
+    counts = Counter(s["stance"] for s in assessments)
+    best = max(counts.values())
+    return next(s["stance"] for s in assessments if counts[s["stance"]] == best)

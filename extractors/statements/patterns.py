@@ -44,7 +44,7 @@ def evaluative_cues() -> dict[str, list[str]]:
     "is a correct political decision" -> EVAL_SUPPORT.
     """
     ev = lexicon()["evaluative"]
-    return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"]}
+    return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"], "EVAL_CONCERN": ev["concern"]}
 
 
 @family

@@ -66,7 +66,8 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
     cues = []
     for label, kind, stance in (("SUPPORT", "attitude", "support"), ("OPPOSE", "attitude", "oppose"),
                                 ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),
-                                ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose")):
+                                ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose"),
+                                ("EVAL_CONCERN", "evaluative", "concern")):
         for s, e in marks.get(label, []):
             neg = _negated(doc, s, marks, window)
             if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
@@ -212,6 +213,9 @@ def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> l
     are all returned.
     """
     before = [m for m in mentions if sent.start <= m.start and m.end <= pos]
+    last = before[-1].end if before else sent.start
+    if any(t.lower_ in ("who", "whom") for t in doc[last:pos]):
+        return None  # "Tunisians who ... opposed the new constitution": the holder is not a party
     for idx in range(len(before) - 1, -1, -1):
         m = before[idx]
         if _oblique(doc, before, idx) or _possessive(doc, m) and m.kind != "self":
@@ -234,7 +238,7 @@ def report_holder(doc: Doc, sent: Span, upto: int, marks: Marks, mentions: list[
     reports = sorted(marks.get("REPORT", []), key=lambda r: (r[0] >= upto, abs(r[0] - upto)))
     for s, e in reports:
         subj = subject_before(doc, sent, s, mentions)
-        if subj:
+        if subj and (s < upto or subj[0].start >= upto):  # ", Wang said" after the cue, not a relative clause
             return subj
         after = [m for m in mentions if e <= m.start <= e + 1 and m.kind in ("party", "pronoun")]
         if after:
@@ -278,11 +282,23 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     return [(ctx.voice_country, ctx.voice)]
 
 
+PEOPLE_NOUNS = {"people", "peoples", "society", "citizens", "nationals", "journalists", "media", "civilians",
+                "protesters", "protestors", "opposition", "voters", "workers", "students", "activists"}
+
+
+def _of_a_people(doc: Doc, m: Mention) -> bool:
+    """"Tunisia's vibrant civil society", "the Belarusian people": support for a people or its
+    society names no government (gold convention 7), so the country is not the target."""
+    window = doc[m.end:min(m.end + 4, len(doc))]
+    return any(t.lower_ in PEOPLE_NOUNS for t in window) and all(
+        not t.is_punct or t.text in ("'s", "’s", "’", "'") for t in window[:2])
+
+
 def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders: set[str], limit: int) -> str:
     """The party the position is about: the addressee of a demand, else the nearest party named
     after an attitude cue, or next to an evaluative one."""
     def ok(m: Mention) -> bool:
-        return m.kind == "party" and m.code not in holders
+        return m.kind == "party" and m.code not in holders and not _of_a_people(doc, m)
 
     if cue.kind in ("demand", "modal"):
         named = [m for m in cue.addressee if ok(m)]
