@@ -34,12 +34,17 @@ from extractors.fetch import FetchPolicy
 from extractors.pages import PageJob, PageResult, harvest
 from extractors.sources import FeedState, SourceOutcome, SourceSpec, read_source
 from flows import progress
+from flows.faults import checkpoint
 from flows.summary import print_summary, to_markdown
+from stancewatch.alerts.deliver import deliver
+from stancewatch.alerts.subscriptions import alert_rows
 from stancewatch.config import Config, SourcesFile, load_config, load_sources
 from warehouse import Warehouse, open_warehouse
 from warehouse.articles import pending_jobs, store_pages
 from warehouse.feeds import feed_states, record_fetch, sources_due, sync_sources
+from warehouse.health import failing_sources
 from warehouse.runs import begin_run, finish_run, run_summary
+from warehouse.shifts import Rules, find_shifts, load_records, store_shifts
 from warehouse.statements import articles_to_detect, count_to_detect, store_found
 
 #: Below this many pages to extract, a process pool costs more than it saves.
@@ -101,14 +106,21 @@ def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> d
     policy = FetchPolicy(**cfg.fetch.model_dump(), allow_private_networks=srcs.allow_private_networks,
                          allowed_networks=tuple(srcs.allowed_networks))
     fetch_stage(wh, run_id, srcs, policy, cfg.articles.max_items_per_feed)
+    checkpoint("fetched")
     jobs = pending_jobs(wh, cfg.articles.max_attempts)
     version = detector_version(cfg.detector.mode)
     heavy = len(jobs) + count_to_detect(wh, version)
     with _process_pool(cfg.articles.workers if heavy >= POOL_THRESHOLD else 0) as pool:
         article_stage(wh, run_id, policy, cfg, jobs, pool)
+        checkpoint("extracted")
         detect_stage(wh, run_id, cfg, version, pool)
+    checkpoint("detected")
+    shift_stage(wh, run_id, cfg)
+    checkpoint("committed")
+    failing = failing_sources(wh, cfg.alerts.failing_source_nights)
+    deliver(wh, cfg.alerts, run_id, failing)
     progress.current().done()
-    return run_summary(wh, run_id)
+    return {**run_summary(wh, run_id), "failing_sources": failing}
 
 
 def fetch_stage(wh: Warehouse, run_id: str, srcs: SourcesFile, policy: FetchPolicy, max_items: int) -> None:
@@ -170,6 +182,15 @@ def _harvested(future: Any, batch: list[PageJob]) -> list[PageResult]:
         get_run_logger().exception("a batch of %d articles crashed", len(batch))
         reason = f"internal error: {type(exc).__name__}: {exc}"[:300]
         return [PageResult(job, "failed", error=reason) for job in batch]
+
+
+def shift_stage(wh: Warehouse, run_id: str, cfg: Config) -> int:
+    """Compare every key's records with the rules; store new shifts and queue their alerts."""
+    c = cfg.shifts.corroboration
+    rules = Rules(cfg.shifts.window_days, dict(cfg.shifts.severity), tuple(c.applies_to), c.min_sources, c.min_days)
+    new = store_shifts(wh, find_shifts(load_records(wh), rules), run_id,
+                       alerts_for=lambda shift: alert_rows(cfg.alerts, shift, run_id))
+    return len(new)
 
 
 # ----------------------------------------------------------------------------- helpers

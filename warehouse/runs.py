@@ -44,5 +44,8 @@ def run_summary(wh: Warehouse, run_id: str) -> dict[str, Any]:
         "duplicate_articles": articles.get("duplicate", 0),
         "failed_articles": articles.get("failed", 0),
         "new_statements": wh.scalar("SELECT count(*) FROM store.statements WHERE run_id = ?", [run_id]),
+        "new_shifts": wh.scalar("SELECT count(*) FROM store.shifts WHERE detected_run_id = ?", [run_id]),
+        "alerts_sent": wh.scalar("SELECT count(*) FROM store.alerts WHERE sent_run_id = ?", [run_id]),
+        "alerts_queued": wh.scalar("SELECT count(*) FROM store.alerts WHERE status = 'queued'"),
         "errors": wh.named("run_errors", [run_id]),
     }
