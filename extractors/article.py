@@ -61,6 +61,15 @@ _TRAFILATURA_PARAS = frozenset({"p", "head", "item", "quote", "row", "code"})
 _BOLD = frozenset({"b", "strong"})
 _BREAK = object()  # sentinel between paragraphs in `_walk`
 _SPACE = re.compile(r"\s+")
+# Dates: first from metadata only (`<meta>`, JSON-LD, `<time>`, the URL). Letting
+# htmldate search the text at once ("extensive search") dated 2 of 581 Kremlin
+# pages five years early, from an older date quoted in the text; the text is
+# searched only when the metadata has no date (2018 MFA pages print theirs
+# in the title only), see `_text_date`.
+_MIN_PROSE_CHARS = 250
+_SENTENCE_END = re.compile(r"[.!?…。]['\"’”)\]]*$")
+_METADATA_DATES = {"extensive_search": False, "original_date": True}
+_TEXT_DATES = {"extensive_search": True, "original_date": True}
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
@@ -85,17 +94,22 @@ def extract_article(html: bytes | str, url: str) -> Extracted | None:
         return None
     declared = declared_language(tree)
     document = trafilatura.bare_extraction(
-        tree, url=url or None, include_comments=False, with_metadata=True, include_tables=True
+        tree, url=url or None, include_comments=False, with_metadata=True, include_tables=True,
+        date_extraction_params=_METADATA_DATES,
     )
     if document is None or document.body is None:
         return None
-    units = paragraph_units(_trafilatura_paragraphs(document.body))
-    if not units:
+    title = clean_text(document.title or "")
+    paragraphs = _trafilatura_paragraphs(document.body)
+    if paragraphs and clean_text(paragraphs[0]) == title:
+        paragraphs = paragraphs[1:]  # the headline again: it is `title`, not a passage to read twice
+    units = paragraph_units(paragraphs)
+    if not _has_prose(units):
         return None
     return Extracted(
         text="\n".join(unit.text for unit in units),
-        title=clean_text(document.title or ""),
-        published=_iso_date(document.date),
+        title=title,
+        published=_iso_date(document.date) or _text_date(html, url),
         author=clean_text(document.author or ""),
         language=_primary_subtag(document.language or "") or declared,
         units=units,
@@ -257,6 +271,36 @@ def _split_at_line_breaks(element: etree._Element) -> list[str]:
 
     visit(element)
     return [line for line in lines if line.strip()]
+
+
+def _has_prose(units: list[Unit]) -> bool:
+    """True unless the units are only menu-like fragments.
+
+    On a page with no article trafilatura's fallbacks return what is left,
+    e.g. "Example World News World Politics Search"; a real article has at
+    least one sentence (four words and closing punctuation) or some length.
+    """
+    if sum(len(unit.text) for unit in units) >= _MIN_PROSE_CHARS:
+        return True
+    return any(len(u.text.split()) >= 4 and _SENTENCE_END.search(u.text) for u in units)
+
+
+def _text_date(html: bytes | str, url: str) -> date | None:
+    """A date found in the page text when its metadata had none, unless it is a copyright year.
+
+    htmldate's extensive search falls back to "Copyright 1998-2014" as
+    2014-01-01; a wrong date misplaces a statement on its timeline, while
+    None lets the caller use the feed's or listing's date.
+    """
+    tree = parse_html(html)
+    if tree is None:
+        return None
+    metadata = trafilatura.extract_metadata(tree, default_url=url or None, date_config=_TEXT_DATES)
+    found = _iso_date(metadata.date)
+    if found is None or (found.month, found.day) != (1, 1):
+        return found
+    copyright_year = re.compile(rf"(?:©|\(c\)|copyright)[^\n]{{0,40}}\b{found.year}\b", re.IGNORECASE)
+    return None if copyright_year.search(tree.text_content()) else found
 
 
 def _iso_date(value: str | None) -> date | None:

@@ -235,8 +235,10 @@ def find_links(html: bytes | str, url: str) -> list[Link]:
         href = anchor.get("href", "").split("#")[0]
         path_match = _ARTICLE_PATH.search(urlsplit(href).path)
         title = clean_text(anchor.get("title") or anchor.text_content())
-        if path_match is None or not title or href in entries or not matches(href):
+        if path_match is None or not title or href in entries:
             continue
+        if not (matches(href) or urlsplit(href).netloc == urlsplit(url).netloc):
+            continue  # a link off the site (mirrors and test servers keep their own host)
         parent = anchor.getparent()
         context = clean_text(parent.text_content()) if parent is not None else ""
         day, month_day = _listed_date(title, context, path_match.group("ymd"))
