@@ -82,11 +82,167 @@ def demo(
     from stancewatch.demo import run_demo
     from stancewatch.demo.report import print_findings
 
-    for stale in (db, Path(f"{db}.wal")):
+    from warehouse.publish import published_path
+
+    for stale in (db, Path(f"{db}.wal"), published_path(db)):
         stale.unlink(missing_ok=True)
     _use_progress(quiet)
-    run_demo(db, quiet=quiet)
-    print_findings(db, console)
+    _, mail = run_demo(db, quiet=quiet)
+    print_findings(db, mail, Path(f"{db.stem}-mail"), console)
+
+
+# ----------------------------------------------------------------------------- analysts
+DB_HELP = "The warehouse; its published copy (<name>.published.duckdb) is what gets opened."
+
+
+def _reader(db: Path):
+    from warehouse import WarehouseError, open_reader
+    from warehouse.publish import published_path
+
+    try:
+        return open_reader(published_path(db))
+    except WarehouseError as exc:
+        _fail(str(exc), 2)
+
+
+def _print_rows(cols: list[str], rows: list[tuple], fmt: str) -> None:
+    import csv
+    import json
+
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(cols)
+        writer.writerows(rows)
+    elif fmt == "json":
+        for row in rows:
+            print(json.dumps(dict(zip(cols, row)), default=str, ensure_ascii=False))
+    else:
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for c in cols:
+            table.add_column(c, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+        console.print(f"[dim]{len(rows)} row(s)[/]")
+
+
+def _run_query(wh, query: str, fmt: str) -> None:
+    import duckdb
+
+    try:
+        cur = wh.con.execute(query)
+    except duckdb.Error as exc:
+        err.print(f"[bold red]{type(exc).__name__}:[/] {exc}")
+        return
+    if cur.description is None:
+        return
+    _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="SQL to run, e.g. \"SELECT * FROM stance_shifts\"."),
+    db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
+    fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
+) -> None:
+    """Query the published warehouse, read-only (writes and file access are refused)."""
+    with _reader(db) as wh:
+        _run_query(wh, query, fmt)
+
+
+@app.command()
+def shell(db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP)) -> None:
+    """An interactive read-only SQL prompt on the published warehouse (end a query with ';')."""
+    with _reader(db) as wh:
+        console.print(f"[bold]{wh.path}[/] (read-only). Views: articles, statements, stance_timeline, "
+                      "stance_shifts, source_health, ...  Ctrl-D to leave.")
+        buffer = ""
+        while True:
+            try:
+                line = input("sql> " if not buffer else " ..> ")
+            except EOFError:
+                console.print()
+                return
+            buffer += line + "\n"
+            if buffer.strip().endswith(";"):
+                _run_query(wh, buffer, "table")
+                buffer = ""
+
+
+@app.command()
+def export(
+    parquet: Path = typer.Option(..., "--parquet", help="Folder to write (created)."),
+    db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
+) -> None:
+    """Write every table as Parquet, with schema.sql/load.sql that recreate the tables and views."""
+    from warehouse.export import export_parquet
+    from warehouse.publish import published_path
+
+    files = export_parquet(published_path(db), parquet)
+    console.print(f"wrote {len(files)} files to {parquet}")
+
+
+@app.command()
+def shifts(
+    since: Optional[str] = typer.Option(None, help="Only shifts whose new stance began on or after this date (YYYY-MM-DD). Default: 30 days ago."),
+    db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
+) -> None:
+    """Print recent stance shifts as a table."""
+    from datetime import date, timedelta
+
+    try:
+        start = date.fromisoformat(since) if since else date.today() - timedelta(days=30)
+    except ValueError:
+        _fail(f"--since must be a date like 2022-03-01, got {since!r}", 2)
+    with _reader(db) as wh:
+        rows = wh.named("recent_shifts", [start])
+    if not rows:
+        console.print(f"No stance shifts since {start}.")
+        return
+    cols = ["new_on", "actor", "target", "topic", "previous_stance", "new_stance", "previous_on", "severity"]
+    _print_rows(cols, [tuple(r[c] for c in cols) for r in rows], "table")
+
+
+# ----------------------------------------------------------------------------- the detector
+@app.command()
+def detect(
+    file: str = typer.Argument("-", help="JSON lines in the gold format (text, date, source_country, speaker, speaker_role); '-' = stdin."),
+    mode: str = typer.Option("auto", help="auto | rules | trained"),
+) -> None:
+    """Detect statements in JSON lines; print one JSON line per input line."""
+    import json
+
+    from extractors.statements import get_detector
+    from extractors.statements.jsonl import units_from_jsonl
+
+    stream = sys.stdin if file == "-" else open(file, encoding="utf-8")
+    with stream:
+        units = list(units_from_jsonl(stream))
+    for unit, found in zip(units, get_detector(mode).detect_many(units)):
+        print(json.dumps({"id": unit.id, "statements": [s.to_dict() for s in found]}, ensure_ascii=False))
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Path = typer.Argument(..., help="A gold JSON-lines file (e.g. shared/data/gold/dev.jsonl)."),
+    mode: str = typer.Option("auto", help="auto | rules | trained"),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (the reference scorer's --json shape)."),
+) -> None:
+    """Score the detector on a gold file: strict/loose P/R/F1, speaker accuracy, per-stance recall."""
+    import json
+
+    from extractors.statements import get_detector
+    from extractors.statements.evaluate import format_report, score
+    from extractors.statements.jsonl import units_from_jsonl
+
+    lines = gold.read_text(encoding="utf-8").splitlines()
+    gold_units = [json.loads(l) for l in lines if l.strip()]
+    units = list(units_from_jsonl(lines))
+    detected = {u.id: [s.to_dict() for s in found] for u, found in zip(units, get_detector(mode).detect_many(units))}
+    result = score(gold_units, detected)
+    print(json.dumps(result) if as_json else format_report(result))
 
 
 if __name__ == "__main__":

@@ -39,9 +39,9 @@ class WarehouseBusy(WarehouseError):
     """Another process holds the warehouse file open for writing."""
 
 
-def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _connect(path: str, read_only: bool, extra: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(path, read_only=read_only, config=dict(DUCKDB_CONFIG))
+        return duckdb.connect(path, read_only=read_only, config={**DUCKDB_CONFIG, **(extra or {})})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusy(
@@ -49,6 +49,15 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
                 "connection (analysts: query the published copy with `stancewatch sql`), "
                 "then run again.") from None
         raise WarehouseError(f"cannot open {path}: {exc}") from None
+
+
+def open_reader(path: str | Path) -> "Warehouse":
+    """A locked-down analyst connection: read-only, and no file access beyond the database
+    (no COPY TO, no ATTACH, no reading other files), settings locked."""
+    if not Path(path).exists():
+        raise WarehouseError(f"{path} does not exist (has a night completed yet?)")
+    con = _connect(str(path), True, {"enable_external_access": False, "lock_configuration": True})
+    return Warehouse(con, Path(path))
 
 
 def open_warehouse(path: str | Path, read_only: bool = False, wait: float = 0.0) -> "Warehouse":

@@ -9,15 +9,20 @@ how failures are recorded.
 from __future__ import annotations
 
 import tempfile
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from stancewatch.demo.mailcatcher import MailCatcher
 from stancewatch.demo.server import DemoServer
 
 HERE = Path(__file__).resolve().parent
 #: demo night number -> the run_id (night) it is stored under
 NIGHTS: dict[int, str] = {1: "2022-02-26", 2: "2022-03-10"}
 DEMO_CONFIG = HERE / "config.yaml"
+DEMO_RECIPIENT = "analyst@example.org"
 
 
 def write_sources(base: str, folder: Path) -> Path:
@@ -27,14 +32,27 @@ def write_sources(base: str, folder: Path) -> Path:
     return path
 
 
-def run_demo(db: Path, quiet: bool = False) -> list[dict[str, Any]]:
-    """Serve the demo site and run each demo night into `db`; returns the summaries."""
+def write_config(smtp_port: int, folder: Path) -> Path:
+    """The demo configuration, mailing one analyst through the local mail catcher."""
+    data = yaml.safe_load(DEMO_CONFIG.read_text())
+    data["alerts"] = {"sender": "stancewatch demo <stancewatch@localhost>",
+                      "smtp": {"host": "127.0.0.1", "port": smtp_port, "security": "none", "user": ""},
+                      "recipients": [{"email": DEMO_RECIPIENT}]}
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def run_demo(db: Path, quiet: bool = False) -> tuple[list[dict[str, Any]], list[Message]]:
+    """Serve the demo site, run each demo night into `db`; returns the summaries and the mail sent."""
     from flows.nightly import run_night  # Prefect is imported only when needed
 
     summaries = []
-    with DemoServer() as server, tempfile.TemporaryDirectory(prefix="stancewatch-demo-") as tmp:
+    with DemoServer() as server, MailCatcher() as mail, \
+            tempfile.TemporaryDirectory(prefix="stancewatch-demo-") as tmp:
         sources = write_sources(server.base, Path(tmp))
+        config = write_config(mail.port, Path(tmp))
         for number, night in NIGHTS.items():
             server.night = number
-            summaries.append(run_night(sources, db, config=DEMO_CONFIG, night=night, quiet=quiet))
-    return summaries
+            summaries.append(run_night(sources, db, config=config, night=night, quiet=quiet))
+        return summaries, list(mail.messages)

@@ -1,30 +1,50 @@
-"""What `stancewatch demo` prints at the end: what it found, and SQL to try."""
+"""What `stancewatch demo` prints at the end: what it found, the alert email, and SQL to try."""
 from __future__ import annotations
 
+from email.message import Message
 from pathlib import Path
 
 from rich.console import Console
+from rich.panel import Panel
 from rich.table import Table
 
-from warehouse import open_warehouse
+from warehouse import open_reader
+from warehouse.publish import published_path
 
-TRY_SQL = """SELECT source, published, title FROM articles ORDER BY published;"""
+TRY_SQL = "SELECT stated_on, actor, stance, topic, speaker, sentence FROM statements WHERE topic = 'sanctions'"
 
 
-def print_findings(db: Path, console: Console) -> None:
-    """Summarise the demo warehouse: articles by source, then a query to try."""
-    with open_warehouse(db, read_only=True) as wh:
-        rows = wh.query("SELECT source, count(*) AS articles, min(published) AS first, max(published) AS last "
-                        "FROM articles GROUP BY source ORDER BY source")
-        failures = wh.query("SELECT source, status, error FROM fetch_log WHERE status = 'failed' "
-                            "ORDER BY run_id, source")
-    table = Table(title=f"Articles in {db}")
-    for col in ("source", "articles", "first", "last"):
+def print_findings(db: Path, mail: list[Message], mail_dir: Path, console: Console) -> None:
+    """Summarise the demo warehouse and show the alert email."""
+    with open_reader(published_path(db)) as wh:
+        articles = wh.scalar("SELECT count(*) FROM articles")
+        statements = wh.query("SELECT actor, stance, count(*) AS n FROM statements GROUP BY ALL ORDER BY ALL")
+        shifts = wh.query("SELECT new_on, actor, target, topic, previous_stance, new_stance, severity "
+                          "FROM stance_shifts ORDER BY new_on")
+        failures = wh.query("SELECT DISTINCT source, error FROM fetch_log WHERE status = 'failed'")
+    console.print(f"\n[bold]{articles} articles[/] and [bold]{sum(r['n'] for r in statements)} statements[/] "
+                  f"in {db} (published copy: {published_path(db)})")
+    cols = ("new_on", "actor", "target", "topic", "previous_stance", "new_stance", "severity")
+    table = Table(title="Stance shifts")
+    for col in cols:
         table.add_column(col)
-    for r in rows:
-        table.add_row(r["source"], str(r["articles"]), str(r["first"]), str(r["last"]))
+    for r in shifts:
+        table.add_row(*(str(r[c] or "") for c in cols))
     console.print(table)
     for f in failures:
         console.print(f"[yellow]recorded failure[/] {f['source']}: {f['error']}")
-    console.print(f"\nTry it:  [bold]stancewatch sql --db {db} \"{TRY_SQL}\"[/]")
-    console.print(f"or open it in DuckDB:  duckdb -readonly {db}")
+    _show_mail(mail, mail_dir, console)
+    console.print(f'\nTry it:  [bold]stancewatch sql --db {db} "{TRY_SQL}"[/]')
+
+
+def _show_mail(mail: list[Message], mail_dir: Path, console: Console) -> None:
+    mail_dir.mkdir(exist_ok=True)
+    for i, msg in enumerate(mail, 1):
+        (mail_dir / f"{i:02d}.eml").write_bytes(msg.as_bytes())
+    if not mail:
+        console.print("No alert email was sent.")
+        return
+    first = mail[0]
+    body = first.get_body(preferencelist=("plain",))
+    console.print(Panel(body.get_content() if body else "", title=f"To: {first['To']}  Subject: {first['Subject']}"))
+    console.print(f"{len(mail)} email(s) saved in {mail_dir}/ (open the .eml files in a mail client for the HTML part)")

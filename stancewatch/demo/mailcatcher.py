@@ -1,0 +1,50 @@
+"""A mail catcher for the demo: a real SMTP server on 127.0.0.1 that keeps what it gets.
+
+A fresh machine has no mail server, but the demo should show the alert email
+the nightly flow sends; the flow talks SMTP to this exactly as it would to a
+real server.
+"""
+from __future__ import annotations
+
+import email
+import socket
+from email.message import Message
+from email.policy import default
+
+from aiosmtpd.controller import Controller
+
+
+class _Keep:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook name)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+
+class MailCatcher:
+    """Context manager: `with MailCatcher() as mc: ... mc.port ... mc.messages`."""
+
+    def __init__(self) -> None:
+        self._handler = _Keep()
+        self.port = _free_port()
+        self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self) -> list[Message]:
+        return self._handler.messages
+
+    def __enter__(self) -> "MailCatcher":
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._controller.stop()
+
+
+def _free_port() -> int:
+    """A free TCP port on 127.0.0.1 (aiosmtpd's readiness check cannot use port 0)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
