@@ -43,6 +43,7 @@ from warehouse import Warehouse, open_warehouse
 from warehouse.articles import pending_jobs, store_pages
 from warehouse.feeds import feed_states, record_fetch, sources_due, sync_sources
 from warehouse.health import failing_sources
+from warehouse.publish import publish
 from warehouse.runs import begin_run, finish_run, run_summary
 from warehouse.shifts import Rules, find_shifts, load_records, store_shifts
 from warehouse.statements import articles_to_detect, count_to_detect, store_found
@@ -95,6 +96,7 @@ def nightly(sources: str | None = None, config: str | None = None, db: str = "st
             finish_run(wh, run_id, "failed", run_summary(wh, run_id))
             raise
         finish_run(wh, run_id, "completed", summary)
+    publish(db)   # only after a successful night, and after the writer closed the file
     create_markdown_artifact(to_markdown(summary), key="nightly-summary",
                              description=f"stancewatch night {run_id}")
     if not quiet:
