@@ -7,6 +7,7 @@ Minister" is, that "we" is the G7.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from typing import Callable
 
@@ -30,15 +31,48 @@ ANAPHORA = {"this", "it", "that", "these", "those", "such"}
 SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
 
 
+TURN = re.compile(r"^\s*((?:[A-Z][\w.’'-]*\s+){0,9}[A-Z][\w.’'-]*)\s*:\s")
+
+
+def turn_speaker(text: str) -> str | None:
+    """The turn-taker of a transcript turn ("Vladimir Putin: ...", "Dmitry Svishchev: ..."), if any."""
+    m = TURN.match(text)
+    return m.group(1) if m else None
+
+
+def _turn_voice(name: str, day: dt.date | None) -> Person | None:
+    """A turn-taker known to the gazetteer ("Vladimir Putin", "President Xi Jinping") speaks for
+    their country; anyone else (journalists, governors, company heads) speaks for nobody."""
+    words = name.split()
+    for n in range(len(words)):
+        person = official_person(" ".join(words[n:]), day)
+        if person is not None:
+            return person
+    return None
+
+
 def new_context(unit: TextUnit, previous: DocContext | None) -> DocContext:
-    """The context for a unit: the unit's voice, plus people named earlier in the same document."""
+    """The context for a unit: the unit's voice, plus people named earlier in the same document.
+
+    A transcript turn that opens with its speaker's name overrides the unit's speaker: a known
+    official speaks for their country, anyone else for nobody ("we" then means no government).
+    """
     voice = None
     country = unit.source_country
+    turn = turn_speaker(unit.text)
+    if turn is not None and turn not in ("Q", "A"):
+        voice = _turn_voice(turn, unit.date)
+        ctx = DocContext(date=unit.date, voice=voice, voice_country=voice.country if voice else "")
+        return _carry(ctx, previous)
     if unit.speaker:
         voice = official_person(unit.speaker, unit.date, unit.speaker_role) or \
             Person(unit.speaker, unit.source_country, unit.speaker_role)
         country = voice.country or country
-    ctx = DocContext(date=unit.date, voice=voice, voice_country=country)
+    return _carry(DocContext(date=unit.date, voice=voice, voice_country=country), previous)
+
+
+def _carry(ctx: DocContext, previous: DocContext | None) -> DocContext:
+    """Bring forward what earlier paragraphs of the same document established."""
     if previous is not None:
         ctx.doc_topic = previous.doc_topic
         ctx.persons = list(previous.persons)
@@ -64,6 +98,8 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
             kept.append((s, e, lab))
     for lab in CUE_LABELS:
         marks[lab] = [(s, e) for s, e, kl in kept if kl == lab]
+    for lab in [k for k in marks if k.startswith("TOPIC_")]:
+        marks[lab] = [(s, e) for s, e in marks[lab] if not any(bs <= s < be for bs, be in blocked)]
     return marks
 
 
@@ -93,8 +129,9 @@ class UnitAnalyser:
         if unit.text.lstrip().startswith(("Q:", "Q：")):
             return []
         all_hits = topic_hits(marks, 0, len(doc))
-        fallback = unit_topic(all_hits) or ctx.doc_topic
-        ctx.doc_topic = fallback
+        own = unit_topic(all_hits)
+        fallback = own or ctx.doc_topic
+        ctx.doc_topic = own
         self._prescan(doc, ctx)
         out: dict[tuple[str, str, str, str, int], Statement] = {}
         for sent in doc.sents:

@@ -145,8 +145,8 @@ def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: 
     stance = _act_stance(doc, e, end, marks)
     if any(clause_start <= n < e + 2 for n, _ in marks.get("NEG", [])):
         stance = "oppose"
-    if stance is None:
-        return None
+    if stance is None or not subj and not _inside_all_parties(clause_start, s, marks):
+        return None  # "the difference must not be colossal": a modal about a thing, not a party
     if any(m.kind == "joint" for m in subj) or _inside_all_parties(clause_start, s, marks) or len({m.code for m in subj}) > 1:
         stance = "support"
     return Cue(s, e, "modal", stance, tuple(subj), end)

@@ -1,0 +1,126 @@
+"""Throughput and peak memory of the statement detector on a real corpus.
+
+    python benchmarks/detector_bench.py CORPUS_PATH [--mode auto|rules|trained] [--n-process N]
+        [--batch-size B] [--repeat R] [--source-country CHN]
+
+CORPUS_PATH is a JSON-lines file with "text" fields (the gold format works), or a directory of
+.html / .html.gz pages whose main text is extracted with trafilatura before the timed part. Each
+non-empty line of a page becomes one unit (a paragraph or transcript turn), as the extract stage
+hands them over. Prints words per second over the timed detect_many run and the peak RSS of this
+process and its worker processes (sampled every 100 ms).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from extractors.statements import TextUnit, get_detector  # noqa: E402
+from extractors.statements.jsonl import unit_from_dict  # noqa: E402
+
+
+def _rss_kib(pid: int) -> int:
+    """Resident set size of one process from /proc (0 when it has gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _family(pid: int) -> list[int]:
+    """This process and all its descendants (the spaCy/multiprocessing workers)."""
+    out, todo = [], [pid]
+    while todo:
+        cur = todo.pop()
+        out.append(cur)
+        try:
+            with open(f"/proc/{cur}/task/{cur}/children", encoding="ascii") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            pass
+    return out
+
+
+class PeakMemory:
+    """Samples the summed RSS of the process tree in a thread while the benchmark runs."""
+
+    def __init__(self) -> None:
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kib = max(self.peak_kib, sum(_rss_kib(p) for p in _family(os.getpid())))
+            time.sleep(0.1)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _html_units(path: Path, source_country: str) -> Iterator[TextUnit]:
+    import trafilatura
+
+    files = sorted(p for p in path.iterdir() if p.name.endswith((".html", ".html.gz")))
+    for page in files:
+        raw = gzip.open(page).read() if page.name.endswith(".gz") else page.read_bytes()
+        text = trafilatura.extract(raw.decode("utf-8", "replace")) or ""
+        for i, para in enumerate(line.strip() for line in text.splitlines()):
+            if para:
+                yield TextUnit(para, source_country=source_country, id=f"{page.name.split('.')[0]}-p{i}")
+
+
+def load_units(path: Path, source_country: str = "") -> list[TextUnit]:
+    """Units of a JSONL file or of an HTML directory (text extraction happens here, untimed)."""
+    if path.is_dir():
+        return list(_html_units(path, source_country))
+    with open(path, encoding="utf-8") as fh:
+        return [unit_from_dict(json.loads(line)) for line in fh if line.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--mode", default="auto", choices=["auto", "rules", "trained"])
+    ap.add_argument("--n-process", type=int, default=0, help="0 = 2 when the corpus is large, else 1")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--repeat", type=int, default=1, help="run the corpus this many times (steadier figures)")
+    ap.add_argument("--source-country", default="")
+    args = ap.parse_args(argv)
+    if not args.corpus.exists():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    units = load_units(args.corpus, args.source_country) * args.repeat
+    words = sum(len(u.text.split()) for u in units)
+    n_process = args.n_process or (2 if words > 200_000 else 1)
+    detector = get_detector(args.mode)
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        found = sum(len(s) for s in detector.detect_many(units, batch_size=args.batch_size, n_process=n_process))
+        elapsed = time.perf_counter() - start
+    print(f"mode={detector.mode} version={detector.version} n_process={n_process} batch_size={args.batch_size}")
+    print(f"units={len(units)} words={words} statements={found} seconds={elapsed:.2f}")
+    print(f"words_per_second={words / elapsed:,.0f}")
+    print(f"peak_rss_mib={mem.peak_kib / 1024:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
