@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import random
+import ssl
 import threading
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -48,7 +50,7 @@ from email.utils import parsedate_to_datetime
 import httpcore
 import httpx
 
-from extractors.netguard import STEP, BodyError, GuardedBackend, Refused, decode, decoders_for, static_refusal
+from extractors.netguard import STEP, BodyError, GuardedBackend, Refused, decode, decoders_for, parse_networks, static_refusal
 from extractors.netguard import check_url as check_url  # part of this module's API
 
 DEFAULT_ACCEPT = (
@@ -85,6 +87,16 @@ class FetchPolicy:
     allow_private_networks: bool = False
     accept: str = DEFAULT_ACCEPT
     allowed_networks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Nonsense limits are programming/config errors: fail at construction."""
+        if min(self.concurrency, self.per_host_concurrency) < 1:
+            raise ValueError("concurrency and per_host_concurrency must be at least 1")
+        if min(self.connect_timeout, self.read_timeout, self.total_timeout) <= 0:
+            raise ValueError("timeouts must be positive")
+        if min(self.max_bytes, self.max_redirects, self.retries, self.per_host_delay, self.backoff) < 0:
+            raise ValueError("limits, retries and delays cannot be negative")
+        parse_networks(self.allowed_networks)  # raises ValueError on a bad CIDR
 
 
 @dataclass(frozen=True)
@@ -227,6 +239,12 @@ class _Batch:
         return self.gates[host]
 
 
+@functools.lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    """Loading the CA bundle costs ~20 ms; share one context (it is thread-safe)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def _transport(policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
     """A transport whose every TCP connection goes through GuardedBackend.
 
@@ -237,9 +255,9 @@ def _transport(policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
     following redirects and raises on ``Location: file:...`` before we can
     report it, and its cookie jar would carry state between unrelated sites.
     """
-    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    transport = httpx.AsyncHTTPTransport(verify=_ssl_context(), trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=_ssl_context(),
         max_connections=policy.concurrency,
         max_keepalive_connections=policy.concurrency,
         keepalive_expiry=5.0,

@@ -8,13 +8,18 @@ or a hostname whose DNS answer is ``10.0.0.5``. Two layers stop that:
 1. :func:`check_url` - a pre-flight check before any request: scheme must be
    http/https, no ``user:password@``, and (with DNS) the host must resolve
    only to public addresses. The fetcher runs the static part on every
-   redirect hop, so ``Location: file:///etc/passwd`` is refused too.
+   redirect hop, so ``Location: file:///etc/passwd`` is refused too. Used
+   alone (e.g. to validate a sources file) it has the usual check-then-use
+   window - DNS may answer differently a second later - which is why the
+   fetcher's address check happens at connect time instead:
 2. :class:`GuardedBackend` - an httpcore network backend that resolves the
    host itself, checks *every* address, and then connects to the checked IP
    literal. The address that was checked is the address that is connected
    to, so there is no DNS-rebinding window between the check and the
    connect (TLS still uses the hostname for SNI and certificate checks,
-   because httpcore passes ``server_hostname`` separately).
+   because httpcore passes ``server_hostname`` separately). Environment
+   proxies are ignored (``trust_env=False``): through a proxy we would be
+   checking the proxy's address, not the target's.
 
 A gzip bomb (~1000:1) is the other cheap attack on a fetcher: httpx's
 decoder inflates each network read in one call, so a 64 KiB read can become
@@ -49,7 +54,7 @@ _ALLOWED_SCHEMES = frozenset({"http", "https"})
 # getaddrinfo cannot be cancelled; a dedicated pool (never shut down) lets a
 # slow lookup be abandoned after its timeout without blocking `asyncio.run`'s
 # executor shutdown at the end of a batch.
-_DNS_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="stancewatch-dns")
+_DNS_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="stancewatch-dns")
 
 
 class Refused(Exception):
@@ -258,8 +263,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        """Resolve `host` (bounded by `timeout`), refuse bad addresses, connect."""
-        addresses = await resolve_async(host, port, timeout if timeout is not None else 10.0)
+        """Resolve `host`, refuse bad addresses, connect - all within `timeout`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (timeout if timeout is not None else 10.0)
+        addresses = await resolve_async(host, port, deadline - loop.time())
         for ip in addresses:
             reason = address_refusal(ip, host, self._allow, self._allowed)
             if reason is not None:
@@ -268,7 +275,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         for ip in addresses:  # in resolver order, like a normal client
             try:
                 return await self._inner.connect_tcp(
-                    str(ip), port, timeout=timeout,
+                    str(ip), port, timeout=max(deadline - loop.time(), 0.001),
                     local_address=local_address, socket_options=socket_options,
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:

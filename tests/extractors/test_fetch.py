@@ -342,6 +342,15 @@ def test_fetch_many_runs_in_threads_and_under_a_running_loop(web: WebServer) -> 
     assert fetch_many([], FAST) == []
 
 
+@pytest.mark.parametrize("bad", [
+    {"concurrency": 0}, {"per_host_concurrency": 0}, {"total_timeout": 0}, {"retries": -1},
+    {"max_bytes": -1}, {"allowed_networks": ("10.0.0.0/33",)},
+])
+def test_nonsense_policies_fail_at_construction(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        FetchPolicy(**bad)  # type: ignore[arg-type]
+
+
 def test_body_hash_and_retry_after_parsing() -> None:
     assert body_hash(b"abc") == hashlib.sha256(b"abc").hexdigest()
     assert parse_retry_after("120") == 120.0
@@ -351,3 +360,69 @@ def test_body_hash_and_retry_after_parsing() -> None:
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     assert parse_retry_after("Thu, 01 Jan 2026 00:00:30 GMT", now) == 30.0
     assert parse_retry_after("Wed, 31 Dec 2025 23:00:00 GMT", now) == 0.0
+
+
+# -- the test server's helpers that later suites rely on ------------------------
+def test_folder_of_feeds_and_routes_changing_between_nights(web: WebServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "a.xml").write_bytes(b"<rss>night 1</rss>")
+    (tmp_path / "secret.txt").write_bytes(b"outside the folder")
+    web.serve_directory(feeds, "/feeds/")
+    web.add_files({"/pages/one.html": "<p>one</p>"})
+    r = fetch(web.url("/feeds/a.xml"), FAST)
+    assert (r.body, r.content_type) == (b"<rss>night 1</rss>", "application/xml")
+    assert fetch(web.url("/pages/one.html"), FAST).content_type == "text/html"
+    assert fetch(web.url("/feeds/%2e%2e/secret.txt"), FAST).status == 404
+    (feeds / "a.xml").write_bytes(b"<rss>night 2</rss>")
+    web.replace("/pages/one.html", "<p>changed</p>")
+    assert fetch(web.url("/feeds/a.xml"), FAST).body == b"<rss>night 2</rss>"
+    assert fetch(web.url("/pages/one.html"), FAST).body == b"<p>changed</p>"
+    web.remove("/pages/one.html")
+    assert fetch(web.url("/pages/one.html"), FAST).status == 404
+    web.add("/twice", b"x")
+    with pytest.raises(ValueError, match="use replace"):
+        web.add("/twice", b"y")
+
+
+def test_routes_with_query_and_failing_handlers(web: WebServer) -> None:
+    web.add("/list?page=2", b"second")
+    web.add("/list", b"first")
+    web.add_handler("/boom", lambda req: 1 / 0)  # type: ignore[arg-type,return-value]
+    assert fetch(web.url("/list?page=2"), FAST).body == b"second"
+    assert fetch(web.url("/list?page=3"), FAST).body == b"first"
+    assert fetch(web.url("/boom"), FAST).status == 500 and "ZeroDivisionError" in web.errors[0]
+    assert [q.query for q in web.requests_to("/list")] == ["page=2", "page=3"]
+    method, path, headers = web.requests[0]
+    assert (method, path) == ("GET", "/list") and "user-agent" in headers
+
+
+def test_ipv6_loopback_server() -> None:
+    try:
+        server = WebServer(host="::1").start()
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with server:
+        server.add("/v6", b"six")
+        assert fetch(server.url("/v6"), FAST).body == b"six"
+        assert fetch(server.url("/v6"), replace(FAST, allow_private_networks=False)).error == (
+            "refused: ::1 is a loopback address"
+        )
+
+
+def test_stopping_with_hanging_and_endless_connections_is_fast() -> None:
+    with WebServer() as server:
+        for route in ("hang", "drip", "endless"):
+            server.add(f"/{route}", **{route: 0.5 if route == "drip" else True})
+        threads = [
+            threading.Thread(target=fetch, args=(server.url(f"/{r}"), replace(FAST, read_timeout=30, total_timeout=30)))
+            for r in ("hang", "drip")
+        ]
+        for t in threads:
+            t.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+    assert time.monotonic() - started < 1.0
+    for t in threads:
+        t.join(5)
+        assert not t.is_alive()  # the client saw the connection close, not a 30 s timeout

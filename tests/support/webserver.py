@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from tests.support import MIB, content_type_for, drip_stream, endless_stream, gzip_bomb_stream, gzip_bytes, zero_segment
 
@@ -223,7 +223,6 @@ class WebServer:
         """Serve a dict of ``path -> content`` (bytes, text or a file to read)."""
         for path, content in files.items():
             data = content.read_bytes() if isinstance(content, Path) else content
-            options.setdefault("content_type", None)
             self.replace(path, data, **options)
 
     def serve_directory(self, root: str | Path, prefix: str = "/") -> None:
@@ -291,8 +290,9 @@ class WebServer:
             route = self._routes.get(h.path) or self._routes.get(parts.path)
             if route is not None:
                 route.hits += 1
+            nth = route.hits if route is not None else 0  # this request's number, for `statuses`
         try:
-            status, headers, body = self._answer(route, request, h.path)
+            status, headers, body = self._answer(route, request, h.path, nth)
             _write(h, status, headers, body)
         except OSError:  # client went away mid-answer
             h.close_connection = True
@@ -300,7 +300,9 @@ class WebServer:
             with self._lock:
                 self._in_flight -= 1
 
-    def _answer(self, route: Route | None, req: Request, target: str) -> tuple[int, dict[str, str], Body | None]:
+    def _answer(
+        self, route: Route | None, req: Request, target: str, nth: int
+    ) -> tuple[int, dict[str, str], Body | None]:
         """Decide status, headers and body; a body of None means "hang"."""
         if route is None:
             file = self._mounted_file(req.path)
@@ -320,14 +322,14 @@ class WebServer:
                     self._errors.append(traceback.format_exc())
                 print(traceback.format_exc(), file=sys.stderr)
                 return 500, {}, b"handler error\n"
-        return _static_answer(route, req, target, self._stopping)
+        return _static_answer(route, req, target, nth, self._stopping)
 
     def _mounted_file(self, path: str) -> Path | None:
         with self._lock:
             mounts = sorted(self._mounts.items(), key=lambda kv: -len(kv[0]))
         for prefix, root in mounts:
             if path.startswith(prefix):
-                rel = path[len(prefix):] or "index.html"
+                rel = unquote(path[len(prefix):]) or "index.html"
                 file = (root / rel).resolve()
                 if file.is_dir():
                     file = file / "index.html"
@@ -336,11 +338,13 @@ class WebServer:
         return None
 
 
-def _static_answer(route: Route, req: Request, target: str, stop: threading.Event) -> tuple[int, dict[str, str], Body]:
+def _static_answer(
+    route: Route, req: Request, target: str, nth: int, stop: threading.Event
+) -> tuple[int, dict[str, str], Body]:
     """Answer a declarative route (conditional GET, redirects, hostile bodies)."""
     status = route.status
     if route.statuses:
-        status = route.statuses[min(route.hits, len(route.statuses)) - 1]
+        status = route.statuses[min(nth, len(route.statuses)) - 1]
     headers = {"Content-Type": route.content_type or content_type_for(target)}
     if route.etag:
         headers["ETag"] = route.etag
