@@ -36,17 +36,18 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.article import clean_text  # noqa: E402
-from extractors.sites import mfa_press  # noqa: E402
+from extractors.article import clean_text
+from extractors.sites import mfa_press
 
 _TAG = re.compile(r"<[^>]+>")
 _RAW_QUESTION = re.compile(
-    r"(?:^|\n)\s*(?:Q|Follow-up|Journalist|Reporter)\s*[:：]"
-    r"|following question (?:was|is) raised[^:：\n]{0,80}[:：]",
+    r"(?:^|\n)\s*(?:Q|Follow-up|Journalist|Reporter)\s*[:\uff1a]"
+    r"|following question (?:was|is) raised[^:\uff1a\n]{0,80}[:\uff1a]",
     re.IGNORECASE,
 )
 _TITLE_DATE = re.compile(r"on ([A-Z][a-z]+) ?(\d{1,2})(?:, (\d{4}))?$")
@@ -77,7 +78,7 @@ def raw_marker_counts(html: str, spokesperson: str) -> tuple[int, int]:
     body = html.split('class="content"', 1)[-1]
     text = _TAG.sub("\n", body).replace("&nbsp;", " ").replace("\xa0", " ")
     questions = len(_RAW_QUESTION.findall(text))
-    answer = re.compile(rf"(?:^|\n)\s*(?:A|{re.escape(spokesperson)})\s*[:：]")
+    answer = re.compile(rf"(?:^|\n)\s*(?:A|{re.escape(spokesperson)})\s*[:\uff1a]")
     return questions, len(answer.findall(text))
 
 
@@ -113,11 +114,12 @@ def _check_identity(report: PageReport, transcript, extracted, expected_title: s
     if extracted.published != transcript.held_on or extracted.language != "en":
         report.problems.append("published/language not carried to Extracted")
     for unit in extracted.units:
-        want = (transcript.spokesperson, mfa_press.SPEAKER_ROLE) if unit.kind == "answer" else ("", "")
+        answering = (transcript.spokesperson, mfa_press.SPEAKER_ROLE)
+        want = answering if unit.kind == "answer" else ("", "")
         if (unit.speaker, unit.speaker_role) != want:
             report.problems.append(f"unit {unit.seq} ({unit.kind}) has speaker {unit.speaker!r}")
-    marker = re.compile(rf"^(?:Q|A|Follow-up|Journalist|Reporter|{re.escape(transcript.spokesperson)})"
-                        r"\s*[:：]")
+    name = re.escape(transcript.spokesperson)
+    marker = re.compile(rf"^(?:Q|A|Follow-up|Journalist|Reporter|{name})\s*[:\uff1a]")
     for unit in extracted.units:
         if marker.match(unit.text):
             report.problems.append(f"unit {unit.seq} ({unit.kind}) still starts with its marker")
@@ -131,8 +133,8 @@ def _check_structure(report: PageReport, turns, spokesperson: str) -> None:
         report.problems.append("no answers")
     if report.questions == 0:
         report.warnings.append("no questions")
-    answer_marker = re.compile(rf"(?:^|\s)(?:A|{re.escape(spokesperson)})\s*[:：]\s")
-    question_marker = re.compile(r"^(?:Q|Follow-up|Journalist|Reporter)\s*[:：]")
+    answer_marker = re.compile(rf"(?:^|\s)(?:A|{re.escape(spokesperson)})\s*[:\uff1a]\s")
+    question_marker = re.compile(r"^(?:Q|Follow-up|Journalist|Reporter)\s*[:\uff1a]")
     for index, turn in enumerate(turns):
         previous = turns[index - 1].kind if index else None
         text = "\n".join(turn.paragraphs)
@@ -158,10 +160,11 @@ def _check_markers(report: PageReport, html: bytes, turns, spokesperson: str) ->
     """Question and answer turns match the markers counted in the raw HTML."""
     raw_questions, raw_answers = raw_marker_counts(html.decode("utf-8", "replace"), spokesperson)
     answered = sum(
-        1 for i, turn in enumerate(turns) if turn.kind == "answer" and i and turns[i - 1].kind == "question"
+        1 for before, turn in pairwise(turns) if (before.kind, turn.kind) == ("question", "answer")
     )
     if raw_questions != report.questions:
-        report.problems.append(f"{raw_questions} question markers in HTML, {report.questions} turns")
+        report.problems.append(
+            f"{raw_questions} question markers in HTML, {report.questions} turns")
     if raw_answers != answered:
         report.problems.append(f"{raw_answers} answer markers in HTML, {answered} answer turns")
 
@@ -228,7 +231,7 @@ def check_listings(folder: Path) -> tuple[int, list[str]]:
             if problem:
                 problems.append(f"{path.name}: {link.url}: {problem}")
         days = [link.published for link in links if link.published]
-        if any(later > earlier for earlier, later in zip(days, days[1:])):
+        if any(later > earlier for earlier, later in pairwise(days)):
             problems.append(f"{path.name}: dates out of order")
     return total, problems
 
@@ -264,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         reports.append(report)
         if transcript is not None:
             transcripts[entry["url"]] = transcript
-        totals.update(pages=1, turns=report.turns, questions=report.questions, answers=report.answers)
+        totals.update(pages=1, turns=report.turns, questions=report.questions,
+                      answers=report.answers)
         totals.update(flagged=bool(report.problems), warned=bool(report.warnings))
         print(f"{entry['file']}: {report.turns} turns, {report.questions} questions, "
               f"{report.answers} answers, spokesperson {report.spokesperson or '?'}"
@@ -305,7 +309,8 @@ def _print_flags(reports: list[PageReport], verbose: bool) -> bool:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus_dir", type=Path, help="mfa-press-conferences folder or corpora root")
+    parser.add_argument("corpus_dir", type=Path,
+                        help="mfa-press-conferences folder or corpora root")
     parser.add_argument("--gold", type=Path, help="gold JSONL (default: ../../gold/dev.jsonl)")
     parser.add_argument("--listings", type=Path, help="listing pages folder (default: sibling)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list warnings too")

@@ -38,24 +38,25 @@ from trafilatura.utils import decode_file, load_html
 from extractors.records import Extracted, Unit
 
 __all__ = [
+    "Block",
     "ExtractionError",
+    "block_texts",
+    "blocks",
+    "clean_text",
     "extract_article",
     "extract_fragment",
-    "parse_html",
-    "Block",
-    "blocks",
-    "block_texts",
-    "clean_text",
     "paragraph_units",
+    "parse_html",
 ]
 
 # Elements that never carry article text.
 _INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head")
 # Elements whose start and end separate paragraphs (plus <br>, handled apart).
-_BLOCKS = frozenset(
-    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 blockquote pre table thead tbody tr td th "
-    "section article header footer aside figure figcaption hr address center main nav".split()
-)
+_BLOCKS = frozenset((
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "table", "thead", "tbody", "tr", "td", "th", "section", "article",
+    "header", "footer", "aside", "figure", "figcaption", "hr", "address", "center", "main", "nav",
+))
 # Paragraph-level elements of trafilatura's output tree (its own XML, not HTML).
 _TRAFILATURA_PARAS = frozenset({"p", "head", "item", "quote", "row", "code"})
 _BOLD = frozenset({"b", "strong"})
@@ -67,7 +68,8 @@ _SPACE = re.compile(r"\s+")
 # searched only when the metadata has no date (2018 MFA pages print theirs
 # in the title only), see `_text_date`.
 _MIN_PROSE_CHARS = 250
-_SENTENCE_END = re.compile(r"[.!?…。]['\"’”)\]]*$")
+# A sentence ends in . ! ? … or 。, perhaps followed by closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002]['\"\u2019\u201d)\]]*$")
 _METADATA_DATES = {"extensive_search": False, "original_date": True}
 _TEXT_DATES = {"extensive_search": True, "original_date": True}
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -102,7 +104,7 @@ def extract_article(html: bytes | str, url: str) -> Extracted | None:
     title = clean_text(document.title or "")
     paragraphs = _trafilatura_paragraphs(document.body)
     if paragraphs and clean_text(paragraphs[0]) == title:
-        paragraphs = paragraphs[1:]  # the headline again: it is `title`, not a passage to read twice
+        paragraphs = paragraphs[1:]  # the headline again: it is `title`, not a passage
     units = paragraph_units(paragraphs)
     if not _has_prose(units):
         return None
@@ -299,8 +301,8 @@ def _text_date(html: bytes | str, url: str) -> date | None:
     found = _iso_date(metadata.date)
     if found is None or (found.month, found.day) != (1, 1):
         return found
-    copyright_year = re.compile(rf"(?:©|\(c\)|copyright)[^\n]{{0,40}}\b{found.year}\b", re.IGNORECASE)
-    return None if copyright_year.search(tree.text_content()) else found
+    copyright_year = rf"(?:\u00a9|\(c\)|copyright)[^\n]{{0,40}}\b{found.year}\b"
+    return None if re.search(copyright_year, tree.text_content(), re.IGNORECASE) else found
 
 
 def _iso_date(value: str | None) -> date | None:

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from extractors.article import ExtractionError, clean_text, extract_article, parse_html
 from extractors.records import Extracted, Link
 
-__all__ = ["GENERIC", "names", "get", "extract_page", "find_links", "generic_links"]
+__all__ = ["GENERIC", "extract_page", "find_links", "generic_links", "get", "names"]
 
 GENERIC = "trafilatura"
 _REQUIRED = ("NAME", "matches", "extract")

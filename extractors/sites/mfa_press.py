@@ -29,6 +29,7 @@ readout), so the registry falls back to trafilatura.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -40,13 +41,14 @@ from lxml.html import HtmlElement
 from extractors.article import Block, blocks, clean_text, parse_html
 from extractors.records import Extracted, Link, Unit
 
+LOGGER = logging.getLogger(__name__)
 NAME = "mfa_press_conference"
 SPEAKER_ROLE = "Foreign Ministry Spokesperson"
 BEIJING = timezone(timedelta(hours=8), "CST")
 
 _HOSTS = ("fmprc.gov.cn", "mfa.gov.cn")
 _TITLE = re.compile(
-    r"(?:Foreign Ministry )?Spokesperson\s+(?P<name>[A-Z][\w.\- ]{1,40}?)\s*['’‘`]\s*s\s+"
+    r"(?:Foreign Ministry )?Spokesperson\s+(?P<name>[A-Z][\w.\- ]{1,40}?)\s*['\u2019\u2018`]\s*s\s+"
     r"Regular Press Conference\s+on\s+(?P<date>[A-Z][a-z]{2,8}\.?\s*\d{1,2}(?:\s*,\s*\d{4})?)"
 )
 # "April 30, 2020"; some listing titles leave out the year ("September 28")
@@ -54,14 +56,18 @@ _TITLE = re.compile(
 _LISTED_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s*(\d{1,2})(?!\d)(?:\s*,\s*(\d{4}))?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ARTICLE_PATH = re.compile(r"/t(?:(?P<ymd>\d{8})_)?\d+\.s?html?$")
-_MARKER = re.compile(r"^(?P<label>[^:：]{1,80}?)\s*[:：]\s*(?P<rest>.*)$", re.DOTALL)
+# A paragraph-initial label and its colon, ASCII or full-width (U+FF1A).
+_MARKER = re.compile(r"^(?P<label>[^:\uff1a]{1,80}?)\s*[:\uff1a]\s*(?P<rest>.*)$", re.DOTALL)
 _QUESTION_LABELS = frozenset(
     {"q", "question", "follow-up", "follow up", "followup", "follow-up question",
      "journalist", "reporter", "correspondent"}
 )
 _ANSWER_LABELS = frozenset({"a", "answer"})
-_LATE_QUESTION = re.compile(r"\bquestions?\b.*\b(?:raised|asked)\b", re.IGNORECASE)
-_OUTLET_WORD = re.compile(r"(?:[A-Z0-9][\w.&'’-]*|of|the|and|de|du|da|al|el|la|di|news|tv)$")
+# "After the press conference, the following question was raised: ..."
+_LATE_QUESTION = re.compile(
+    r"\bthe following questions? (?:was|were|is|are) (?:raised|asked)\b", re.IGNORECASE
+)
+_OUTLET_WORD = re.compile(r"(?:[A-Z0-9][\w.&'\u2019-]*|of|the|and|de|du|da|al|el|la|di|news|tv)$")
 _MONTHS = {
     month: number
     for number, names in enumerate(
@@ -117,6 +123,10 @@ def extract(html: bytes | str, url: str) -> Extracted | None:
     transcript = read_transcript(html)
     if transcript is None or not any(turn.kind == "answer" for turn in transcript.turns):
         return None
+    if not any(turn.kind == "question" for turn in transcript.turns):
+        # Every real conference has questions: unrecognised markers would put
+        # journalists' words in the spokesperson's mouth, so say so loudly.
+        LOGGER.warning("%s: press conference with no question markers found", url)
     units = turn_units(transcript.turns, transcript.spokesperson)
     return Extracted(
         text="\n".join(unit.text for unit in units),
@@ -163,30 +173,44 @@ def conference_title(tree: HtmlElement) -> tuple[str, str, date | None] | None:
 def split_turns(paragraphs: list[Block], spokesperson: str) -> list[Turn]:
     """Group transcript paragraphs into question and answer turns.
 
-    A marker opens a turn. An unmarked paragraph continues the current turn,
-    except that text before the first marker is the spokesperson's opening
-    announcements (an answer turn), and an unmarked paragraph after a
-    question continues the question only when it looks like one (bold like
-    the questions, or in the outlet-named style where every answer is
-    marked); otherwise it is taken as an answer whose "A:" was left out.
+    A marker opens a turn, and a marker alone in its paragraph opens one
+    that the next paragraph fills. An unmarked paragraph continues the
+    current turn, except that text before the first marker is the
+    spokesperson's opening announcements (an answer turn), and that after a
+    question it may start an answer whose "A:" was left out (see
+    `_unmarked_kind`).
     """
     named_style = _named_style(paragraphs, spokesperson)
     questions_bold = _questions_are_bold(paragraphs, spokesperson, named_style)
     turns: list[Turn] = []
     for block in paragraphs:
         kind, text = classify(block.text, spokesperson, named_style)
-        if not text:
-            continue
-        if kind is None and turns and turns[-1].kind == "question":
-            continues = named_style or (questions_bold and block.bold >= 0.5)
-            kind = None if continues else "answer"
-        if kind is None and not turns:
-            kind = "answer"
+        if kind is None:
+            kind = _unmarked_kind(turns, block, named_style, questions_bold)
         if kind is None:
             turns[-1].paragraphs.append(text)
-        else:
-            turns.append(Turn(kind=kind, paragraphs=[text]))
-    return turns
+        else:  # a bare "Q:" paragraph opens a turn that the next paragraph fills
+            turns.append(Turn(kind=kind, paragraphs=[text] if text else []))
+    return [turn for turn in turns if turn.paragraphs]
+
+
+def _unmarked_kind(
+    turns: list[Turn], block: Block, named_style: bool, questions_bold: bool
+) -> str | None:
+    """The kind of turn an unmarked paragraph opens, or None when it continues the last one.
+
+    After a question, an unmarked paragraph continues it when it can be told
+    from an answer whose "A:" was left out: in the named style every answer
+    is marked, and in the bold style a question's continuation is bold too.
+    """
+    if not turns:
+        return "answer"  # the opening announcements
+    last = turns[-1]
+    if last.kind != "question" or not last.paragraphs:
+        return None
+    if named_style or (questions_bold and block.bold >= 0.5):
+        return None
+    return "answer"
 
 
 def classify(text: str, spokesperson: str, named_style: bool = False) -> tuple[str | None, str]:

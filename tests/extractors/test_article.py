@@ -79,16 +79,16 @@ def test_empty_or_binary_input_gives_none(html: bytes | str) -> None:
 def test_bytes_in_a_declared_legacy_encoding_are_decoded() -> None:
     body = "".join(f"<p>Le ministère des Affaires étrangères a publié une déclaration n°{i}. "
                    f"{FILLER}</p>" for i in range(3))
-    html = _page(body, head='<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">',
-                 lang="fr-FR").replace('<meta charset="utf-8">', "")
+    legacy = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+    html = _page(body, head=legacy, lang="fr-FR").replace('<meta charset="utf-8">', "")
     extracted = extract_article(html.encode("iso-8859-1"), "https://diplomatie.example.fr/x")
     assert extracted.units[0].text.startswith("Le ministère des Affaires étrangères")
     assert extracted.language == "fr"
 
 
 def test_language_falls_back_to_content_language_meta() -> None:
-    html = _page(f"<p>{FILLER}</p><p>{FILLER}</p>",
-                 head='<meta http-equiv="Content-Language" content="de-DE">').replace(' lang="en"', "")
+    meta = '<meta http-equiv="Content-Language" content="de-DE">'
+    html = _page(f"<p>{FILLER}</p><p>{FILLER}</p>", head=meta).replace(' lang="en"', "")
     assert extract_article(html, "https://example.de/x").language == "de"
 
 
@@ -105,8 +105,9 @@ def test_line_breaks_inside_a_paragraph_split_units() -> None:
 
 
 def test_metadata_date_wins_over_dates_quoted_in_the_text() -> None:
-    body = f"<p>The agreement of 12 June 2014 was recalled by both sides. {FILLER}</p><p>{FILLER}</p>"
-    html = _page(body, head='<meta property="article:published_time" content="2019-06-14T10:00:00Z">')
+    body = f"<p>The agreement of 12 June 2014 was recalled. {FILLER}</p><p>{FILLER}</p>"
+    meta = '<meta property="article:published_time" content="2019-06-14T10:00:00Z">'
+    html = _page(body, head=meta)
     assert extract_article(html, "https://example.org/news/60734").published == date(2019, 6, 14)
 
 

@@ -18,9 +18,9 @@ import pytest
 from extractors.article import Block
 from extractors.sites import mfa_press
 
-CORPORA = Path(os.environ.get("STANCEWATCH_CORPORA",
-                              Path(__file__).resolve().parents[3].parent / "shared" / "data" / "corpora"))
-CHECK_SCRIPT = Path(__file__).resolve().parents[3] / "benchmarks" / "check_mfa_corpus.py"
+REPO = Path(__file__).resolve().parents[3]
+CORPORA = Path(os.environ.get("STANCEWATCH_CORPORA", REPO.parent / "shared" / "data" / "corpora"))
+CHECK_SCRIPT = REPO / "benchmarks" / "check_mfa_corpus.py"
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -38,7 +38,7 @@ def test_matches(url: str, expected: bool) -> None:
 
 @pytest.mark.parametrize("text, kind, rest", [
     ("Q: Will he visit?", "question", "Will he visit?"),
-    ("Q：Will he visit?", "question", "Will he visit?"),
+    ("Q\uff1aWill he visit?", "question", "Will he visit?"),           # full-width colon
     ("Q:Will he visit?", "question", "Will he visit?"),
     ("Follow-up: And then?", "question", "And then?"),
     ("Journalist: It seemed so.", "question", "It seemed so."),
@@ -46,11 +46,13 @@ def test_matches(url: str, expected: bool) -> None:
     ("After the press conference, the following question was raised: Is it true?", "question",
      "Is it true?"),
     ("A: We have noted the reports.", "answer", "We have noted the reports."),
-    ("A：\u00a0We have noted the reports.", "answer", "We have noted the reports."),
+    ("A\uff1a\u00a0We have noted the reports.", "answer", "We have noted the reports."),
     ("Lu Kang: We have noted the reports.", "answer", "We have noted the reports."),
     ("What I want to stress is as follows: China is firm.", None,
      "What I want to stress is as follows: China is firm."),
-    ("At 10:00 tomorrow the minister will speak.", None, "At 10:00 tomorrow the minister will speak."),
+    ("At 10:00 the minister will speak.", None, "At 10:00 the minister will speak."),
+    ("As for the question raised by you: we oppose it.", None,
+     "As for the question raised by you: we oppose it."),
     ("CCTV: What is your comment?", None, "CCTV: What is your comment?"),   # not in "A:" style
 ])
 def test_classify_in_the_q_a_style(text: str, kind: str | None, rest: str) -> None:
@@ -69,7 +71,9 @@ def test_classify_in_the_outlet_style(text: str, kind: str | None) -> None:
     assert mfa_press.classify(text, "Mao Ning", named_style=True)[0] == kind
 
 
-def _turns(*blocks: tuple[str, float], spokesperson: str = "Geng Shuang") -> list[tuple[str, list[str]]]:
+def _turns(
+    *blocks: tuple[str, float], spokesperson: str = "Geng Shuang"
+) -> list[tuple[str, list[str]]]:
     turns = mfa_press.split_turns([Block(text, bold) for text, bold in blocks], spokesperson)
     return [(turn.kind, turn.paragraphs) for turn in turns]
 
@@ -110,6 +114,12 @@ def test_a_page_answering_with_the_name_only_once_stays_in_q_a_style() -> None:
     assert turns[-1] == ("answer", ["Yes."])
 
 
+def test_a_marker_alone_in_its_paragraph_opens_the_turn() -> None:
+    turns = _turns(("Q: Why?", 1), ("A: Because.", 0), ("Q:", 1), ("Is it new?", 0),
+                   ("A:", 0), ("No.", 0))
+    assert turns[2:] == [("question", ["Is it new?"]), ("answer", ["No."])]
+
+
 def test_every_answer_paragraph_carries_the_spokesperson() -> None:
     turns = mfa_press.split_turns([Block("Q: Why?", 1), Block("A: One.", 0), Block("Two.", 0)],
                                   "Hua Chunying")
@@ -137,6 +147,15 @@ def test_a_conference_page_without_answers_is_declined() -> None:
     assert mfa_press.extract(page, "u") is None
 
 
+def test_a_conference_without_recognised_questions_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    page = _page("Foreign Ministry Spokesperson Lu Kang's Regular Press Conference on May 2, 2018",
+                 "<p>Journalist asks: why?</p><p>Because.</p>")
+    assert mfa_press.extract(page, "https://www.fmprc.gov.cn/mfa_eng/t1.shtml") is not None
+    assert "no question markers" in caplog.text
+
+
 def test_title_without_a_year_gives_no_date() -> None:
     page = _page("Foreign Ministry Spokesperson Lu Kang's Regular Press Conference on September 28",
                  "<p><b>Q: Why?</b></p><p>A: Because.</p>")
@@ -146,7 +165,8 @@ def test_title_without_a_year_gives_no_date() -> None:
 
 
 def test_listing_years_are_taken_from_neighbours_across_new_year() -> None:
-    rows = ["Regular Press Conference on January 3, 2019", "Regular Press Conference on December 28",
+    rows = ["Regular Press Conference on January 3, 2019",
+            "Regular Press Conference on December 28",
             "Regular Press Conference on December 27, 2018"]
     html = "<ul>" + "".join(f"<li><a href='./t{100 - i}.shtml'>{r}</a></li>"
                             for i, r in enumerate(rows)) + "</ul>"

@@ -59,7 +59,9 @@ def _fake_site(result: Extracted | None, links: list[Link] | None = None) -> Sim
     return module
 
 
-def test_site_extractor_declining_falls_back_to_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_site_extractor_declining_falls_back_to_trafilatura(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(sites, "_registry", lambda: {"fake": _fake_site(None)})
     assert sites.extract_page(NEWS_PAGE, "https://fake.example/a").extractor == "trafilatura"
 
@@ -71,7 +73,9 @@ def test_site_extractor_result_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sites.extract_page(NEWS_PAGE, "https://other.example/a").extractor == "trafilatura"
 
 
-def test_find_links_uses_the_site_reader_else_the_generic_one(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_find_links_uses_the_site_reader_else_the_generic_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     listing = b"<html><body><ul><li><a href='/press/one.html'>One</a></li></ul></body></html>"
     own = [Link(url="https://fake.example/x", title="X")]
     monkeypatch.setattr(sites, "_registry", lambda: {"fake": _fake_site(None, own)})
