@@ -244,6 +244,8 @@ class UnitAnalyser:
                     cue.stance != "support" or cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA)):
                 target = self._unit_target(ctx, codes)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
+            if not target and not hits and (cue.stance == "support" or not fallback):
+                continue  # about no party and nothing on the watch list (domestic remarks, thanks)
             has_party = any(m.kind == "party" for m in mentions)
             for topic in self._topics(doc, cue, hits, limit, fallback, has_party):
                 for code, person in holders:

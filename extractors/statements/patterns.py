@@ -124,10 +124,9 @@ def passive_patterns() -> dict[str, list[list[dict]]]:
     dem = lexicon()["demands"]
     out: dict[str, list[list[dict]]] = {}
     for label, words in (("PASSIVE_SUPPORT", dem["passive_support"]), ("PASSIVE_OPPOSE", dem["passive_oppose"])):
-        heads = [w.split()[0] for w in words]
-        out[label] = [[{"LOWER": {"IN": ["should", "must", "need", "needs"]}}, {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
-                       {"IS_ALPHA": True, "OP": "{0,2}", "LOWER": {"NOT_IN": ["not", "never"]}},
-                       {"IS_PUNCT": True, "OP": "*"}, {"LOWER": {"IN": heads}}]]
+        lead = [{"LOWER": {"IN": ["should", "must", "need", "needs"]}}, {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
+                {"IS_ALPHA": True, "OP": "{0,2}", "LOWER": {"NOT_IN": ["not", "never"]}}, {"IS_PUNCT": True, "OP": "*"}]
+        out[label] = [lead + [{"LOWER": w} for w in phrase.split()] for phrase in words]
     return out
 
 
