@@ -271,8 +271,11 @@ class WebServer:
     def _track(self, conn: socket.socket, add: bool) -> None:
         with self._lock:
             (self._conns.add if add else self._conns.discard)(conn)
-        if add and self._stopping.is_set():
-            conn.shutdown(socket.SHUT_RDWR)
+        if add and self._stopping.is_set():  # accepted while stopping: hang up at once
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def _dispatch(self, h: _Handler) -> None:
         parts = urlsplit(h.path)
