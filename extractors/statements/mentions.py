@@ -19,6 +19,9 @@ PREPOSITIONS = {"by", "to", "with", "of", "for", "against", "between", "from", "
                 "towards", "toward", "around", "into", "among", "across", "along", "than", "under", "within", "including",
                 "like", "via", "upon", "after", "before", "during", "as"}
 HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
+# Offices a text names without a country only for its own side ("Vice Foreign Minister X said");
+# a bare "Foreign Minister X" in a readout is as likely the visiting counterpart.
+HOME_OFFICES = {"spokesperson", "deputy_foreign_minister", "vice_premier", "press_secretary"}
 FOREIGN_MINISTRY = {"Foreign Ministry", "Ministry of Foreign Affairs", "MFA"}
 
 
@@ -198,11 +201,15 @@ class MentionFinder:
                 ctx.remember(person)
                 return Mention(start, nxt + 1, "party", off.country, person, doc[start:nxt + 1].text)
         run_end = _name_run(doc, nxt)
-        if run_end - nxt >= 2:
-            person = Person(doc[nxt:run_end].text, country, role_text)
+        if run_end - nxt >= 2:  # an official the gazetteer does not know: only an explicit country counts
+            named_country = (before.ent_id_ if before is not None else after.ent_id_ if after is not None
+                             else fixed_country or (ctx.voice_country if office in HOME_OFFICES else ""))
+            person = Person(doc[nxt:run_end].text, named_country, role_text)
+            country = named_country
             consumed.update(range(start, run_end))
             ctx.remember(person)
-            return Mention(start, run_end, "party", country, person, doc[start:run_end].text)
+            kind = "party" if country else "nonactor"
+            return Mention(start, run_end, kind, country, person, doc[start:run_end].text)
         consumed.update(range(start, end))
         person = ctx.person_with_role(ent.text.removeprefix("the ")) if before is None and after is None else None
         if person is None:
