@@ -32,7 +32,9 @@ __all__ = ["GENERIC", "extract_page", "find_links", "generic_links", "get", "nam
 GENERIC = "trafilatura"
 _REQUIRED = ("NAME", "matches", "extract")
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
-_INDEX_FILE = re.compile(r"/(?:index|default)(?:_\d+)?\.s?html?$|/$")
+# Index and pagination pages of a listing, not articles.
+_INDEX_PAGE = re.compile(r"/(?:index|default)(?:_\d+)?\.s?html?$|/page/\d+/?$")
+_PAGE_QUERY = re.compile(r"(?:^|&)(?:page|p|start|offset)=\d+")
 
 
 def names() -> list[str]:
@@ -83,9 +85,11 @@ def generic_links(html: bytes | str, url: str) -> list[Link]:
     """Same-site `<a>` links below the listing page's folder, with their anchor text.
 
     A listing at https://example.org/news/index.html yields links to
-    https://example.org/news/... pages other than itself and other index
-    pages (pagination). No dates: a generic page has no reliable place for
-    them, so `published` is None and the fetcher uses the article's own.
+    https://example.org/news/... pages other than the folder itself and its
+    index or pagination pages (index_2.html, /page/3/, ?page=4). Links need
+    anchor text (or a title attribute), which drops image-only duplicates.
+    No dates: a generic page has no reliable place for them, so `published`
+    is None and the article's own date is used.
     """
     tree = parse_html(html)
     if tree is None:
@@ -101,7 +105,9 @@ def generic_links(html: bytes | str, url: str) -> list[Link]:
         parts = urlsplit(target)
         if parts.netloc != base.netloc or not parts.path.startswith(folder):
             continue
-        if _INDEX_FILE.search(parts.path) or target in links:
+        if parts.path in (folder, base.path) or target in links:
+            continue
+        if _INDEX_PAGE.search(parts.path) or _PAGE_QUERY.search(parts.query):
             continue
         title = clean_text(anchor.get("title") or anchor.text_content())
         if title:
