@@ -111,7 +111,7 @@ def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
     """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question."""
     if sent.text.rstrip().endswith("?") or any(marks.get("PROCEDURAL", [])):
         return False
-    return any(marks.get(lab) for lab in CUE_LABELS)
+    return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
 
 
 class UnitAnalyser:
@@ -190,9 +190,11 @@ class UnitAnalyser:
                 return None
         if not subj:
             subj = st.report_holder(doc, sent, cue.start, marks, mentions)
+            if subj is None:
+                return None
         if subj:
             holders = st.expand(subj, ctx)
-            reporter = st.expand(st.report_holder(doc, sent, cue.start, marks, mentions), ctx)
+            reporter = st.expand(st.report_holder(doc, sent, cue.start, marks, mentions) or [], ctx)
             named = [(m.code, m.person) for m in mentions if m.person is not None and m.kind == "party"
                      and m.start < cue.start]
             return [(c, p or self._speaker_for(c, reporter + named, ctx)) for c, p in holders]

@@ -71,10 +71,7 @@ def flags_for(sent: Span, cue_start: int, marks: dict[str, list[int]], ref: dt.d
     hypothetical; "will continue to play a constructive role" is future; "had prevented" historical.
     """
     out: list[str] = []
-    before = [i for i in marks.get("HYPOTHETICAL", []) if i < cue_start]
-    first_word = sent[0].lower_ if len(sent) else ""
-    if first_word in ("if", "unless") or any(sent.doc[i].lower_ in ("if", "unless") for i in before) \
-            or any(cue_start - i <= 3 and not marks.get("REPORT") for i in before):
+    if _hypothetical(sent, cue_start, marks):
         out.append("hypothetical")
     if any(0 < cue_start - i <= 4 for i in marks.get("FUTURE", [])):
         out.append("future")
@@ -84,6 +81,18 @@ def flags_for(sent: Span, cue_start: int, marks: dict[str, list[int]], ref: dt.d
     if _inside_quotes(sent, cue_start):
         out.append("quoted")
     return tuple(out)
+
+
+def _hypothetical(sent: Span, cue_start: int, marks: dict[str, list[int]]) -> bool:
+    """An "if"/"unless" before the cue, or "would/could/might" right before it, with no reporting
+    verb in between ("If X, it should ..., Wang said, adding that China had prevented ..." is not)."""
+    reports = marks.get("REPORT", [])
+    for i in marks.get("HYPOTHETICAL", []):
+        if i >= cue_start or any(i < r < cue_start for r in reports):
+            continue
+        if sent.doc[i].lower_ in ("if", "unless", "in case") or cue_start - i <= 3:
+            return True
+    return False
 
 
 def _inside_quotes(sent: Span, cue_start: int) -> bool:

@@ -26,10 +26,12 @@ def family(func: Family) -> Family:
 
 @family
 def attitude_cues() -> dict[str, list[str]]:
-    """Cues held by their subject.
+    """Cues held by their subject. Examples:
 
-    "China supports NATO ..." -> SUPPORT; "The United States strongly condemns ..." -> OPPOSE;
-    "China is highly concerned about ..." -> CONCERN; "China does not agree to ..." -> NEG_SUPPORT.
+    "China supports NATO and the EU" -> SUPPORT
+    "The United States strongly condemns the diversion" -> OPPOSE
+    "China is highly concerned about the situation in Ukraine" -> CONCERN
+    "China does not agree to solve problems through sanctions" -> NEG_SUPPORT
     """
     cues = lexicon()["cues"]
     return {"SUPPORT": cues["support"], "OPPOSE": cues["oppose"], "CONCERN": cues["concern"],
@@ -38,10 +40,11 @@ def attitude_cues() -> dict[str, list[str]]:
 
 @family
 def evaluative_cues() -> dict[str, list[str]]:
-    """Cues that judge in the text's own voice.
+    """Cues that judge in the text's own voice. Examples:
 
-    "the US action is the quintessential trade bullying" -> EVAL_OPPOSE;
-    "is a correct political decision" -> EVAL_SUPPORT.
+    "the US action is the quintessential trade bullying" -> EVAL_OPPOSE
+    "is a correct political decision" -> EVAL_SUPPORT
+    "an alarming erosion of democratic norms" -> EVAL_CONCERN
     """
     ev = lexicon()["evaluative"]
     return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"], "EVAL_CONCERN": ev["concern"]}
@@ -49,22 +52,30 @@ def evaluative_cues() -> dict[str, list[str]]:
 
 @family
 def blocked_phrases() -> dict[str, list[str]]:
-    """Cue words that carry no stance in these phrases: "opposition parties", "parties concerned"."""
+    """Cue words that carry no stance in these phrases. Examples:
+
+    "leaders of opposition parties met" -> BLOCKED
+    "the parties concerned" -> BLOCKED
+    """
     return {"BLOCKED": lexicon()["blocked"]}
 
 
 @family
 def negation_words() -> dict[str, list[str]]:
-    """Negators that flip a following support cue: "does not support", "will never accept"."""
+    """Negators that flip a following support cue. Examples:
+
+    "China does not support the move" -> NEG
+    "will never accept it" -> NEG
+    """
     return {"NEG": lexicon()["negation"]}
 
 
 @family
 def demand_cues() -> dict[str, list[str]]:
-    """Demands and appeals and the acts they ask for.
+    """Demands and appeals and the acts they ask for. Examples:
 
-    "We urge the US side to stop ..." -> DEMAND + CORRECTIVE; "calls upon all parties to ...
-    dialogue" -> DEMAND + ALL_PARTIES + COOPERATIVE.
+    "We urge the US side to stop arms sales" -> DEMAND, CORRECTIVE
+    "China calls upon all parties to resume dialogue" -> DEMAND, ALL_PARTIES, COOPERATIVE
     """
     dem = lexicon()["demands"]
     return {"DEMAND": dem["verbs"], "CORRECTIVE": dem["corrective"],
@@ -73,32 +84,54 @@ def demand_cues() -> dict[str, list[str]]:
 
 @family
 def reporting_verbs() -> dict[str, list[str]]:
-    """Speech verbs that hand a position to their subject: "Wang Yi said", "according to"."""
+    """Speech verbs that hand a position to their subject. Examples:
+
+    "Wang Yi said on Feb 26" -> REPORT
+    "according to the ministry" -> REPORT
+    """
     return {"REPORT": lexicon()["reporting"]}
 
 
 @family
 def procedural_phrases() -> dict[str, list[str]]:
-    """Sentences with no position: "I would like to refer you to that", "let's wait and see"."""
+    """Sentences with no position. Examples:
+
+    "I would like to refer you to that" -> PROCEDURAL
+    "let's wait and see" -> PROCEDURAL
+    """
     return {"PROCEDURAL": lexicon()["procedural"]}
 
 
 @family
 def flag_words() -> dict[str, list[str]]:
-    """Modality markers: "If the US side takes steps" -> HYPOTHETICAL; "will" -> FUTURE; "had" -> HISTORICAL."""
+    """Modality markers. Examples:
+
+    "If the US side takes steps" -> HYPOTHETICAL
+    "China will continue to play a role" -> FUTURE
+    "China had prevented references" -> HISTORICAL
+    """
     flags = lexicon()["flags"]
     return {"HYPOTHETICAL": flags["hypothetical"], "FUTURE": flags["future"], "HISTORICAL": flags["historical"]}
 
 
 @family
 def topic_keywords() -> dict[str, list[str]]:
-    """Topic keywords, one label per slug: "arms sales" -> TOPIC_arms_transfers."""
+    """Topic keywords, one label per slug. Examples:
+
+    "stop arms sales to Taiwan" -> TOPIC_arms_transfers, TOPIC_taiwan
+    "objects unilateral sanctions" -> TOPIC_sanctions
+    """
     return {f"TOPIC_{slug}": words for slug, words in lexicon()["topics"].items()}
 
 
 @family
 def subject_words() -> dict[str, list[str]]:
-    """Self references ("we", "our side") and subjects that never hold a position ("analysts")."""
+    """Self references and subjects that never hold a position. Examples:
+
+    "our side firmly opposes it" -> SELF
+    "analysts said the move was risky" -> NON_ACTOR
+    "Both sides expressed shared concern" -> JOINT
+    """
     lex = lexicon()
     return {"SELF": lex["self_reference"], "NON_ACTOR": lex["non_actor_subjects"],
             "JOINT": ["both sides", "the two sides", "the leaders", "both leaders", "the two leaders", "they",
@@ -116,16 +149,16 @@ def build_phrase_matcher(nlp: Language) -> PhraseMatcher:
 
 
 def passive_patterns() -> dict[str, list[list[dict]]]:
-    """'should be (adv) VBN': the stance comes from the participle.
+    """'should be (adv) VBN': the stance comes from the participle. Examples:
 
-    "the sovereignty ... of Syria should be upheld and respected" -> PASSIVE_SUPPORT;
-    "the Cold-War mentality ... should be "completely" abandoned" -> PASSIVE_OPPOSE.
+    "the sovereignty of Syria should be upheld and respected" -> PASSIVE_SUPPORT
+    "the Cold-War mentality should be "completely" abandoned" -> PASSIVE_OPPOSE
     """
     dem = lexicon()["demands"]
     out: dict[str, list[list[dict]]] = {}
     for label, words in (("PASSIVE_SUPPORT", dem["passive_support"]), ("PASSIVE_OPPOSE", dem["passive_oppose"])):
         lead = [{"LOWER": {"IN": ["should", "must", "need", "needs"]}}, {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
-                {"IS_ALPHA": True, "OP": "{0,2}", "LOWER": {"NOT_IN": ["not", "never"]}}, {"IS_PUNCT": True, "OP": "*"}]
+                {"LOWER": {"NOT_IN": ["not", "never", ".", ",", ";", "and"]}, "OP": "{0,3}"}]
         out[label] = [lead + [{"LOWER": w} for w in phrase.split()] for phrase in words]
     return out
 
@@ -136,3 +169,6 @@ def build_token_matcher(nlp: Language) -> Matcher:
     for label, pats in passive_patterns().items():
         matcher.add(label, pats, greedy="LONGEST")
     return matcher
+
+
+TOKEN_FAMILIES = {"passive_patterns": passive_patterns}

@@ -230,14 +230,17 @@ def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> l
     return []
 
 
-def report_holder(doc: Doc, sent: Span, upto: int, marks: Marks, mentions: list[Mention]) -> list[Mention]:
+def report_holder(doc: Doc, sent: Span, upto: int, marks: Marks, mentions: list[Mention]) -> list[Mention] | None:
     """The subject of a reporting verb in the sentence ("..., Wang Yi said", "He stressed that ...").
 
     A reporting verb before `upto` is preferred; one after it ("..., he said.") is used otherwise.
+    None when the reporter is a non-actor ("The Global Times said ...", "analysts noted ...").
     """
     reports = sorted(marks.get("REPORT", []), key=lambda r: (r[0] >= upto, abs(r[0] - upto)))
     for s, e in reports:
         subj = subject_before(doc, sent, s, mentions)
+        if subj is None and s < upto:
+            return None
         if subj and (s < upto or subj[0].start >= upto):  # ", Wang said" after the cue, not a relative clause
             return subj
         after = [m for m in mentions if e <= m.start <= e + 1 and m.kind in ("party", "pronoun")]

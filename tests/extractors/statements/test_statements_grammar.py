@@ -1,0 +1,121 @@
+"""The stance grammar, one behaviour per test: holders, negation, demands, titles, metonyms, joint positions."""
+from __future__ import annotations
+
+from statements_helpers import keys, unit
+
+
+def test_attitude_cue_belongs_to_its_subject(detector):
+    out = detector.detect(unit("The United States strongly condemns the arrest of the journalist in Belarus.", country="USA"))
+    assert ("USA", "oppose", "BLR") in keys(out)
+
+
+def test_negated_support_is_oppose(detector):
+    out = detector.detect(unit("China does not support the unilateral sanctions imposed on Iran.", country="CHN"))
+    assert {s.stance for s in out} == {"oppose"}
+    assert out[0].topic == "sanctions"
+
+
+def test_will_never_accept_is_oppose(detector):
+    out = detector.detect(unit("Russia will never accept the deployment of NATO missiles near its borders.", country="RUS"))
+    assert ("RUS", "oppose", "NATO") in keys(out)
+
+
+def test_corrective_demand_on_one_party_is_oppose(detector):
+    out = detector.detect(unit("China urges the US to stop arms sales to Taiwan.", country="CHN"))
+    assert [(s.actor, s.stance, s.target, s.topic) for s in out] == [("CHN", "oppose", "USA", "arms_transfers")]
+
+
+def test_cooperative_demand_on_all_parties_is_support(detector):
+    out = detector.detect(unit("China calls on relevant parties to exercise restraint and resume dialogue.", country="CHN"))
+    assert [(s.actor, s.stance, s.topic) for s in out] == [("CHN", "support", "dialogue")]
+
+
+def test_cooperative_demand_on_two_parties_is_support_with_target(detector):
+    out = detector.detect(unit("We hope Russia and the US will properly resolve their differences through talks.",
+                               country="CHN", speaker="Hua Chunying"))
+    assert ("CHN", "support", "RUS") in keys(out)
+
+
+def test_modal_demand_on_named_party_is_oppose(detector):
+    out = detector.detect(unit("The US should strictly adhere to the one-China principle.", country="CHN"))
+    assert [(s.actor, s.stance, s.target, s.topic) for s in out] == [("CHN", "oppose", "USA", "taiwan")]
+
+
+def test_passive_demand_takes_stance_from_participle(detector):
+    out = detector.detect(unit("The sovereignty and territorial integrity of Syria should be upheld and respected.", country="CHN"))
+    assert ("CHN", "support", "SYR") in keys(out)
+
+
+def test_imperative_advice_list_is_oppose_towards_the_party_discussed(detector):
+    text = "Here I have some advice for the US side. First, stop stirring up troubles in the South China Sea."
+    out = detector.detect(unit(text, country="CHN", speaker="Hua Chunying"))
+    assert ("CHN", "oppose", "USA") in keys(out)
+
+
+def test_spokesperson_we_is_the_ministry_country(detector):
+    out = detector.detect(unit("We firmly oppose any official exchange between Taiwan and any country.",
+                               day="2018-08-02", country="CHN", speaker="Geng Shuang",
+                               role="Foreign Ministry Spokesperson"))
+    assert [(s.actor, s.speaker, s.stance, s.topic) for s in out] == [("CHN", "Geng Shuang", "oppose", "taiwan")]
+
+
+def test_capital_metonym_resolves_to_country(detector):
+    out = detector.detect(unit("Moscow condemned the new sanctions announced by Washington.", country=""))
+    assert ("RUS", "oppose", "USA") in keys(out)
+
+
+def test_named_institution_resolves_to_country(detector):
+    out = detector.detect(unit("The Kremlin welcomed the agreement between Armenia and Azerbaijan.", country=""))
+    assert ("RUS", "support", "ARM") in keys(out)
+
+
+def test_title_resolves_by_date(detector):
+    text = "The Secretary of State said the United States condemns the attack on the embassy in Iraq."
+    early = detector.detect(unit(text, day="2018-06-01", country="USA"))
+    late = detector.detect(unit(text, day="2021-06-01", country="USA"))
+    assert {s.speaker for s in early} == {"Mike Pompeo"}
+    assert {s.speaker for s in late} == {"Antony J. Blinken"}
+
+
+def test_foreign_minister_title_by_date_for_china(detector):
+    text = "The Foreign Minister stressed that China opposes interference in its internal affairs."
+    assert {s.speaker for s in detector.detect(unit(text, day="2023-03-20", country="CHN"))} == {"Qin Gang"}
+    assert {s.speaker for s in detector.detect(unit(text, day="2023-09-20", country="CHN"))} == {"Wang Yi"}
+
+
+def test_reported_position_belongs_to_its_holder(detector):
+    text = "Russia has clearly expressed its firm opposition to the US withdrawal from the INF Treaty."
+    out = detector.detect(unit(text, day="2018-10-29", country="CHN", speaker="Lu Kang"))
+    assert [(s.actor, s.speaker, s.stance, s.target) for s in out] == [("RUS", "", "oppose", "USA")]
+
+
+def test_joint_subject_gives_one_statement_per_actor(detector):
+    text = "Mr Putin and Mr Erdogan spoke in favour of achieving a ceasefire in Libya."
+    out = detector.detect(unit(text, day="2019-04-30", country="RUS"))
+    assert {(s.actor, s.speaker, s.stance) for s in out} == {
+        ("RUS", "Vladimir Putin", "support"), ("TUR", "Recep Tayyip Erdogan", "support")}
+
+
+def test_evaluative_cue_is_held_by_the_voice_and_targets_its_subject(detector):
+    out = detector.detect(unit("I would like to stress that the US action is the quintessential trade bullying.",
+                               day="2018-07-11", country="CHN", speaker="Hua Chunying"))
+    assert [(s.actor, s.speaker, s.stance, s.target, s.topic) for s in out] == [
+        ("CHN", "Hua Chunying", "oppose", "USA", "trade")]
+
+
+def test_concern_about_situation(detector):
+    out = detector.detect(unit("China is highly concerned about the situation in Ukraine.", country="CHN"))
+    assert keys(out) == {("CHN", "concern", "UKR")}
+
+
+def test_hypothetical_flag(detector):
+    out = detector.detect(unit("If the US imposes new tariffs, China will have to take necessary countermeasures.",
+                               day="2019-08-02", country="CHN"))
+    assert out and all("hypothetical" in s.flags for s in out)
+
+
+def test_statement_records_sentence_offsets_and_version(detector):
+    text = "The talks ended. China supports the resumption of talks between the DPRK and the US."
+    out = detector.detect(unit(text, country="CHN"))
+    assert out and text[out[0].sentence_start:out[0].sentence_end] == out[0].sentence
+    assert out[0].detector_version == detector.version
