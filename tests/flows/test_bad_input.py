@@ -23,7 +23,7 @@ def hostile_site(web) -> list[dict]:
     # malformed XML: the first item parses, the rest is garbage
     web.add("/malformed.xml", rss(base, [{"title": "Salvaged", "link": web.url("/salvaged.html")}])
             .replace("</channel></rss>", "<item><title>cut off <link>"), content_type="application/rss+xml")
-    web.add("/salvaged.html", page("Salvaged", GOOD), content_type="text/html")
+    web.add("/salvaged.html", page("Salvaged", GOOD[::-1]), content_type="text/html")
     web.add("/loop-a", redirect="/loop-b")
     web.add("/loop-b", redirect="/loop-a")
     web.add("/report.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20, content_type="application/pdf")
@@ -79,7 +79,7 @@ def test_a_hostile_night_completes_records_reasons_and_is_retried(web, tmp_path,
     # The next night: the broken feed and the missing page are fixed; failures are retried.
     web.replace("/broken.xml", rss(web.url(""), [{"title": "Recovered", "link": web.url("/recovered.html")}]),
                 content_type="application/rss+xml")
-    web.add("/recovered.html", page("Recovered", GOOD[::-1]), content_type="text/html")
+    web.add("/recovered.html", page("Recovered", ["Recovered: " + GOOD[0]]), content_type="text/html")
     web.add("/missing.html", page("Missing no more", ["Now it exists. " + GOOD[0]]), content_type="text/html")
     web.clear()
     run_night(sources, db, config_file, night="2026-02-02", quiet=True)
