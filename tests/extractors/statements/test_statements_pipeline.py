@@ -1,0 +1,96 @@
+"""The public API end to end: smoke run, shapes, ordering, processes, modes, version, JSONL input."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+
+import extractors.statements as statements
+from extractors.statements import DETECTOR_VERSION, Detector, Statement, TextUnit, get_detector
+from extractors.statements import pipeline
+from extractors.statements.jsonl import units_from_jsonl
+from statements_helpers import unit
+
+TINY = [
+    unit("China firmly opposes US arms sales to Taiwan.", day="2019-03-22", country="CHN", speaker="Geng Shuang",
+         role="Foreign Ministry Spokesperson", uid="a-1"),
+    unit("The weather was fine.", uid="b-1"),
+    unit("The United States is deeply concerned by reports of detentions in Belarus.", country="USA", uid="c-1"),
+]
+
+
+def test_smoke_whole_pipeline_on_tiny_input(detector):
+    results = list(detector.detect_many(TINY))
+    assert [len(r) for r in results] == [1, 0, 1]
+    first = results[0][0]
+    assert isinstance(first, Statement)
+    assert first.to_dict() == {
+        "actor": "CHN", "speaker": "Geng Shuang", "speaker_role": "Foreign Ministry Spokesperson",
+        "stance": "oppose", "target": "USA", "topic": "arms_transfers", "flags": [],
+        "sentence": "China firmly opposes US arms sales to Taiwan.", "cue": "opposes", "stated_on": None}
+    assert results[2][0].stance == "concern" and results[2][0].target == "BLR"
+
+
+def test_public_names_are_exported():
+    assert set(statements.__all__) >= {"Detector", "TextUnit", "Statement", "DETECTOR_VERSION", "get_detector"}
+
+
+def test_version_names_code_data_and_mode(detector):
+    assert DETECTOR_VERSION.startswith(pipeline.CODE_VERSION + "+lex.")
+    assert detector.version == f"{DETECTOR_VERSION}.rules"
+
+
+def test_data_edit_changes_version(tmp_path, monkeypatch):
+    for name in pipeline.DATA_FILES:
+        shutil.copy(pipeline.DATA_DIR / name, tmp_path / name)
+    monkeypatch.setattr(pipeline, "DATA_DIR", tmp_path)
+    before = pipeline._data_hash()
+    with open(tmp_path / "lexicon.yaml", "a", encoding="utf-8") as fh:
+        fh.write("\n# reviewed\n")
+    assert pipeline._data_hash() != before
+
+
+def test_get_detector_is_cached():
+    assert get_detector("rules") is get_detector("rules")
+
+
+def test_unknown_mode_is_rejected():
+    with pytest.raises(ValueError):
+        Detector("fast")
+
+
+def test_detect_many_keeps_order_and_batches(detector):
+    many = TINY * 30
+    results = list(detector.detect_many(many, batch_size=4))
+    assert len(results) == len(many)
+    assert [len(r) for r in results[:3]] == [1, 0, 1] and [len(r) for r in results[-3:]] == [1, 0, 1]
+
+
+def test_two_processes_give_the_same_result(detector):
+    many = TINY * 20
+    assert list(detector.detect_many(many, batch_size=8, n_process=2)) == list(detector.detect_many(many))
+
+
+def test_paragraphs_of_one_document_share_context(detector):
+    doc = [unit("Foreign Minister Wang Yi said on Feb 26 that China supports the talks.", day="2022-02-27",
+                country="CHN", uid="art-1"),
+           unit("He said China opposes unilateral sanctions.", day="2022-02-27", country="CHN", uid="art-2")]
+    first, second = list(detector.detect_many(doc))
+    assert first[0].stated_on == dt.date(2022, 2, 26)
+    assert [s.speaker for s in second] == ["Wang Yi"]
+    assert [s.speaker for s in detector.detect(doc[1])] == [""]  # alone, "he" is nobody known
+
+
+def test_units_from_jsonl_reads_gold_format():
+    line = json.dumps({"id": "x-1", "date": "2021-05-23", "source_country": "USA", "speaker": "Ned Price",
+                       "speaker_role": "Spokesperson", "url": "", "text": "Hello.", "statements": []})
+    assert list(units_from_jsonl(["", line])) == [
+        TextUnit("Hello.", dt.date(2021, 5, 23), "USA", "Ned Price", "Spokesperson", "x-1")]
+
+
+def test_trained_mode_smoke(trained_detector):
+    results = list(trained_detector.detect_many(TINY))
+    assert [len(r) for r in results] == [1, 0, 1]
+    assert trained_detector.version.endswith(".trained")
