@@ -13,6 +13,7 @@ the flow's own thread writes to the warehouse.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -105,24 +106,31 @@ def nightly(sources: str | None = None, config: str | None = None, db: str = "st
 
 
 def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> dict[str, Any]:
+    """The stages in order, each committed before the next; wall seconds per stage are kept."""
     policy = FetchPolicy(**cfg.fetch.model_dump(), allow_private_networks=srcs.allow_private_networks,
                          allowed_networks=tuple(srcs.allowed_networks))
-    fetch_stage(wh, run_id, srcs, policy, cfg.articles.max_items_per_feed)
+    clock = _StageClock()
+    with clock("feeds"):
+        fetch_stage(wh, run_id, srcs, policy, cfg.articles.max_items_per_feed)
     checkpoint("fetched")
     jobs = pending_jobs(wh, cfg.articles.max_attempts)
     version = detector_version(cfg.detector.mode)
     heavy = len(jobs) + count_to_detect(wh, version)
     with _process_pool(cfg.articles.workers if heavy >= POOL_THRESHOLD else 0) as pool:
-        article_stage(wh, run_id, policy, cfg, jobs, pool)
+        with clock("articles"):
+            article_stage(wh, run_id, policy, cfg, jobs, pool)
         checkpoint("extracted")
-        detect_stage(wh, run_id, cfg, version, pool)
+        with clock("statements"):
+            detect_stage(wh, run_id, cfg, version, pool)
     checkpoint("detected")
-    shift_stage(wh, run_id, cfg)
+    with clock("shifts"):
+        shift_stage(wh, run_id, cfg)
     checkpoint("committed")
-    failing = failing_sources(wh, cfg.alerts.failing_source_nights)
-    deliver(wh, cfg.alerts, run_id, failing)
+    with clock("alerts"):
+        failing = failing_sources(wh, cfg.alerts.failing_source_nights)
+        deliver(wh, cfg.alerts, run_id, failing)
     progress.current().done()
-    return {**run_summary(wh, run_id), "failing_sources": failing}
+    return {**run_summary(wh, run_id), "failing_sources": failing, "stage_seconds": clock.seconds}
 
 
 def fetch_stage(wh: Warehouse, run_id: str, srcs: SourcesFile, policy: FetchPolicy, max_items: int) -> None:
@@ -196,6 +204,21 @@ def shift_stage(wh: Warehouse, run_id: str, cfg: Config) -> int:
 
 
 # ----------------------------------------------------------------------------- helpers
+class _StageClock:
+    """Wall seconds per stage, for the summary and the benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(time.perf_counter() - start, 3)
+
+
 @contextmanager
 def _process_pool(workers: int) -> Iterator[Executor | None]:
     """A spawn-based pool (fork is unsafe in a threaded process), or None for small nights."""
