@@ -209,8 +209,9 @@ class UnitAnalyser:
             span = oracle(sent, doc[cue.start].idx)
             if span is not None:
                 inside = [m for m in mentions if span[0] <= doc[m.start].idx < span[1]]
-                if inside:
-                    return None if inside[0].kind == "nonactor" else inside[:1]
+                subj = st.subject_before(doc, sent, cue.start, inside) if inside else []
+                if subj is None or subj:
+                    return subj
         return st.subject_before(doc, sent, cue.start, mentions)
 
     @staticmethod

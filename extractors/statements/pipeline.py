@@ -203,7 +203,12 @@ def _worker_chunk(job: tuple[list[TextUnit], int]) -> list[list[Statement]]:
     return _WORKER._detect_chunk(job[0], job[1])
 
 
-@lru_cache(maxsize=None)
 def get_detector(mode: str = "auto") -> Detector:
-    """The process-wide detector for `mode` (loading spaCy and the gazetteers takes seconds)."""
+    """The process-wide detector for `mode` (loading spaCy and the gazetteers takes seconds);
+    "auto" shares the instance of the mode it resolves to."""
+    return _cached_detector(resolve_mode(mode))
+
+
+@lru_cache(maxsize=None)
+def _cached_detector(mode: str) -> Detector:
     return Detector(mode)
