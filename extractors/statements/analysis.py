@@ -98,8 +98,9 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
             kept.append((s, e, lab))
     for lab in CUE_LABELS:
         marks[lab] = [(s, e) for s, e, kl in kept if kl == lab]
-    for lab in [k for k in marks if k.startswith("TOPIC_")]:
-        marks[lab] = [(s, e) for s, e in marks[lab] if not any(bs <= s < be for bs, be in blocked)]
+    for lab in [k for k in marks if k.startswith("TOPIC_")] + ["CORRECTIVE", "COOPERATIVE"]:
+        marks[lab] = [(s, e) for s, e in marks.get(lab, []) if not any(bs <= s < be for bs, be in blocked)]
+    doc.user_data[st.VERB_ENDS] = {e for lab in CUE_LABELS + ("REPORT",) for _, e in marks.get(lab, [])}
     return marks
 
 
@@ -184,6 +185,10 @@ class UnitAnalyser:
         """Who holds the position: the cue's subject (attitude, verb demands), else a reporting
         clause's subject, else the text's voice. None when a non-actor holds it."""
         subj: list[Mention] | None = []
+        if cue.kind == "passive":
+            subj = st.passive_agent(doc, cue, mentions)
+            if subj is None:
+                return None
         if cue.kind in ("attitude", "demand"):
             subj = self._subject(doc, sent, cue, mentions, oracle)
             if subj is None:
@@ -265,9 +270,10 @@ class UnitAnalyser:
         """The cue's topic, plus one per further ";"-separated item of an attitude cue's object
         ("concerns about Beijing's conduct in cyberspace; across the Taiwan Strait; ...")."""
         first = choose_topic(hits, cue.end, cue.stance, fallback)
-        if first == "dialogue" and fallback and fallback not in GENERIC and cue.kind in ("attitude", "evaluative") \
-                and not any(slug not in GENERIC for _, slug in hits) and not has_party:
-            first = fallback  # "substantive progress in the consultations" in an answer about trade
+        generic_only = not any(slug not in GENERIC for _, slug in hits)
+        if first in GENERIC and fallback and fallback not in GENERIC and generic_only and cue.kind != "demand" \
+                and (cue.stance != "support" or first == "dialogue" and not has_party):
+            first = fallback  # "opposed to arranging such a stopover" in an answer about Taiwan
         if cue.kind != "attitude":
             return [first]
         cuts = [t.i for t in doc[cue.end:limit] if t.text == ";"]

@@ -20,6 +20,7 @@ MODALS = {"should", "must", "need to", "needs to", "ought to"}
 CLAUSE_FOR = {"it is time for", "it is necessary for", "it is essential that", "it is imperative"}
 NOUN_DEMANDS = {"call for", "calls for", "called for", "calling for", "demand", "demands"}
 COORDINATORS = {"and", ",", "the", "as", "well"}
+VERB_ENDS = "statements_verb_ends"  # doc.user_data key: token indices that end a cue or reporting verb
 Marks = dict[str, list[tuple[int, int]]]
 
 
@@ -73,8 +74,35 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
             if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
                 continue
             flipped = "oppose" if neg and stance == "support" else stance
-            cues.append(Cue(s, e, kind, flipped))
+            passive = kind == "attitude" and stance != "concern" and _passive(doc, s)  # "is concerned by" is not
+            cues.append(Cue(s, e, "passive" if passive else kind, flipped))
     return cues
+
+
+BE = {"be", "been", "is", "are", "was", "were", "being"}
+
+
+def _passive(doc: Doc, start: int) -> bool:
+    """"will be opposed by", "has been acknowledged by": a participle cue after a form of "be"."""
+    i = start - 1
+    while i >= 0 and doc[i].lower_.endswith("ly") and doc[i].is_alpha:
+        i -= 1
+    participle = doc[start].lower_.endswith("ed")
+    by_next = start + 1 < len(doc) and doc[start + 1].lower_ == "by"
+    return participle and (i >= 0 and doc[i].lower_ in BE or by_next)
+
+
+def passive_agent(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention] | None:
+    """The "by" agent of a passive cue: [] when there is none (the voice holds it), None when the
+    agent is no government ("opposed by all Chinese people", "acknowledged by the international
+    community")."""
+    by = next((t.i for t in doc[cue.end:cue.end + 2] if t.lower_ == "by"), None)
+    if by is None:
+        return []
+    agent = [m for m in mentions if by < m.start <= by + 3]
+    if not agent:
+        return []
+    return agent[:1] if agent[0].kind == "party" else None
 
 
 def _act_stance(doc: Doc, start: int, end: int, marks: Marks) -> str | None:
@@ -178,11 +206,12 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
     return Cue(s, e, "demand", stance, addressees, end)
 
 
-def _word_before(doc: Doc, m: Mention) -> str:
+def _index_before(doc: Doc, m: Mention) -> int:
+    """Index of the word before a mention, skipping articles (-1 at the start)."""
     i = m.start - 1
     while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
         i -= 1
-    return doc[i].lower_ if i >= 0 else ""
+    return i
 
 
 def _coordinated(doc: Doc, a: Mention, b: Mention) -> bool:
@@ -193,8 +222,11 @@ def _coordinated(doc: Doc, a: Mention, b: Mention) -> bool:
 def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
     """Not a subject: after a preposition ("by the US"), a gerund ("reforming the WTO"), or
     coordinated with such a mention ("to the Canadian side and the US side")."""
-    word = _word_before(doc, before[idx])
+    i = _index_before(doc, before[idx])
+    word = doc[i].lower_ if i >= 0 else ""
     if word in PREPOSITIONS and word != "as" or word.endswith("ing") and word.isalpha():
+        return True
+    if i >= 0 and i + 1 in doc.user_data.get(VERB_ENDS, ()):  # the object of a cue: "supports the Myanmar government"
         return True
     if idx > 0 and _coordinated(doc, before[idx - 1], before[idx]):
         return _oblique(doc, before, idx - 1)
@@ -308,6 +340,6 @@ def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders
         return named[0].code if named else ""
     after = [m for m in mentions if cue.end <= m.start < limit and ok(m)]
     before = [m for m in mentions if sent.start <= m.start and m.end <= cue.start and ok(m)]
-    if cue.kind == "evaluative":
+    if cue.kind in ("evaluative", "passive"):
         return before[-1].code if before else after[0].code if after else ""
     return after[0].code if after else ""

@@ -119,3 +119,20 @@ def test_statement_records_sentence_offsets_and_version(detector):
     out = detector.detect(unit(text, country="CHN"))
     assert out and text[out[0].sentence_start:out[0].sentence_end] == out[0].sentence
     assert out[0].detector_version == detector.version
+
+
+def test_passive_cue_with_people_as_agent_is_no_statement(detector):
+    text = "Any attempt to create \"two Chinas\" will be opposed by all Chinese people."
+    assert detector.detect(unit(text, country="CHN", speaker="Geng Shuang")) == []
+
+
+def test_passive_cue_with_party_agent_belongs_to_the_agent(detector):
+    out = detector.detect(unit("The UN resolution on Syria was welcomed by Russia and condemned by the United States.",
+                               country=""))
+    assert {(s.actor, s.stance) for s in out} == {("RUS", "support"), ("USA", "oppose")}
+
+
+def test_object_of_a_cue_is_not_the_next_subject(detector):
+    text = "China supports the Myanmar government and hopes that all parties will advance talks."
+    out = detector.detect(unit(text, country="CHN", speaker="Lu Kang"))
+    assert {s.actor for s in out} == {"CHN"}
