@@ -166,7 +166,10 @@ class UnitAnalyser:
     def _cues(self, doc: Doc, sent: Span, marks: dict, mentions: list[Mention]) -> list[st.Cue]:
         """Demands first (their act spans swallow cues inside them), then plain cues; an
         evaluative cue after an attitude cue describes that cue's object and adds nothing."""
-        demands = st.demand_cues(doc, sent, marks, mentions)
+        demands: list[st.Cue] = []
+        for cue in st.demand_cues(doc, sent, marks, mentions):  # a demand inside another's act is part of it
+            if not any(d.end <= cue.start < d.act_end for d in demands):
+                demands.append(cue)
         acts = [(c.end, c.act_end) for c in demands]
         plain = [c for c in st.attitude_and_evaluative(doc, marks, self.window)
                  if not any(s <= c.start < e for s, e in acts)]
@@ -189,7 +192,7 @@ class UnitAnalyser:
             subj = st.passive_agent(doc, cue, mentions)
             if subj is None:
                 return None
-        if cue.kind in ("attitude", "demand"):
+        if cue.kind in ("attitude", "demand", "appeal"):
             subj = self._subject(doc, sent, cue, mentions, oracle)
             if subj is None:
                 return None
@@ -248,8 +251,9 @@ class UnitAnalyser:
             codes = {c for c, _ in holders}
             limit = nxt.start if nxt is not None else sent.end
             target = st.pick_target(doc, sent, cue, mentions, codes, limit)
-            if not target and not cue.addressee and (cue.kind == "evaluative" or cue.kind in ("attitude", "demand") and (
-                    cue.stance != "support" or cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA)):
+            anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA
+            if not target and not cue.addressee and (
+                    cue.kind == "evaluative" or cue.kind in ("attitude", "demand") and (cue.stance != "support" or anaphoric)):
                 target = self._unit_target(ctx, codes)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
             if not target and not hits and (cue.stance == "support" or not fallback):

@@ -90,9 +90,15 @@ def official_person(name: str, day: dt.date | None, written_role: str = "") -> P
 
 
 def _country_before(doc: Doc, start: int, ents_by_end: dict[int, Span]) -> Span | None:
-    """A country/body entity right before a title: "German Foreign Minister", "the US President"."""
-    ent = ents_by_end.get(start)
-    return ent if ent is not None and ent.label_ in (gz.COUNTRY, gz.BODY) else None
+    """A country/body entity before a title, possibly across one or two capitalised words:
+    "German Foreign Minister", "the US President", "Tunisian State Secretary"."""
+    for skip in range(3):
+        ent = ents_by_end.get(start - skip)
+        if ent is not None and ent.label_ in (gz.COUNTRY, gz.BODY):
+            return ent
+        if start - skip - 1 < 0 or not doc[start - skip - 1].is_title or doc[start - skip - 1].ent_type_:
+            return None
+    return None
 
 
 def _country_after_of(doc: Doc, end: int, ents_by_start: dict[int, Span]) -> Span | None:
@@ -203,7 +209,7 @@ class MentionFinder:
         run_end = _name_run(doc, nxt)
         if run_end - nxt >= 2:  # an official the gazetteer does not know: only an explicit country counts
             named_country = (before.ent_id_ if before is not None else after.ent_id_ if after is not None
-                             else fixed_country or (ctx.voice_country if office in HOME_OFFICES else ""))
+                             else ctx.voice_country if office in HOME_OFFICES else "")
             person = Person(doc[nxt:run_end].text, named_country, role_text)
             country = named_country
             consumed.update(range(start, run_end))

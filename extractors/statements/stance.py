@@ -26,7 +26,8 @@ Marks = dict[str, list[tuple[int, int]]]
 
 @dataclass(frozen=True)
 class Cue:
-    """One stance-bearing span: `kind` is attitude, evaluative, demand or modal."""
+    """One stance-bearing span: `kind` is attitude, passive, evaluative, demand, appeal (a demand
+    to take a stance on a measure) or modal."""
 
     start: int
     end: int
@@ -105,11 +106,17 @@ def passive_agent(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention] 
     return agent[:1] if agent[0].kind == "party" else None
 
 
-def _act_stance(doc: Doc, start: int, end: int, marks: Marks) -> str | None:
-    """The first corrective (-> oppose) or cooperative (-> support) act asked in [start, end)."""
-    acts = [(s, "oppose") for s, _ in marks.get("CORRECTIVE", []) if start <= s < end]
-    acts += [(s, "support") for s, _ in marks.get("COOPERATIVE", []) if start <= s < end]
-    return min(acts)[1] if acts else None
+def _act_stance(doc: Doc, start: int, end: int, marks: Marks) -> tuple[str, bool] | None:
+    """The first act asked in [start, end): corrective -> oppose, cooperative -> support, or a
+    stance verb ("urge the UK to ... oppose all forms of protectionism"), whose stance then points
+    at the measure, not the addressee (the second value is True)."""
+    acts = [(s, "oppose", False) for s, _ in marks.get("CORRECTIVE", []) if start <= s < end]
+    acts += [(s, "support", False) for s, _ in marks.get("COOPERATIVE", []) if start <= s < end]
+    acts += [(s, lab.lower(), True) for lab in ("SUPPORT", "OPPOSE") for s, _ in marks.get(lab, []) if start <= s < end]
+    if not acts:
+        return None
+    _, stance, embedded = min(acts)
+    return stance, embedded
 
 
 def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> list[Cue]:
@@ -167,13 +174,14 @@ def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: 
         return None
     clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start:s] if t.text in (",", ";", "that")])
     subj = [m for m in mentions if clause_start <= m.start < s and m.kind in ("party", "self", "joint")]
-    if not subj:
-        subj = [m for m in mentions if sent.start <= m.start < s and m.kind in ("party", "self", "joint")][-1:]
     end = _clause_end(doc, sent, e)
-    stance = _act_stance(doc, e, end, marks)
+    act = _act_stance(doc, e, end, marks)
+    stance = act[0] if act else None
+    if act and act[1]:
+        subj = []  # "X should oppose protectionism": the stance is on the measure
     if any(clause_start <= n < e + 2 for n, _ in marks.get("NEG", [])):
         stance = "oppose"
-    if stance is None or not subj and not _inside_all_parties(clause_start, s, marks):
+    if stance is None or not subj and not _inside_all_parties(clause_start, s, marks) and not (act and act[1]):
         return None  # "the difference must not be colossal": a modal about a thing, not a party
     if any(m.kind == "joint" for m in subj) or _inside_all_parties(clause_start, s, marks) or len({m.code for m in subj}) > 1:
         stance = "support"
@@ -197,9 +205,12 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
     addressees = tuple(m for m in mentions if e <= m.start < region_end and m.kind in ("party", "joint", "self"))
     if phrase in NOUN_DEMANDS:
         addressees = tuple(m for m in addressees if m.end < len(doc) and doc[m.end].text in ("'s", "’s"))[:1]
-    stance = _act_stance(doc, e, end, marks)
-    if stance is None:
+    act = _act_stance(doc, e, end, marks)
+    if act is None:
         return None
+    stance, embedded = act
+    if embedded:  # "calls on all WTO members to stand against protectionism": about the measure
+        return Cue(s, e, "appeal", stance, (), end)
     all_parties = _inside_all_parties(e, region_end, marks) or any(m.kind == "joint" for m in addressees)
     if all_parties or len({m.code for m in addressees}) > 1 and stance == "support":
         stance = "support"
@@ -335,6 +346,8 @@ def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders
     def ok(m: Mention) -> bool:
         return m.kind == "party" and m.code not in holders and not _of_a_people(doc, m)
 
+    if cue.kind == "appeal":
+        return ""
     if cue.kind in ("demand", "modal"):
         named = [m for m in cue.addressee if ok(m)]
         return named[0].code if named else ""

@@ -136,3 +136,22 @@ def test_object_of_a_cue_is_not_the_next_subject(detector):
     text = "China supports the Myanmar government and hopes that all parties will advance talks."
     out = detector.detect(unit(text, country="CHN", speaker="Lu Kang"))
     assert {s.actor for s in out} == {"CHN"}
+
+
+def test_demand_inside_a_demand_is_part_of_it(detector):
+    text = "We hope the US government will urge relevant businesses to abide by the one-China principle."
+    out = detector.detect(unit(text, day="2018-07-24", country="CHN", speaker="Geng Shuang"))
+    assert [(s.actor, s.stance, s.target) for s in out] == [("CHN", "oppose", "USA")]
+
+
+def test_appeal_to_take_a_stance_points_at_the_measure(detector):
+    text = "The BRICS countries called on all WTO members to stand against unilateralist and protectionist measures."
+    out = detector.detect(unit(text, day="2018-12-03", country="CHN", speaker="Geng Shuang"))
+    assert [(s.actor, s.stance, s.target, s.topic) for s in out] == [("BRICS", "oppose", "", "trade")]
+
+
+def test_country_adjective_before_a_compound_title(detector):
+    text = ("Assistant Secretary Hood met with Tunisian State Secretary Mohamed Ali Nafti and underscored the "
+            "United States government's commitment to partnering with Tunisia.")
+    out = detector.detect(unit(text, day="2021-05-21", country="USA"))
+    assert ("USA", "support", "TUN") in keys(out)
