@@ -1,0 +1,257 @@
+"""Stance timelines as inline SVG, drawn in Python.
+
+Why SVG from Python rather than a JS chart library: the page must open
+offline with no CDN. It also has to print, and run no script at all (its
+Content-Security-Policy forbids scripts). A timeline is small enough to draw
+by hand: three horizontal bands (support / concern / oppose, top to bottom,
+each labelled in text so colour is never the only cue), a step line from
+record to record, a dot per day record sized by its statements, and a dashed
+vertical marker with a "reversal · high" label where a shift begins. Hovering
+shows the details through SVG <title> tooltips.
+
+Every chart shares one time axis (`Frame`), so a date sits at the same
+horizontal position in every chart down the page and simultaneous moves line
+up.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from stancewatch.report.data import STANCES, Record, Timeline
+from stancewatch.report.markup import esc, plural
+
+#: stance -> (band fill, dot and label colour); the bands are pale so the dots stand out.
+STANCE_COLOURS: dict[str, tuple[str, str]] = {
+    "support": ("#e4f3e7", "#1e7b3c"),
+    "concern": ("#fcf1d6", "#b06f00"),
+    "oppose": ("#fbe3e1", "#c0392b"),
+}
+SHIFT_COLOUR = "#3f2a8c"
+#: severity -> marker line width: a high-severity shift is the heaviest line on the chart.
+SEVERITY_WIDTH: dict[str, float] = {"high": 2.4, "medium": 1.7, "low": 1.1}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One chart's geometry, and the time axis every chart on the page shares."""
+
+    start: date
+    end: date
+    width: int = 400
+    height: int = 150
+    left: int = 56
+    right: int = 10
+    top: int = 24
+    bottom: int = 22
+    inset: int = 10  # keeps dots on the first and last day inside the plot
+
+    @property
+    def band(self) -> float:
+        return (self.height - self.top - self.bottom) / len(STANCES)
+
+    def x(self, day: date) -> float:
+        """Horizontal position of a day (the span is at least one day, so no division by zero)."""
+        span = max((self.end - self.start).days, 1)
+        usable = self.width - self.left - self.right - 2 * self.inset
+        return self.left + self.inset + usable * (day - self.start).days / span
+
+    def y(self, stance: str) -> float:
+        """Vertical centre of a stance's band (an unknown stance sits in the middle band)."""
+        row = STANCES.index(stance) if stance in STANCES else 1
+        return self.top + self.band * (row + 0.5)
+
+
+def frame_for(timelines: Sequence[Timeline]) -> Frame:
+    """The shared axis: first to last day over every chart; a single day is padded by one each side."""
+    days = [r.day for t in timelines for r in t.records] or [date.today()]
+    start, end = min(days), max(days)
+    if start == end:
+        start, end = start - timedelta(days=1), end + timedelta(days=1)
+    return Frame(start, end)
+
+
+def ticks(frame: Frame, most: int = 4) -> list[tuple[date, str]]:
+    """Up to `most` evenly spaced dates with short labels ('25 Feb', or 'Mar 2023' over long spans).
+
+    The first label carries the year so a reader always knows which year the axis shows.
+    """
+    span = (frame.end - frame.start).days
+    count = max(1, min(most, span + 1))
+    days = sorted({frame.start + timedelta(days=round(span * i / max(count - 1, 1))) for i in range(count)})
+    long_span = span > 200
+    labels = []
+    for i, day in enumerate(days):
+        if long_span:
+            text = day.strftime("%b %Y")
+        else:
+            text = f"{day.day} {day.strftime('%b')}" + (f" {day.year}" if i == 0 else "")
+        labels.append((day, text))
+    return labels
+
+
+def timeline_svg(timeline: Timeline, frame: Frame) -> str:
+    """The chart for one key: bands, date axis, step line, shift markers, then dots on top."""
+    recs = timeline.records
+    label = (f"{timeline.title}: {plural(len(recs), 'record')}"
+             f" from {recs[0].day} to {recs[-1].day}, latest {recs[-1].stance}"
+             f"{', ' + plural(timeline.n_shifts, 'shift') if timeline.n_shifts else ''}") if recs else timeline.title
+    parts = [f'<svg class="timeline" viewBox="0 0 {frame.width} {frame.height}" width="{frame.width}" '
+             f'height="{frame.height}" role="img" aria-label="{esc(label)}" '
+             f'xmlns="http://www.w3.org/2000/svg">',
+             _bands(frame), _axis(frame), _step_line(recs, frame)]
+    parts.append(_shift_markers(recs, frame))
+    parts += [_dot(r, frame) for r in recs]
+    parts.append("</svg>")
+    return "".join(p for p in parts if p)
+
+
+def _bands(frame: Frame) -> str:
+    """Three pale bands with their stance names on the left."""
+    out = []
+    x0, x1 = frame.left, frame.width - frame.right
+    for row, stance in enumerate(STANCES):
+        fill, ink = STANCE_COLOURS[stance]
+        top = frame.top + frame.band * row
+        out.append(f'<rect class="band band-{stance}" x="{x0}" y="{top:.1f}" width="{x1 - x0}" '
+                   f'height="{frame.band:.1f}" fill="{fill}"/>'
+                   f'<text class="band-label" x="{x0 - 6}" y="{top + frame.band / 2 + 4:.1f}" '
+                   f'text-anchor="end" fill="{ink}">{stance}</text>')
+    return "".join(out)
+
+
+def _axis(frame: Frame) -> str:
+    """Date ticks under the plot with faint grid lines; edge labels are anchored inwards."""
+    out = []
+    bottom = frame.height - frame.bottom
+    for i, (day, text) in enumerate(ticks(frame)):
+        x = frame.x(day)
+        anchor = "start" if x - frame.left < 40 else "end" if frame.width - frame.right - x < 40 else "middle"
+        out.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{bottom + 3}" '
+                   f'stroke="#ffffff" stroke-width="1"/>'
+                   f'<text class="tick" x="{x:.1f}" y="{bottom + 14}" text-anchor="{anchor}" '
+                   f'fill="#555">{esc(text)}</text>')
+    return "".join(out)
+
+
+def _step_line(recs: Sequence[Record], frame: Frame) -> str:
+    """A step line: the stance holds until the next record, then moves (nothing for a single record)."""
+    if len(recs) < 2:
+        return ""
+    d = f"M{frame.x(recs[0].day):.1f},{frame.y(recs[0].stance):.1f}"
+    for r in recs[1:]:
+        d += f" H{frame.x(r.day):.1f} V{frame.y(r.stance):.1f}"
+    return (f'<path class="step" d="{d}" fill="none" stroke="#37474f" stroke-width="2" '
+            f'stroke-linejoin="round"/>')
+
+
+def _shift_markers(recs: Sequence[Record], frame: Frame) -> str:
+    """Dashed vertical lines where shifts begin, labelled where the labels fit."""
+    labels = place_labels(recs, frame)
+    return "".join(_shift_marker(r, frame, labels.get(r.day)) for r in recs if r.shift)
+
+
+#: Severity order for label priority: the most severe shift is labelled first.
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+#: Rough width of one character of a bold 10.5px shift label, to keep labels from overlapping.
+LABEL_CHAR_WIDTH = 6.6
+
+
+def place_labels(recs: Sequence[Record], frame: Frame) -> dict[date, tuple[str, str]]:
+    """day -> (label, text-anchor) for the shift labels that fit without overlapping.
+
+    Most severe (then latest) shifts first; each gets "kind · severity", else
+    just its kind, else no label at all (its marker, ring and tooltip remain).
+    """
+    shifted = [r for r in recs if r.shift]
+    shifted.sort(key=lambda r: (SEVERITY_RANK.get(r.shift.severity, 3), -r.day.toordinal()))  # type: ignore[union-attr]
+    taken: list[tuple[float, float]] = []
+    placed: dict[date, tuple[str, str]] = {}
+    for rec in shifted:
+        x = frame.x(rec.day)
+        shift = rec.shift
+        assert shift is not None
+        for text in (f"{shift.kind} · {shift.severity}", shift.kind):
+            spot = _free_spot(x, len(text) * LABEL_CHAR_WIDTH, frame.width, taken)
+            if spot:
+                anchor, span = spot
+                taken.append(span)
+                placed[rec.day] = (text, anchor)
+                break
+    return placed
+
+
+def _free_spot(x: float, width: float, limit: float,
+               taken: Sequence[tuple[float, float]]) -> tuple[str, tuple[float, float]] | None:
+    """The first text-anchor (middle, start, end) whose extent stays on the chart and clear of `taken`."""
+    for anchor, lo in (("middle", x - width / 2), ("start", x - 2), ("end", x - width + 2)):
+        span = (lo - 3, lo + width + 3)
+        if span[0] >= 0 and span[1] <= limit and all(span[1] <= a or span[0] >= b for a, b in taken):
+            return anchor, span
+    return None
+
+
+def _shift_marker(rec: Record, frame: Frame, label: tuple[str, str] | None) -> str:
+    """One shift: a dashed line as heavy as its severity, its label if it has room, details on hover."""
+    shift = rec.shift
+    assert shift is not None
+    x = frame.x(rec.day)
+    width = SEVERITY_WIDTH.get(shift.severity, 1.4)
+    tip = f"{rec.day}: {shift.kind} ({shift.severity}), {shift.previous_stance} → {rec.stance}. {shift.reason}"
+    text = ""
+    if label:
+        text = (f'<text class="shift-label" x="{x:.1f}" y="{frame.top - 9}" text-anchor="{label[1]}" '
+                f'fill="{SHIFT_COLOUR}">{esc(label[0])}</text>')
+    return (f'<g class="shift shift-{esc(shift.severity)}" data-day="{rec.day}" data-kind="{esc(shift.kind)}">'
+            f"<title>{esc(tip)}</title>"
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top - 6}" y2="{frame.height - frame.bottom}" '
+            f'stroke="{SHIFT_COLOUR}" stroke-width="{width}" stroke-dasharray="4 3"/>{text}</g>')
+
+
+def dot_radius(n_statements: int) -> float:
+    """Dot size grows with the day's statements, by area (square root), capped so dots stay in their band."""
+    return min(10.0, 4.5 + 1.8 * math.sqrt(max(n_statements, 1) - 1))
+
+
+def _dot(rec: Record, frame: Frame) -> str:
+    """One day record: a dot in its stance's colour, ringed when it begins a shift; details on hover."""
+    _, ink = STANCE_COLOURS.get(rec.stance, ("#eee", "#555"))
+    lines = [f"{rec.day}: {rec.stance}",
+             f"{plural(rec.n_statements, 'statement')}, {plural(rec.n_sources, 'source')}"]
+    if rec.speakers:
+        lines.append("speakers: " + ", ".join(rec.speakers))
+    if rec.sources:
+        lines.append("sources: " + ", ".join(rec.sources))
+    if rec.shift:
+        lines.append(f"{rec.shift.kind} ({rec.shift.severity}) from {rec.shift.previous_stance}")
+    x, y, r = frame.x(rec.day), frame.y(rec.stance), dot_radius(rec.n_statements)
+    ring = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 3:.1f}" fill="none" stroke="{SHIFT_COLOUR}" '
+            f'stroke-width="1.5"/>') if rec.shift else ""
+    return (f'<g class="rec" data-day="{rec.day}" data-stance="{esc(rec.stance)}">'
+            f"<title>{esc(chr(10).join(lines))}</title>{ring}"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{ink}" stroke="#fff" '
+            f'stroke-width="1.5"/></g>')
+
+
+def legend_svg() -> str:
+    """The key to every chart: band colours with names, dot sizes, the shift marker."""
+    out = ['<svg class="legend" viewBox="0 0 640 34" width="640" height="34" role="img" '
+           'aria-label="Legend: bands support, concern, oppose; dot size is the day\'s statements; '
+           'dashed line marks a shift" xmlns="http://www.w3.org/2000/svg">']
+    x = 4
+    for stance in STANCES:
+        fill, ink = STANCE_COLOURS[stance]
+        out.append(f'<rect x="{x}" y="6" width="78" height="22" fill="{fill}"/>'
+                   f'<circle cx="{x + 12}" cy="17" r="4.5" fill="{ink}"/>'
+                   f'<text x="{x + 22}" y="21" fill="{ink}">{stance}</text>')
+        x += 86
+    out.append(f'<circle cx="{x + 8}" cy="17" r="{dot_radius(1):.1f}" fill="#666"/>'
+               f'<circle cx="{x + 24}" cy="17" r="{dot_radius(4):.1f}" fill="#666"/>'
+               f'<text x="{x + 38}" y="21" fill="#333">1 / 4 statements that day</text>')
+    x += 210
+    out.append(f'<line x1="{x}" x2="{x}" y1="4" y2="30" stroke="{SHIFT_COLOUR}" stroke-width="2.4" '
+               f'stroke-dasharray="4 3"/><text x="{x + 8}" y="21" fill="{SHIFT_COLOUR}">shift (kind · severity)'
+               "</text></svg>")
+    return "".join(out)

@@ -1,0 +1,222 @@
+"""What the HTML report shows, read from the published warehouse.
+
+Everything comes through `warehouse.open_reader` on the published copy (the
+locked-down, read-only analyst connection), so building a report while the
+nightly flow writes the working file is safe. The SQL lives in
+`warehouse/queries/report_*.sql`; this module only turns rows into small typed
+records the renderer can trust (lists never None, '' for an absent target).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from warehouse import Warehouse, open_reader
+from warehouse.publish import published_path
+
+#: Stances from strongest agreement to strongest disagreement (the chart's bands, top to bottom).
+STANCES: tuple[str, ...] = ("support", "concern", "oppose")
+
+
+def key_title(actor: str, target: str, topic: str) -> str:
+    """'CHN → USA · trade': how the report names a key; an absent target or topic reads '(none)'."""
+    return f"{actor} → {target or '(none)'} · {topic or '(none)'}"
+
+
+@dataclass(frozen=True)
+class ShiftMark:
+    """A shift beginning on a record's day, as the chart marks it."""
+
+    kind: str
+    severity: str
+    previous_stance: str
+    reason: str
+    detected_run_id: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One key's prevailing stance on one day (a point on the chart)."""
+
+    day: date
+    stance: str
+    n_statements: int
+    n_sources: int
+    sources: list[str]
+    speakers: list[str]
+    shift: ShiftMark | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A key (actor, target, topic) and its records in date order."""
+
+    actor: str
+    target: str
+    topic: str
+    records: list[Record]
+    n_statements: int
+    n_shifts: int
+
+    @property
+    def title(self) -> str:
+        """'CHN → USA · trade'; an absent target or topic reads '(none)'."""
+        return key_title(self.actor, self.target, self.topic)
+
+    def shifts_found_in(self, run_id: str | None) -> int:
+        """How many of this chart's shifts were first found in night `run_id` (what is new this morning)."""
+        return sum(1 for r in self.records if r.shift and run_id and r.shift.detected_run_id == run_id)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A statement on one side of a shift, with who said it, when and where."""
+
+    sentence: str
+    speaker: str | None
+    speaker_role: str | None
+    stated_on: date | None
+    url: str | None
+    title: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A stance shift and the quotes on both sides."""
+
+    shift_id: str
+    actor: str
+    target: str
+    topic: str
+    previous_stance: str
+    new_stance: str
+    previous_on: date
+    new_on: date
+    kind: str
+    severity: str
+    corroboration: str | None
+    reason: str
+    detected_run_id: str
+    before: list[Quote] = field(default_factory=list)
+    after: list[Quote] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return key_title(self.actor, self.target, self.topic)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How one source has been doing: the analyst's "is the feed still alive?"."""
+
+    source: str
+    url: str
+    kind: str | None
+    country: str | None
+    last_success: datetime | None
+    last_run: str | None
+    last_status: str | None
+    consecutive_failures: int
+    last_error: str | None
+    items_seen_last_run: int | None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one report page shows."""
+
+    warehouse: str
+    generated: datetime
+    since: date | None
+    actors: list[str] | None
+    header: dict[str, Any]
+    timelines: list[Timeline]
+    timelines_total: int
+    shifts: list[Shift]
+    shifts_total: int
+    health: list[SourceHealth]
+
+
+def load_report_data(db: Path, since: date | None = None, actors: Sequence[str] | None = None,
+                     *, max_charts: int = 60, max_shifts: int = 50) -> ReportData:
+    """Read the published copy of `db` (a published path is used as is)."""
+    path = published_path(db)
+    wanted = sorted({a.strip().upper() for a in actors if a.strip()}) if actors else None
+    with open_reader(path) as wh:
+        timeline_rows = wh.named("report_timelines", [since, wanted, max_charts])
+        shift_rows = wh.named("report_shifts", [since, wanted, max_shifts])
+        shifts = _with_quotes(wh, shift_rows)
+        return ReportData(
+            warehouse=path.name.replace(".published", ""),
+            generated=datetime.now(timezone.utc),
+            since=since,
+            actors=wanted,
+            header=wh.named("report_header")[0],
+            timelines=group_timelines(timeline_rows),
+            timelines_total=timeline_rows[0]["n_keys"] if timeline_rows else 0,
+            shifts=shifts,
+            shifts_total=shift_rows[0]["n_total"] if shift_rows else 0,
+            health=[_health(r) for r in wh.named("report_source_health")],
+        )
+
+
+def group_timelines(rows: list[dict[str, Any]]) -> list[Timeline]:
+    """Rows (one per record, key-ranked) -> timelines grouped by actor, then topic.
+
+    The query ranks keys by activity; the page reads better grouped, so actors
+    come in order of their busiest key, topics within an actor likewise, and
+    targets within a topic by their own rank.
+    """
+    by_key: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_key.setdefault((row["actor"], row["target"], row["topic"]), []).append(row)
+    actor_rank: dict[str, int] = {}
+    topic_rank: dict[tuple[str, str], int] = {}
+    for (actor, _, topic), recs in by_key.items():  # dicts keep the query's rank order
+        actor_rank.setdefault(actor, recs[0]["key_rank"])
+        topic_rank.setdefault((actor, topic), recs[0]["key_rank"])
+    ordered = sorted(by_key.items(), key=lambda kv: (actor_rank[kv[0][0]], topic_rank[kv[0][0], kv[0][2]],
+                                                      kv[1][0]["key_rank"]))
+    return [Timeline(actor, target, topic, [_record(r) for r in recs],
+                     n_statements=int(recs[0]["key_statements"]), n_shifts=int(recs[0]["key_shifts"]))
+            for (actor, target, topic), recs in ordered]
+
+
+def _record(row: dict[str, Any]) -> Record:
+    shift = None
+    if row["shift_kind"]:
+        shift = ShiftMark(row["shift_kind"], row["shift_severity"], row["shift_from"], row["shift_reason"],
+                          row["shift_run_id"])
+    return Record(day=row["day"], stance=row["stance"], n_statements=int(row["n_statements"]),
+                  n_sources=int(row["n_sources"]), sources=list(row["sources"] or []),
+                  speakers=list(row["speakers"] or []), shift=shift)
+
+
+def _with_quotes(wh: Warehouse, rows: list[dict[str, Any]]) -> list[Shift]:
+    """Attach both sides' quotes to each shift (one query for all of them)."""
+    quotes: dict[tuple[str, str], list[Quote]] = {}
+    if rows:
+        for q in wh.named("report_shift_quotes", [[r["shift_id"] for r in rows]]):
+            quotes.setdefault((q["shift_id"], q["side"]), []).append(
+                Quote(q["sentence"], q["speaker"], q["speaker_role"], q["stated_on"], q["url"],
+                      q["title"], q["source"]))
+    return [Shift(shift_id=r["shift_id"], actor=r["actor"], target=r["target"], topic=r["topic"],
+                  previous_stance=r["previous_stance"], new_stance=r["new_stance"],
+                  previous_on=r["previous_on"], new_on=r["new_on"], kind=r["kind"],
+                  severity=r["severity"], corroboration=r["corroboration"], reason=r["reason"],
+                  detected_run_id=r["detected_run_id"],
+                  before=quotes.get((r["shift_id"], "previous"), []),
+                  after=quotes.get((r["shift_id"], "new"), []))
+            for r in rows]
+
+
+def _health(row: dict[str, Any]) -> SourceHealth:
+    return SourceHealth(source=row["source"], url=row["url"], kind=row["kind"], country=row["country"],
+                        last_success=row["last_success"], last_run=row["last_run"],
+                        last_status=row["last_status"],
+                        consecutive_failures=int(row["consecutive_failures"] or 0),
+                        last_error=row["last_error"], items_seen_last_run=row["items_seen_last_run"])
