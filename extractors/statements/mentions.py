@@ -223,6 +223,7 @@ class MentionFinder:
             person = Person(off.name, off.country, role_text) if off is not None else None
         if person is None:
             return Mention(start, end, "party", country, None, doc[start:end].text) if country else None
+        ctx.remember(person)
         return Mention(start, end, "party", person.country, person, doc[start:end].text)
 
     def _surnames(self, doc: Doc, sent: Span, ctx: DocContext, consumed: set[int]) -> list[Mention]:
