@@ -168,7 +168,7 @@ class UnitAnalyser:
         evaluative cue after an attitude cue describes that cue's object and adds nothing."""
         demands: list[st.Cue] = []
         for cue in st.demand_cues(doc, sent, marks, mentions):  # a demand inside another's act is part of it
-            if not any(d.end <= cue.start < d.act_end for d in demands):
+            if not any(d.end <= cue.start < d.act_end and d.act_end != cue.act_end for d in demands):
                 demands.append(cue)
         acts = [(c.end, c.act_end) for c in demands]
         plain = [c for c in st.attitude_and_evaluative(doc, marks, self.window)

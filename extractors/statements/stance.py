@@ -131,10 +131,9 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
         phrase = doc[s:e].text.lower()
         if phrase in MODALS:
             cue = _modal_demand(doc, sent, s, e, marks, mentions)
+            out.extend([cue] if cue is not None else [])
         else:
-            cue = _verb_demand(doc, sent, s, e, phrase, marks, mentions)
-        if cue is not None:
-            out.append(cue)
+            out.extend(_verb_demand(doc, sent, s, e, phrase, marks, mentions))
     out.extend(_imperatives(doc, sent, marks))
     for label, stance in (("PASSIVE_SUPPORT", "support"), ("PASSIVE_OPPOSE", "oppose")):
         for s, e in marks.get(label, []):
@@ -193,7 +192,7 @@ def _inside_all_parties(start: int, end: int, marks: Marks) -> bool:
 
 
 def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks,
-                 mentions: list[Mention]) -> Cue | None:
+                 mentions: list[Mention]) -> list[Cue]:
     """"urges/calls on/hopes X to <act>" and "calls for <act of X>"."""
     end = _clause_end(doc, sent, e)
     to_idx = next((t.i for t in doc[e:end] if t.lower_ in ("to", "will", "can", "would", "should", "must")
@@ -207,14 +206,26 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
         addressees = tuple(m for m in addressees if m.end < len(doc) and doc[m.end].text in ("'s", "’s"))[:1]
     act = _act_stance(doc, e, end, marks)
     if act is None:
-        return None
+        return []
     stance, embedded = act
     if embedded:  # "calls on all WTO members to stand against protectionism": about the measure
-        return Cue(s, e, "appeal", stance, (), end)
+        return [Cue(s, e, "appeal", stance, (), end)]
     all_parties = _inside_all_parties(e, region_end, marks) or any(m.kind == "joint" for m in addressees)
     if all_parties or len({m.code for m in addressees}) > 1 and stance == "support":
-        stance = "support"
-    return Cue(s, e, "demand", stance, addressees, end)
+        return [Cue(s, e, "demand", "support", addressees, end)]
+    return [Cue(s, e, "demand", stance, addressees, end)] + _second_act(doc, e, end, stance, addressees, marks)
+
+
+def _second_act(doc: Doc, start: int, end: int, first: str, addressees: tuple[Mention, ...],
+                marks: Marks) -> list[Cue]:
+    """"calls on Beijing to cease its pressure campaign ... and peacefully resolve cross-Strait
+    issues": a cooperative act after a corrective one (or the reverse) is a second position."""
+    other, label = ("support", "COOPERATIVE") if first == "oppose" else ("oppose", "CORRECTIVE")
+    first_label = "CORRECTIVE" if first == "oppose" else "COOPERATIVE"
+    first_at = min((s for s, _ in marks.get(first_label, []) if start <= s < end), default=end)
+    later = [(s, e) for s, e in marks.get(label, []) if first_at < s < end
+             and any(t.lower_ == "and" for t in doc[first_at:s])]
+    return [Cue(later[0][0], later[0][1], "demand", other, addressees, end)] if later else []
 
 
 def _index_before(doc: Doc, m: Mention) -> int:
@@ -239,6 +250,8 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
         return True
     if i >= 0 and i + 1 in doc.user_data.get(VERB_ENDS, ()):  # the object of a cue: "supports the Myanmar government"
         return True
+    if any(t.text in ("'s", "’s", "’") for t in doc[max(0, before[idx].start - 3):before[idx].start]):
+        return True  # inside a possessive phrase: "the United States’ comprehensive DPRK policy review"
     if idx > 0 and _coordinated(doc, before[idx - 1], before[idx]):
         return _oblique(doc, before, idx - 1)
     return False
