@@ -225,16 +225,19 @@ class UnitAnalyser:
     @staticmethod
     def _speaker_for(country: str, reporter: list[tuple[str, Person | None]], ctx: DocContext) -> Person | None:
         """The person voicing a country's position: the reporting clause's person, the transcript's
-        spokesperson, or (in a readout without one) the last official of that country named."""
+        spokesperson, or (in a readout without one) the last official of that country named in
+        this paragraph."""
         for c, p in reporter:
             if c == country and p is not None:
                 return p
         if country == ctx.voice_country:
             if ctx.voice is not None:
                 return ctx.voice
-            for p in reversed(ctx.persons):
+            for p in reversed(ctx.unit_persons):
                 if p.country == country:
                     return p
+            if ctx.subject_person is not None and ctx.subject_person.country == country:
+                return ctx.subject_person  # the paragraph continues the previous one's speaker
         return None
 
     def _sentence(self, unit: TextUnit, doc: Doc, sent: Span, marks: dict, mentions: list[Mention],

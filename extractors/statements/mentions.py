@@ -119,6 +119,8 @@ def _name_run(doc: Doc, i: int, limit: int = 4) -> int:
     j = i
     while j < len(doc) and j - i < limit and doc[j].is_title and doc[j].is_alpha and not doc[j].ent_type_:
         j += 1
+        if j + 1 < len(doc) and doc[j].text == "-" and not doc[j].whitespace_ and doc[j + 1].is_alpha:
+            j += 2  # "Chung Eui-yong"
     return j
 
 
