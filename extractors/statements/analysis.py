@@ -31,7 +31,10 @@ ANAPHORA = {"this", "it", "that", "these", "those", "such"}
 SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
 
 
-TURN = re.compile(r"^\s*((?:[A-Z][\w.’'-]*\s+){0,9}[A-Z][\w.’'-]*)\s*:\s")
+TURN = re.compile(r"^\s*((?:(?:[A-Z][\w.’'-]*|of|the|and)\s+){0,9}[A-Z][\w.’'-]*)\s*:\s")
+
+
+TITLE_WORDS = r"\b(President|Minister|Premier|Chancellor|King|Emir|Spokesperson|Secretary|Ambassador)\b"
 
 
 def turn_speaker(text: str) -> str | None:
@@ -48,6 +51,10 @@ def _turn_voice(name: str, day: dt.date | None) -> Person | None:
         person = official_person(" ".join(words[n:]), day)
         if person is not None:
             return person
+    for code, entry in gz.countries().items():  # "President of Kyrgyzstan Sooronbay Jeenbekov"
+        forms = entry["names"] + entry["demonyms"]
+        if any(re.search(rf"\b{re.escape(f)}\b", name) for f in forms) and re.search(TITLE_WORDS, name):
+            return Person(" ".join(words[-2:]), code, name)
     return None
 
 
