@@ -186,47 +186,51 @@ class MentionFinder:
         office, fixed_country = ent.ent_id_.split("|")
         before = _country_before(doc, ent.start, by_end)
         after = _country_after_of(doc, ent.end, by_start)
-        country = (before.ent_id_ if before is not None else after.ent_id_ if after is not None
-                   else fixed_country or ctx.voice_country)
-        role_text = doc[before.start if before is not None else ent.start:(after.end if after is not None else ent.end)].text
+        explicit = before.ent_id_ if before is not None else after.ent_id_ if after is not None else ""
         start = before.start if before is not None else ent.start
         end = after.end if after is not None else ent.end
+        role_text = doc[start:end].text
         nxt = end
         while nxt < len(doc) and doc[nxt].text in HONORIFICS:
             nxt += 1
-        named = by_start.get(nxt)
-        if named is not None and named.label_ == gz.PERSON:
-            person = official_person(named.ent_id_, ctx.date, role_text) or None
-            consumed.update(range(start, named.end))
-            if person is not None:
-                ctx.remember(person)
-                return Mention(start, named.end, "party", person.country, person, doc[start:named.end].text)
-        if nxt < len(doc) and doc[nxt].text in self.surnames:
-            off = gz.resolve_surname(doc[nxt].text, ctx.date, [p.name for p in ctx.persons])
-            if off is not None:
-                person = Person(off.name, off.country, role_text)
-                consumed.update(range(start, nxt + 1))
-                ctx.remember(person)
-                return Mention(start, nxt + 1, "party", off.country, person, doc[start:nxt + 1].text)
-        run_end = _name_run(doc, nxt)
-        if run_end - nxt >= 2:  # an official the gazetteer does not know: only an explicit country counts
-            named_country = (before.ent_id_ if before is not None else after.ent_id_ if after is not None
-                             else ctx.voice_country if office in HOME_OFFICES else "")
-            person = Person(doc[nxt:run_end].text, named_country, role_text)
-            country = named_country
-            consumed.update(range(start, run_end))
+        person, stop = self._name_after(doc, nxt, ctx, role_text, explicit, office, by_start)
+        if stop:
+            consumed.update(range(start, stop))
+            if person is None:
+                return None
             ctx.remember(person)
-            kind = "party" if country else "nonactor"
-            return Mention(start, run_end, kind, country, person, doc[start:run_end].text)
+            kind = "party" if person.country else "nonactor"
+            return Mention(start, stop, kind, person.country, person, doc[start:stop].text)
         consumed.update(range(start, end))
-        person = ctx.person_with_role(ent.text.removeprefix("the ")) if before is None and after is None else None
+        country = explicit or fixed_country or ctx.voice_country
+        person = ctx.person_with_role(ent.text.removeprefix("the ")) if not explicit else None
         if person is None:
             off = gz.resolve_title(office, country, ctx.date) if country else None
             person = Person(off.name, off.country, role_text) if off is not None else None
         if person is None:
-            return Mention(start, end, "party", country, None, doc[start:end].text) if country else None
+            return Mention(start, end, "party", country, None, role_text) if country else None
         ctx.remember(person)
-        return Mention(start, end, "party", person.country, person, doc[start:end].text)
+        return Mention(start, end, "party", person.country, person, role_text)
+
+    def _name_after(self, doc: Doc, i: int, ctx: DocContext, role_text: str, explicit: str, office: str,
+                    by_start: dict[int, Span]) -> tuple[Person | None, int]:
+        """The person named right after a title and where the name ends ((None, 0) when none is).
+
+        A gazetteer official or a known surname is that official; an unknown name speaks for the
+        country written with the title, or for the text's own side for home offices only.
+        """
+        named = by_start.get(i)
+        if named is not None and named.label_ == gz.PERSON:
+            return official_person(named.ent_id_, ctx.date, role_text), named.end
+        if i < len(doc) and doc[i].text in self.surnames:
+            off = gz.resolve_surname(doc[i].text, ctx.date, [p.name for p in ctx.persons])
+            if off is not None:
+                return Person(off.name, off.country, role_text), i + 1
+        run_end = _name_run(doc, i)
+        if run_end - i >= 2:
+            country = explicit or (ctx.voice_country if office in HOME_OFFICES else "")
+            return Person(doc[i:run_end].text, country, role_text), run_end
+        return None, 0
 
     def _surnames(self, doc: Doc, sent: Span, ctx: DocContext, consumed: set[int]) -> list[Mention]:
         """Bare surnames ("Wang said", "Mr Putin") that context or an honorific makes a person."""
