@@ -68,8 +68,11 @@ class FetchPolicy:
     ``total_timeout`` is a deadline *per attempt* (all hops and the body),
     not per URL; queueing and retry waits are outside it. ``retries`` are
     extra attempts after 5xx, 429, timeouts and connection errors.
-    ``allowed_networks`` (CIDRs) is an explicit exemption from the
-    private-address refusal, e.g. for one intranet feed.
+    ``per_host_delay`` spaces the moments requests to one host are started
+    (before connection setup), across every call in the process;
+    ``per_host_concurrency`` and ``concurrency`` hold within one call.
+    ``allowed_networks`` (CIDRs) exempts addresses from the private-address
+    refusal, e.g. one intranet feed.
     """
 
     connect_timeout: float = 10.0
@@ -175,7 +178,7 @@ def fetch_many(requests: Sequence[FetchRequest], policy: FetchPolicy) -> list[Fe
         running = asyncio.get_running_loop() is not None
     except RuntimeError:
         running = False
-    if not running:  # not inside the except: exceptions would get it as context
+    if not running:  # run outside the except, or every error gets it as context
         return asyncio.run(_run(reqs, policy))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stancewatch-fetch") as pool:
         return pool.submit(lambda: asyncio.run(_run(reqs, policy))).result()
@@ -234,9 +237,8 @@ class _Batch:
     gates: dict[str, _HostGate] = field(default_factory=dict)
 
     def gate(self, host: str) -> _HostGate:
-        if host not in self.gates:
-            self.gates[host] = _HostGate(host, self.policy, self.global_slots)
-        return self.gates[host]
+        gate = self.gates.get(host) or _HostGate(host, self.policy, self.global_slots)
+        return self.gates.setdefault(host, gate)
 
 
 @functools.lru_cache(maxsize=1)
@@ -267,12 +269,10 @@ def _transport(policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
 
 
 def _request_headers(policy: FetchPolicy, req: FetchRequest) -> dict[str, str]:
-    headers = {"User-Agent": policy.user_agent, "Accept": policy.accept, "Accept-Encoding": "gzip, deflate"}
-    if req.etag:
-        headers["If-None-Match"] = req.etag
-    if req.last_modified:
-        headers["If-Modified-Since"] = req.last_modified
-    return headers
+    """Sent on every hop: a validator from the final URL must reach it."""
+    conditional = {"If-None-Match": req.etag, "If-Modified-Since": req.last_modified}
+    return {"User-Agent": policy.user_agent, "Accept": policy.accept, "Accept-Encoding": "gzip, deflate",
+            **{k: v for k, v in conditional.items() if v}}
 
 
 async def _run(reqs: list[FetchRequest], policy: FetchPolicy) -> list[FetchResult]:

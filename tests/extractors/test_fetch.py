@@ -20,9 +20,10 @@ from extractors.fetch import FetchPolicy, FetchRequest, body_hash, fetch, fetch_
 from tests.support.webserver import Request, WebServer
 
 # Loopback is a private address, so the tests opt in explicitly; per-host
-# delay and backoff are shrunk so the file stays fast.
+# delay and backoff are shrunk so the file stays fast. Timeouts are generous
+# (a busy CI box) except in the tests that are about timeouts.
 FAST = FetchPolicy(
-    connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, retries=0, backoff=0.05,
+    connect_timeout=3.0, read_timeout=3.0, total_timeout=5.0, retries=0, backoff=0.05,
     per_host_delay=0.0, allow_private_networks=True,
 )
 MIB = 1 << 20
@@ -30,6 +31,16 @@ MIB = 1 << 20
 
 def _gaps(requests: list[Request]) -> list[float]:
     return [b.time - a.time for a, b in zip(requests, requests[1:])]
+
+
+def _assert_spaced(requests: list[Request], delay: float) -> None:
+    """Starts are booked `delay` apart, but arrival adds local scheduling
+    jitter: on a starved 2-core box one late request shortens the next gap.
+    So check the typical gap and the whole span, not every gap. Without
+    spacing all gaps are ~0 and both checks fail."""
+    gaps = sorted(_gaps(requests))
+    assert len(gaps) >= 4 and gaps[len(gaps) // 2] >= 0.75 * delay, gaps
+    assert requests[-1].time - requests[0].time >= (len(gaps) - 1) * delay, gaps
 
 
 def test_200_returns_body_headers_and_names_the_project(web: WebServer) -> None:
@@ -293,23 +304,21 @@ def test_hosts_are_limited_separately(web: WebServer) -> None:
 
 def test_per_host_delay_spaces_request_starts(web: WebServer) -> None:
     web.add("/fast", b"x")
-    urls = [FetchRequest(web.url(f"/fast?{i}")) for i in range(4)]
-    fetch_many(urls, replace(FAST, per_host_delay=0.3, per_host_concurrency=4))
-    gaps = _gaps(web.requests_to("/fast"))
-    assert len(gaps) == 3 and min(gaps) >= 0.27, gaps
+    urls = [FetchRequest(web.url(f"/fast?{i}")) for i in range(5)]
+    fetch_many(urls, replace(FAST, per_host_delay=0.25, per_host_concurrency=5))
+    _assert_spaced(web.requests_to("/fast"), 0.25)
 
 
 def test_per_host_delay_holds_across_concurrent_calls(web: WebServer) -> None:
     # The nightly flow calls fetch() from several worker threads at once.
     web.add("/feed", b"x")
-    policy = replace(FAST, per_host_delay=0.4)
-    threads = [threading.Thread(target=fetch, args=(web.url(f"/feed?{i}"), policy)) for i in range(3)]
+    policy = replace(FAST, per_host_delay=0.25)
+    threads = [threading.Thread(target=fetch, args=(web.url(f"/feed?{i}"), policy)) for i in range(5)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(10)
-    gaps = _gaps(web.requests_to("/feed"))
-    assert len(gaps) == 2 and min(gaps) >= 0.35, gaps
+    _assert_spaced(web.requests_to("/feed"), 0.25)
 
 
 def test_fetch_many_keeps_order_and_isolates_failures(web: WebServer) -> None:
@@ -319,10 +328,10 @@ def test_fetch_many_keeps_order_and_isolates_failures(web: WebServer) -> None:
     with WebServer() as closed:
         dead = closed.url("/x")  # a port nobody listens on once this closes
     reqs = [web.url("/one"), web.url("/missing"), web.url("/hang"), "ftp://x/", dead, web.url("/two")]
-    results = fetch_many([FetchRequest(u) for u in reqs], replace(FAST, read_timeout=0.5))
+    results = fetch_many([FetchRequest(u) for u in reqs], replace(FAST, read_timeout=1.5, total_timeout=3))
     assert [r.url for r in results] == reqs
     assert [r.error for r in results] == [
-        None, "HTTP 404", "timeout after 0.5s (read)", "refused: unsupported scheme 'ftp'",
+        None, "HTTP 404", "timeout after 1.5s (read)", "refused: unsupported scheme 'ftp'",
         "connection refused", None,
     ]
     assert (results[0].body, results[-1].body) == (b"1", b"2")
