@@ -31,6 +31,9 @@ def configure() -> None:
     os.environ["DO_NOT_TRACK"] = "1"
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     os.environ.setdefault("PREFECT_HOME", str(default_prefect_home()))
+    # The temporary local API server can take longer than Prefect's 20 s to
+    # start on a busy 2-core machine; a night should wait, not fail.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 configure()

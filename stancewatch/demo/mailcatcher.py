@@ -26,9 +26,9 @@ class _Keep:
 class MailCatcher:
     """Context manager: `with MailCatcher() as mc: ... mc.port ... mc.messages`."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self._handler = _Keep()
-        self.port = _free_port()
+        self.port = port or free_port()
         self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
 
     @property
@@ -43,7 +43,7 @@ class MailCatcher:
         self._controller.stop()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """A free TCP port on 127.0.0.1 (aiosmtpd's readiness check cannot use port 0)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
