@@ -18,6 +18,7 @@ COUNTS: list[tuple[str, str]] = [
     ("new_articles", "new articles"),
     ("duplicate_articles", "duplicate articles"),
     ("failed_articles", "failed articles"),
+    ("articles_reprocessed", "articles re-read"),
     ("new_statements", "new statements"),
     ("new_shifts", "new stance shifts"),
     ("alerts_sent", "alert emails sent"),

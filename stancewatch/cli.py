@@ -91,6 +91,29 @@ def demo(
     print_findings(db, mail, Path(f"{db.stem}-mail"), console)
 
 
+@app.command()
+def reprocess(
+    db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help="Warehouse file."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration YAML merged over the defaults."),
+    send_alerts: bool = typer.Option(False, "--send-alerts", help="Also mail shifts found only by reprocessing."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary table."),
+) -> None:
+    """Re-run detection and shift detection over stored articles (after a lexicon or config change); no refetching."""
+    from stancewatch.config import ConfigError, load_config
+    from warehouse import WarehouseError
+
+    try:
+        load_config(config)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    _use_progress(quiet)
+    from flows.reprocess import run_reprocess
+    try:
+        run_reprocess(db, config=config, send_alerts=send_alerts, quiet=quiet)
+    except WarehouseError as exc:
+        _fail(str(exc), 3)
+
+
 # ----------------------------------------------------------------------------- analysts
 DB_HELP = "The warehouse; its published copy (<name>.published.duckdb) is what gets opened."
 

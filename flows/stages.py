@@ -1,0 +1,187 @@
+"""The pipeline's stages and their Prefect tasks, shared by the nightly and reprocess flows.
+
+Each stage reads its work list from the warehouse and commits its results
+before the next stage starts, so a run killed anywhere can be started again
+and picks up where it stopped: nothing is fetched twice, nothing is stored
+twice, nothing is lost.
+
+Tasks are coarse on purpose — one per source, one per batch of articles —
+because Prefect pays a few milliseconds and an API write per task run. The
+task bodies are single calls into `extractors` (no Prefect, no DuckDB); only
+the flow's own thread writes to the warehouse.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import flows  # noqa: F401  (offline environment before Prefect)
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+
+from extractors.detection import ArticleText, Found, detect_articles
+from extractors.fetch import FetchPolicy
+from extractors.pages import PageJob, PageResult, harvest
+from extractors.sources import FeedState, SourceOutcome, SourceSpec, read_source
+from flows import progress
+from stancewatch.alerts.deliver import deliver
+from stancewatch.alerts.subscriptions import alert_rows
+from stancewatch.config import Config, SourcesFile
+from warehouse import Warehouse
+from warehouse.articles import store_pages
+from warehouse.feeds import feed_states, record_fetch, sources_due, sync_sources
+from warehouse.health import failing_sources
+from warehouse.shifts import Rules, find_shifts, load_records, store_shifts
+from warehouse.statements import articles_to_detect, count_to_detect, store_found
+
+#: Below this many pages to extract, a process pool costs more than it saves.
+POOL_THRESHOLD = 24
+
+
+# ----------------------------------------------------------------------------- tasks
+@task(name="read-source", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE,
+      task_run_name="read-source {spec.url}")
+def read_source_task(spec: SourceSpec, state: FeedState, policy: FetchPolicy, max_items: int) -> SourceOutcome:
+    """Fetch and parse one source. Bad input is an outcome, not an exception;
+    Prefect's retries are for the unexpected (a bug, a full disk)."""
+    return read_source(spec, state, policy, max_items)
+
+
+@task(name="harvest-articles", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def harvest_task(jobs: list[PageJob], policy: FetchPolicy, pool: Executor | None) -> list[PageResult]:
+    """Fetch and extract one batch of articles."""
+    return harvest(jobs, policy, pool)
+
+
+@task(name="detect-statements", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def detect_task(articles: list[ArticleText], mode: str, batch_size: int, pool: Executor | None) -> list[list[Found]]:
+    """Detect the statements of one batch of articles (in a worker process when there is a pool)."""
+    if pool is None:
+        return detect_articles(articles, mode, batch_size)
+    return pool.submit(detect_articles, articles, mode, batch_size).result()
+
+
+
+# ----------------------------------------------------------------------------- stages
+def fetch_stage(wh: Warehouse, run_id: str, srcs: SourcesFile, policy: FetchPolicy, max_items: int) -> None:
+    """Read every source not yet done tonight; store each outcome as it arrives."""
+    sync_sources(wh, [source_row(s) for s in srcs.sources], run_id)
+    due = set(sources_due(wh, run_id, [s.source_id for s in srcs.sources]))
+    states = feed_states(wh)
+    specs = [SourceSpec(s.source_id, s.url, s.extractor, s.listing) for s in srcs.sources if s.source_id in due]
+    progress.current().stage("feeds", len(specs))
+    futures = {read_source_task.submit(sp, states.get(sp.source_id, FeedState()), policy, max_items): sp
+               for sp in specs}
+    for future in as_completed(list(futures)):
+        record_fetch(wh, run_id, _outcome(future, futures[future]))
+        progress.current().advance()
+
+
+def _outcome(future: Any, spec: SourceSpec) -> SourceOutcome:
+    """The task's outcome, or a failed one saying what crashed (the night goes on)."""
+    try:
+        return future.result()
+    except Exception as exc:
+        get_run_logger().exception("reading %s crashed", spec.url)
+        return SourceOutcome(spec.source_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}"[:300])
+
+
+def article_stage(wh: Warehouse, run_id: str, policy: FetchPolicy, cfg: Config,
+                  jobs: list[PageJob], pool: Executor | None) -> None:
+    """Fetch and extract every pending article, batch by batch, committing each batch."""
+    progress.current().stage("articles", len(jobs))
+    futures = {harvest_task.submit(b, policy, pool): b for b in chunks(jobs, cfg.articles.batch_size)}
+    for future in as_completed(list(futures)):
+        store_pages(wh, run_id, _harvested(future, futures[future]))
+        progress.current().advance(len(futures[future]))
+
+
+def detect_stage(wh: Warehouse, run_id: str, cfg: Config, version: str, pool: Executor | None) -> None:
+    """Detect statements in every article this detector version has not read, batch by batch.
+
+    A crashed batch is logged and left unmarked, so the next run reads it again.
+    """
+    progress.current().stage("statements", count_to_detect(wh, version))
+    futures = {detect_task.submit(b, cfg.detector.mode, cfg.detector.batch_size, pool): b
+               for b in articles_to_detect(wh, version, cfg.articles.batch_size)}
+    for future in as_completed(list(futures)):
+        batch = futures[future]
+        try:
+            found = future.result()
+        except Exception:
+            get_run_logger().exception("detection crashed on a batch of %d articles", len(batch))
+            continue
+        store_found(wh, run_id, version, batch, found)
+        progress.current().advance(len(batch))
+
+
+def _harvested(future: Any, batch: list[PageJob]) -> list[PageResult]:
+    try:
+        return future.result()
+    except Exception as exc:
+        get_run_logger().exception("a batch of %d articles crashed", len(batch))
+        reason = f"internal error: {type(exc).__name__}: {exc}"[:300]
+        return [PageResult(job, "failed", error=reason) for job in batch]
+
+
+def shift_stage(wh: Warehouse, run_id: str, cfg: Config, queue_alerts: bool = True) -> int:
+    """Compare every key's records with the rules; store new shifts and queue their alerts.
+
+    With `queue_alerts` False (reprocessing history) new shifts are stored
+    but nobody is mailed about them.
+    """
+    c = cfg.shifts.corroboration
+    rules = Rules(cfg.shifts.window_days, dict(cfg.shifts.severity), tuple(c.applies_to), c.min_sources, c.min_days)
+    alerts_for = (lambda shift: alert_rows(cfg.alerts, shift, run_id)) if queue_alerts else None
+    return len(store_shifts(wh, find_shifts(load_records(wh), rules), run_id, alerts_for=alerts_for))
+
+
+def alert_stage(wh: Warehouse, run_id: str, cfg: Config) -> list[dict[str, Any]]:
+    """Send what the outbox holds; returns the sources failing night after night (named in the digest)."""
+    failing = failing_sources(wh, cfg.alerts.failing_source_nights)
+    deliver(wh, cfg.alerts, run_id, failing)
+    return failing
+
+
+# ----------------------------------------------------------------------------- helpers
+class StageClock:
+    """Wall seconds per stage, for the summary and the benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(time.perf_counter() - start, 3)
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[Executor | None]:
+    """A spawn-based pool (fork is unsafe in a threaded process), or None for small nights."""
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def chunks(items: Sequence[PageJob], size: int) -> Iterator[list[PageJob]]:
+    for start in range(0, len(items), max(1, size)):
+        yield list(items[start:start + size])
+
+
+def source_row(src: Any) -> dict[str, Any]:
+    return {"source_id": src.source_id, "name": src.name, "url": src.url, "country": src.country,
+            "kind": src.kind, "extractor": src.extractor, "listing": src.listing}
