@@ -7,7 +7,8 @@ CORPUS_PATH is a JSON-lines file with "text" fields (the gold format works), or 
 .html / .html.gz pages whose main text is extracted with trafilatura before the timed part. Each
 non-empty line of a page becomes one unit (a paragraph or transcript turn), as the extract stage
 hands them over. Prints words per second over the timed detect_many run and the peak RSS of this
-process and its worker processes (sampled every 100 ms).
+process and its worker processes (sampled every 100 ms). Also prints CPU seconds and words per
+CPU-second, which stay comparable when other jobs load the machine (watch load_average).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import sys
 import threading
 import time
@@ -75,6 +77,14 @@ class PeakMemory:
         self._thread.join()
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children: a figure that other load on
+    the machine inflates far less than wall-clock time (workers are joined before it is read)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _html_units(path: Path, source_country: str) -> Iterator[TextUnit]:
     import trafilatura
 
@@ -111,13 +121,16 @@ def main(argv: list[str] | None = None) -> int:
     words = sum(len(u.text.split()) for u in units)
     n_process = args.n_process or (2 if words > 200_000 else 1)
     detector = get_detector(args.mode)
+    cpu_before = _cpu_seconds()
     with PeakMemory() as mem:
         start = time.perf_counter()
         found = sum(len(s) for s in detector.detect_many(units, batch_size=args.batch_size, n_process=n_process))
         elapsed = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu_before
     print(f"mode={detector.mode} version={detector.version} n_process={n_process} batch_size={args.batch_size}")
     print(f"units={len(units)} words={words} statements={found} seconds={elapsed:.2f}")
     print(f"words_per_second={words / elapsed:,.0f}")
+    print(f"cpu_seconds={cpu:.2f} words_per_cpu_second={words / cpu:,.0f} load_average={os.getloadavg()[0]:.1f}")
     print(f"peak_rss_mib={mem.peak_kib / 1024:.0f}")
     return 0
 

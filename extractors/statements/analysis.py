@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Callable
 
 from spacy.matcher import Matcher, PhraseMatcher
@@ -18,6 +20,7 @@ from . import stance as st
 from .dates import flags_for, stated_on
 from . import gazetteer as gz
 from .gazetteer import lexicon
+from .patterns import MODAL_WORDS
 from .mentions import HONORIFICS, DocContext, Mention, MentionFinder, Person, official_person
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
@@ -25,6 +28,7 @@ from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN", "DEMAND",
               "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
+MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
 ANAPHORA = {"this", "it", "that", "these", "those", "such"}
 # Given a sentence and a cue's char offset, the trained pipeline returns the char span of the
 # cue's grammatical subject (or None); the rules pipeline has no such oracle.
@@ -51,11 +55,21 @@ def _turn_voice(name: str, day: dt.date | None) -> Person | None:
         person = official_person(" ".join(words[n:]), day)
         if person is not None:
             return person
-    for code, entry in gz.countries().items():  # "President of Kyrgyzstan Sooronbay Jeenbekov"
-        forms = entry["names"] + entry["demonyms"]
-        if any(re.search(rf"\b{re.escape(f)}\b", name) for f in forms) and re.search(TITLE_WORDS, name):
-            return Person(" ".join(words[-2:]), code, name)
+    m = _country_forms().search(name)  # "President of Kyrgyzstan Sooronbay Jeenbekov"
+    if m and re.search(TITLE_WORDS, name):
+        return Person(" ".join(words[-2:]), _country_forms_index()[m.group(0)], name)
     return None
+
+
+@lru_cache(maxsize=1)
+def _country_forms_index() -> dict[str, str]:
+    return {f: code for code, entry in gz.countries().items() for f in entry["names"] + entry["demonyms"]}
+
+
+@lru_cache(maxsize=1)
+def _country_forms() -> re.Pattern[str]:
+    forms = sorted(_country_forms_index(), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
 
 
 def new_context(unit: TextUnit, previous: DocContext | None) -> DocContext:
@@ -91,7 +105,8 @@ def _carry(ctx: DocContext, previous: DocContext | None) -> DocContext:
 def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str, list[tuple[int, int]]]:
     """Every family match in the doc, keyed by label, longest-first de-overlapped within a label group."""
     marks: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for match_id, s, e in list(phrases(doc)) + list(tokens(doc)):
+    has_modal = MODAL_RX.search(doc.text) is not None  # the token matcher is the costly one
+    for match_id, s, e in list(phrases(doc)) + (list(tokens(doc)) if has_modal else []):
         marks[doc.vocab.strings[match_id]].append((s, e))
     cue_spans = sorted(((s, e, lab) for lab in CUE_LABELS for s, e in marks.get(lab, [])),
                        key=lambda x: (x[0], -(x[1] - x[0])))
@@ -113,6 +128,20 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
 
 def _in(marks: dict[str, list[tuple[int, int]]], sent: Span) -> dict[str, list[tuple[int, int]]]:
     return {k: [(s, e) for s, e in v if sent.start <= s < sent.end] for k, v in marks.items()}
+
+
+def by_sentence(doc: Doc, marks: dict[str, list[tuple[int, int]]]) -> list[tuple[Span, dict, list[Span]]]:
+    """Each sentence with its own marks and entities, bucketed in one pass (not per sentence)."""
+    sents = list(doc.sents)
+    starts = [s.start for s in sents]
+    buckets: list[dict[str, list[tuple[int, int]]]] = [defaultdict(list) for _ in sents]
+    for label, spans in marks.items():
+        for s, e in spans:
+            buckets[bisect_right(starts, s) - 1][label].append((s, e))
+    ents: list[list[Span]] = [[] for _ in sents]
+    for ent in doc.ents:
+        ents[bisect_right(starts, ent.start) - 1].append(ent)
+    return list(zip(sents, buckets, ents))
 
 
 def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
@@ -142,10 +171,9 @@ class UnitAnalyser:
         ctx.doc_topic = own
         self._prescan(doc, ctx)
         out: dict[tuple[str, str, str, str, int], Statement] = {}
-        for sent in doc.sents:
-            smarks = _in(marks, sent)
+        for sent, smarks, ents in by_sentence(doc, marks):
             phrase_marks = {s: (lab, e) for lab in MENTION_LABELS for s, e in smarks.get(lab, [])}
-            mentions = self.finder.find(doc, sent, ctx, phrase_marks)
+            mentions = self.finder.find(doc, sent, ctx, phrase_marks, ents)
             if is_candidate(sent, smarks):
                 for stmt in self._sentence(unit, doc, sent, smarks, mentions, ctx, fallback, oracle):
                     out.setdefault((stmt.actor, stmt.stance, stmt.target, stmt.topic, stmt.sentence_start), stmt)
@@ -164,8 +192,10 @@ class UnitAnalyser:
                     ctx.unit_persons.append(person)
             elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
                 ctx.unit_parties.append((ent.start, ent.ent_id_))
-        for tok in doc[1:]:
-            if doc[tok.i - 1].text in HONORIFICS and not tok.ent_type_:
+        texts = [t.text for t in doc]
+        for i in (i for i in range(1, len(texts)) if texts[i - 1] in HONORIFICS):
+            tok = doc[i]
+            if not tok.ent_type_:
                 off = gz.resolve_surname(tok.text, ctx.date, [p.name for p in ctx.persons])
                 if off is not None:
                     ctx.unit_persons.append(Person(off.name, off.country))

@@ -130,13 +130,15 @@ class MentionFinder:
     def __init__(self) -> None:
         self.surnames = gz.surnames()
 
-    def find(self, doc: Doc, sent: Span, ctx: DocContext,
-             phrase_marks: dict[int, tuple[str, int]]) -> list[Mention]:
+    def find(self, doc: Doc, sent: Span, ctx: DocContext, phrase_marks: dict[int, tuple[str, int]],
+             ents: list[Span] | None = None) -> list[Mention]:
         """All mentions of one sentence in text order, remembering named people in `ctx`.
 
-        `phrase_marks` maps a start token to (label, end) for SELF / JOINT / PRONOUN / NON_ACTOR matches.
+        `phrase_marks` maps a start token to (label, end) for SELF / JOINT / PRONOUN / NON_ACTOR
+        matches; `ents` are the sentence's entities when the caller has bucketed them already.
         """
-        ents = [e for e in doc.ents if sent.start <= e.start < sent.end]
+        if ents is None:
+            ents = [e for e in doc.ents if sent.start <= e.start < sent.end]
         ents_by_start = {e.start: e for e in ents}
         ents_by_end = {e.end: e for e in ents}
         consumed: set[int] = set()
@@ -236,8 +238,12 @@ class MentionFinder:
         """Bare surnames ("Wang said", "Mr Putin") that context or an honorific makes a person."""
         out = []
         known = [p.name for p in ctx.persons]
-        for tok in sent:
-            prev = doc[tok.i - 1].text if tok.i else ""
+        texts = [t.text for t in sent]
+        for k in range(len(texts)):
+            prev = texts[k - 1] if k else (doc[sent.start - 1].text if sent.start else "")
+            if prev not in HONORIFICS and texts[k] not in self.surnames:
+                continue
+            tok = sent[k]
             if prev in HONORIFICS and tok.is_title and tok.text not in self.surnames and not tok.ent_type_:
                 out.append(Mention(tok.i - 1, tok.i + 1, "nonactor", "", Person(tok.text, ""), f"{prev} {tok.text}"))
                 continue

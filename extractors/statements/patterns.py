@@ -15,6 +15,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from .gazetteer import lexicon
 
 Family = Callable[[], dict[str, list[str]]]
+MODAL_WORDS = frozenset({"should", "must", "need", "needs"})  # a doc without them skips the token matcher
 FAMILIES: dict[str, Family] = {}
 
 
@@ -157,9 +158,11 @@ def passive_patterns() -> dict[str, list[list[dict]]]:
     dem = lexicon()["demands"]
     out: dict[str, list[list[dict]]] = {}
     for label, words in (("PASSIVE_SUPPORT", dem["passive_support"]), ("PASSIVE_OPPOSE", dem["passive_oppose"])):
-        lead = [{"LOWER": {"IN": ["should", "must", "need", "needs"]}}, {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
+        lead = [{"LOWER": {"IN": list(MODAL_WORDS)}}, {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
                 {"LOWER": {"NOT_IN": ["not", "never", ".", ",", ";", "and"]}, "OP": "{0,3}"}]
-        out[label] = [lead + [{"LOWER": w} for w in phrase.split()] for phrase in words]
+        single = [w for w in words if " " not in w]
+        out[label] = [lead + [{"LOWER": {"IN": single}}]] + [
+            lead + [{"LOWER": w} for w in phrase.split()] for phrase in words if " " in phrase]
     return out
 
 
