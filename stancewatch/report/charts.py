@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from stancewatch.report.data import STANCES, Record, Timeline
-from stancewatch.report.markup import esc, plural
+from stancewatch.report.markup import el, esc, plural
 
 #: stance -> (band fill, dot and label colour); the bands are pale so the dots stand out.
 STANCE_COLOURS: dict[str, tuple[str, str]] = {
@@ -50,6 +50,7 @@ class Frame:
 
     @property
     def band(self) -> float:
+        """Height of one stance band: the plot split in three."""
         return (self.height - self.top - self.bottom) / len(STANCES)
 
     def x(self, day: date) -> float:
@@ -65,7 +66,7 @@ class Frame:
 
 
 def frame_for(timelines: Sequence[Timeline]) -> Frame:
-    """The shared axis: first to last day over every chart; a single day is padded by one each side."""
+    """The shared axis: first to last day over every chart (one day is padded a day each side)."""
     days = [r.day for t in timelines for r in t.records] or [date.today()]
     start, end = min(days), max(days)
     if start == end:
@@ -80,11 +81,11 @@ def ticks(frame: Frame, most: int = 4) -> list[tuple[date, str]]:
     """
     span = (frame.end - frame.start).days
     count = max(1, min(most, span + 1))
-    days = sorted({frame.start + timedelta(days=round(span * i / max(count - 1, 1))) for i in range(count)})
-    long_span = span > 200
+    step = span / max(count - 1, 1)
+    days = sorted({frame.start + timedelta(days=round(step * i)) for i in range(count)})
     labels = []
     for i, day in enumerate(days):
-        if long_span:
+        if span > 200:
             text = day.strftime("%b %Y")
         else:
             text = f"{day.day} {day.strftime('%b')}" + (f" {day.year}" if i == 0 else "")
@@ -95,30 +96,33 @@ def ticks(frame: Frame, most: int = 4) -> list[tuple[date, str]]:
 def timeline_svg(timeline: Timeline, frame: Frame) -> str:
     """The chart for one key: bands, date axis, step line, shift markers, then dots on top."""
     recs = timeline.records
-    label = (f"{timeline.title}: {plural(len(recs), 'record')}"
-             f" from {recs[0].day} to {recs[-1].day}, latest {recs[-1].stance}"
-             f"{', ' + plural(timeline.n_shifts, 'shift') if timeline.n_shifts else ''}") if recs else timeline.title
-    parts = [f'<svg class="timeline" viewBox="0 0 {frame.width} {frame.height}" width="{frame.width}" '
-             f'height="{frame.height}" role="img" aria-label="{esc(label)}" '
-             f'xmlns="http://www.w3.org/2000/svg">',
-             _bands(frame), _axis(frame), _step_line(recs, frame)]
-    parts.append(_shift_markers(recs, frame))
-    parts += [_dot(r, frame) for r in recs]
-    parts.append("</svg>")
-    return "".join(p for p in parts if p)
+    body = "".join([_bands(frame), _axis(frame), _step_line(recs, frame),
+                    _shift_markers(recs, frame), *(_dot(r, frame) for r in recs)])
+    return el("svg", body, class_="timeline", viewBox=f"0 0 {frame.width} {frame.height}",
+              width=frame.width, height=frame.height, role="img", aria_label=_summary(timeline),
+              xmlns="http://www.w3.org/2000/svg")
+
+
+def _summary(timeline: Timeline) -> str:
+    """What the chart shows, in words, for screen readers: 'CHN → USA · trade: 3 records ...'."""
+    recs = timeline.records
+    if not recs:
+        return timeline.title
+    text = (f"{timeline.title}: {plural(len(recs), 'record')} from {recs[0].day} to {recs[-1].day},"
+            f" latest {recs[-1].stance}")
+    return text + (f", {plural(timeline.n_shifts, 'shift')}" if timeline.n_shifts else "")
 
 
 def _bands(frame: Frame) -> str:
     """Three pale bands with their stance names on the left."""
     out = []
-    x0, x1 = frame.left, frame.width - frame.right
     for row, stance in enumerate(STANCES):
         fill, ink = STANCE_COLOURS[stance]
         top = frame.top + frame.band * row
-        out.append(f'<rect class="band band-{stance}" x="{x0}" y="{top:.1f}" width="{x1 - x0}" '
-                   f'height="{frame.band:.1f}" fill="{fill}"/>'
-                   f'<text class="band-label" x="{x0 - 6}" y="{top + frame.band / 2 + 4:.1f}" '
-                   f'text-anchor="end" fill="{ink}">{stance}</text>')
+        out.append(el("rect", class_=f"band band-{stance}", x=frame.left, y=top,
+                      width=frame.width - frame.right - frame.left, height=frame.band, fill=fill))
+        out.append(el("text", stance, class_="band-label", x=frame.left - 6,
+                      y=top + frame.band / 2 + 4, text_anchor="end", fill=ink))
     return "".join(out)
 
 
@@ -126,25 +130,26 @@ def _axis(frame: Frame) -> str:
     """Date ticks under the plot with faint grid lines; edge labels are anchored inwards."""
     out = []
     bottom = frame.height - frame.bottom
-    for i, (day, text) in enumerate(ticks(frame)):
+    for day, text in ticks(frame):
         x = frame.x(day)
-        anchor = "start" if x - frame.left < 40 else "end" if frame.width - frame.right - x < 40 else "middle"
-        out.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{bottom + 3}" '
-                   f'stroke="#ffffff" stroke-width="1"/>'
-                   f'<text class="tick" x="{x:.1f}" y="{bottom + 14}" text-anchor="{anchor}" '
-                   f'fill="#555">{esc(text)}</text>')
+        anchor = ("start" if x - frame.left < 40 else
+                  "end" if frame.width - frame.right - x < 40 else "middle")
+        out.append(el("line", class_="grid", x1=x, x2=x, y1=frame.top, y2=bottom + 3,
+                      stroke="#ffffff", stroke_width=1))
+        out.append(el("text", esc(text), class_="tick", x=x, y=bottom + 14, text_anchor=anchor,
+                      fill="#555"))
     return "".join(out)
 
 
 def _step_line(recs: Sequence[Record], frame: Frame) -> str:
-    """A step line: the stance holds until the next record, then moves (nothing for a single record)."""
+    """A step line: the stance holds until the next record, then moves (none for one record)."""
     if len(recs) < 2:
         return ""
     d = f"M{frame.x(recs[0].day):.1f},{frame.y(recs[0].stance):.1f}"
     for r in recs[1:]:
         d += f" H{frame.x(r.day):.1f} V{frame.y(r.stance):.1f}"
-    return (f'<path class="step" d="{d}" fill="none" stroke="#37474f" stroke-width="2" '
-            f'stroke-linejoin="round"/>')
+    return el("path", class_="step", d=d, fill="none", stroke="#37474f", stroke_width=2,
+              stroke_linejoin="round")
 
 
 def _shift_markers(recs: Sequence[Record], frame: Frame) -> str:
@@ -165,58 +170,55 @@ def place_labels(recs: Sequence[Record], frame: Frame) -> dict[date, tuple[str, 
     Most severe (then latest) shifts first; each gets "kind · severity", else
     just its kind, else no label at all (its marker, ring and tooltip remain).
     """
-    shifted = [r for r in recs if r.shift]
-    shifted.sort(key=lambda r: (SEVERITY_RANK.get(r.shift.severity, 3), -r.day.toordinal()))  # type: ignore[union-attr]
+    marks = sorted(((r.day, r.shift) for r in recs if r.shift),
+                   key=lambda m: (SEVERITY_RANK.get(m[1].severity, 3), -m[0].toordinal()))
     taken: list[tuple[float, float]] = []
     placed: dict[date, tuple[str, str]] = {}
-    for rec in shifted:
-        x = frame.x(rec.day)
-        shift = rec.shift
-        assert shift is not None
+    for day, shift in marks:
         for text in (f"{shift.kind} · {shift.severity}", shift.kind):
-            spot = _free_spot(x, len(text) * LABEL_CHAR_WIDTH, frame.width, taken)
+            spot = _free_spot(frame.x(day), len(text) * LABEL_CHAR_WIDTH, frame.width, taken)
             if spot:
-                anchor, span = spot
-                taken.append(span)
-                placed[rec.day] = (text, anchor)
+                taken.append(spot[1])
+                placed[day] = (text, spot[0])
                 break
     return placed
 
 
 def _free_spot(x: float, width: float, limit: float,
                taken: Sequence[tuple[float, float]]) -> tuple[str, tuple[float, float]] | None:
-    """The first text-anchor (middle, start, end) whose extent stays on the chart and clear of `taken`."""
+    """The first text-anchor (middle, start, end) whose extent fits the chart and misses `taken`."""
     for anchor, lo in (("middle", x - width / 2), ("start", x - 2), ("end", x - width + 2)):
-        span = (lo - 3, lo + width + 3)
-        if span[0] >= 0 and span[1] <= limit and all(span[1] <= a or span[0] >= b for a, b in taken):
-            return anchor, span
+        a, b = lo - 3, lo + width + 3
+        if a >= 0 and b <= limit and all(b <= lo2 or a >= hi2 for lo2, hi2 in taken):
+            return anchor, (a, b)
     return None
 
 
 def _shift_marker(rec: Record, frame: Frame, label: tuple[str, str] | None) -> str:
-    """One shift: a dashed line as heavy as its severity, its label if it has room, details on hover."""
+    """One shift: a dashed line as heavy as its severity, its label if it fits, details on hover."""
     shift = rec.shift
     assert shift is not None
     x = frame.x(rec.day)
-    width = SEVERITY_WIDTH.get(shift.severity, 1.4)
-    tip = f"{rec.day}: {shift.kind} ({shift.severity}), {shift.previous_stance} → {rec.stance}. {shift.reason}"
+    tip = (f"{rec.day}: {shift.kind} ({shift.severity}), {shift.previous_stance} → {rec.stance}."
+           f" {shift.reason}")
+    line = el("line", x1=x, x2=x, y1=frame.top - 6, y2=frame.height - frame.bottom,
+              stroke=SHIFT_COLOUR, stroke_width=SEVERITY_WIDTH.get(shift.severity, 1.4),
+              stroke_dasharray="4 3")
     text = ""
     if label:
-        text = (f'<text class="shift-label" x="{x:.1f}" y="{frame.top - 9}" text-anchor="{label[1]}" '
-                f'fill="{SHIFT_COLOUR}">{esc(label[0])}</text>')
-    return (f'<g class="shift shift-{esc(shift.severity)}" data-day="{rec.day}" data-kind="{esc(shift.kind)}">'
-            f"<title>{esc(tip)}</title>"
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top - 6}" y2="{frame.height - frame.bottom}" '
-            f'stroke="{SHIFT_COLOUR}" stroke-width="{width}" stroke-dasharray="4 3"/>{text}</g>')
+        text = el("text", esc(label[0]), class_="shift-label", x=x, y=frame.top - 9,
+                  text_anchor=label[1], fill=SHIFT_COLOUR)
+    return el("g", el("title", esc(tip)) + line + text, class_=f"shift shift-{shift.severity}",
+              data_day=rec.day, data_kind=shift.kind)
 
 
 def dot_radius(n_statements: int) -> float:
-    """Dot size grows with the day's statements, by area (square root), capped so dots stay in their band."""
+    """Dots grow with the day's statements by area (square root), capped to stay in their band."""
     return min(10.0, 4.5 + 1.8 * math.sqrt(max(n_statements, 1) - 1))
 
 
 def _dot(rec: Record, frame: Frame) -> str:
-    """One day record: a dot in its stance's colour, ringed when it begins a shift; details on hover."""
+    """A day record: a dot in its stance's colour, ringed when a shift begins; hover for more."""
     _, ink = STANCE_COLOURS.get(rec.stance, ("#eee", "#555"))
     lines = [f"{rec.day}: {rec.stance}",
              f"{plural(rec.n_statements, 'statement')}, {plural(rec.n_sources, 'source')}"]
@@ -227,31 +229,31 @@ def _dot(rec: Record, frame: Frame) -> str:
     if rec.shift:
         lines.append(f"{rec.shift.kind} ({rec.shift.severity}) from {rec.shift.previous_stance}")
     x, y, r = frame.x(rec.day), frame.y(rec.stance), dot_radius(rec.n_statements)
-    ring = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 3:.1f}" fill="none" stroke="{SHIFT_COLOUR}" '
-            f'stroke-width="1.5"/>') if rec.shift else ""
-    return (f'<g class="rec" data-day="{rec.day}" data-stance="{esc(rec.stance)}">'
-            f"<title>{esc(chr(10).join(lines))}</title>{ring}"
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{ink}" stroke="#fff" '
-            f'stroke-width="1.5"/></g>')
+    ring = ""
+    if rec.shift:
+        ring = el("circle", cx=x, cy=y, r=r + 3, fill="none", stroke=SHIFT_COLOUR, stroke_width=1.5)
+    dot = el("circle", cx=x, cy=y, r=r, fill=ink, stroke="#fff", stroke_width=1.5)
+    return el("g", el("title", esc("\n".join(lines))) + ring + dot, class_="rec",
+              data_day=rec.day, data_stance=rec.stance)
 
 
 def legend_svg() -> str:
     """The key to every chart: band colours with names, dot sizes, the shift marker."""
-    out = ['<svg class="legend" viewBox="0 0 640 34" width="640" height="34" role="img" '
-           'aria-label="Legend: bands support, concern, oppose; dot size is the day\'s statements; '
-           'dashed line marks a shift" xmlns="http://www.w3.org/2000/svg">']
-    x = 4
+    out, x = [], 4
     for stance in STANCES:
         fill, ink = STANCE_COLOURS[stance]
-        out.append(f'<rect x="{x}" y="6" width="78" height="22" fill="{fill}"/>'
-                   f'<circle cx="{x + 12}" cy="17" r="4.5" fill="{ink}"/>'
-                   f'<text x="{x + 22}" y="21" fill="{ink}">{stance}</text>')
+        out += [el("rect", x=x, y=6, width=78, height=22, fill=fill),
+                el("circle", cx=x + 12, cy=17, r=4.5, fill=ink),
+                el("text", stance, x=x + 22, y=21, fill=ink)]
         x += 86
-    out.append(f'<circle cx="{x + 8}" cy="17" r="{dot_radius(1):.1f}" fill="#666"/>'
-               f'<circle cx="{x + 24}" cy="17" r="{dot_radius(4):.1f}" fill="#666"/>'
-               f'<text x="{x + 38}" y="21" fill="#333">1 / 4 statements that day</text>')
+    out += [el("circle", cx=x + 8, cy=17, r=dot_radius(1), fill="#666"),
+            el("circle", cx=x + 24, cy=17, r=dot_radius(4), fill="#666"),
+            el("text", "1 / 4 statements that day", x=x + 38, y=21, fill="#333")]
     x += 210
-    out.append(f'<line x1="{x}" x2="{x}" y1="4" y2="30" stroke="{SHIFT_COLOUR}" stroke-width="2.4" '
-               f'stroke-dasharray="4 3"/><text x="{x + 8}" y="21" fill="{SHIFT_COLOUR}">shift (kind · severity)'
-               "</text></svg>")
-    return "".join(out)
+    out += [el("line", x1=x, x2=x, y1=4, y2=30, stroke=SHIFT_COLOUR, stroke_width=2.4,
+               stroke_dasharray="4 3"),
+            el("text", "shift (kind · severity)", x=x + 8, y=21, fill=SHIFT_COLOUR)]
+    return el("svg", "".join(out), class_="legend", viewBox="0 0 640 34", width=640, height=34,
+              role="img", xmlns="http://www.w3.org/2000/svg",
+              aria_label="Legend: bands support, concern, oppose; dot size is the day's statements;"
+                         " a dashed line marks a shift")

@@ -22,7 +22,7 @@ STANCES: tuple[str, ...] = ("support", "concern", "oppose")
 
 
 def key_title(actor: str, target: str, topic: str) -> str:
-    """'CHN → USA · trade': how the report names a key; an absent target or topic reads '(none)'."""
+    """'CHN → USA · trade', the report's name for a key; no target or topic reads '(none)'."""
     return f"{actor} → {target or '(none)'} · {topic or '(none)'}"
 
 
@@ -67,8 +67,9 @@ class Timeline:
         return key_title(self.actor, self.target, self.topic)
 
     def shifts_found_in(self, run_id: str | None) -> int:
-        """How many of this chart's shifts were first found in night `run_id` (what is new this morning)."""
-        return sum(1 for r in self.records if r.shift and run_id and r.shift.detected_run_id == run_id)
+        """How many of this chart's shifts night `run_id` found (what is new this morning)."""
+        return sum(1 for r in self.records
+                   if r.shift and run_id and r.shift.detected_run_id == run_id)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Shift:
 
     @property
     def title(self) -> str:
+        """The shifted key, named as on its chart."""
         return key_title(self.actor, self.target, self.topic)
 
 
@@ -179,18 +181,22 @@ def group_timelines(rows: list[dict[str, Any]]) -> list[Timeline]:
     for (actor, _, topic), recs in by_key.items():  # dicts keep the query's rank order
         actor_rank.setdefault(actor, recs[0]["key_rank"])
         topic_rank.setdefault((actor, topic), recs[0]["key_rank"])
-    ordered = sorted(by_key.items(), key=lambda kv: (actor_rank[kv[0][0]], topic_rank[kv[0][0], kv[0][2]],
-                                                      kv[1][0]["key_rank"]))
+    def place(item: tuple[tuple[str, str, str], list[dict[str, Any]]]) -> tuple[int, int, int]:
+        (actor, _, topic), recs = item
+        return actor_rank[actor], topic_rank[actor, topic], recs[0]["key_rank"]
+
     return [Timeline(actor, target, topic, [_record(r) for r in recs],
-                     n_statements=int(recs[0]["key_statements"]), n_shifts=int(recs[0]["key_shifts"]))
-            for (actor, target, topic), recs in ordered]
+                     n_statements=int(recs[0]["key_statements"]),
+                     n_shifts=int(recs[0]["key_shifts"]))
+            for (actor, target, topic), recs in sorted(by_key.items(), key=place)]
 
 
 def _record(row: dict[str, Any]) -> Record:
+    """A timeline row as a Record; DuckDB gives NULL for an empty list, the renderer wants []."""
     shift = None
     if row["shift_kind"]:
-        shift = ShiftMark(row["shift_kind"], row["shift_severity"], row["shift_from"], row["shift_reason"],
-                          row["shift_run_id"])
+        shift = ShiftMark(row["shift_kind"], row["shift_severity"], row["shift_from"],
+                          row["shift_reason"], row["shift_run_id"])
     return Record(day=row["day"], stance=row["stance"], n_statements=int(row["n_statements"]),
                   n_sources=int(row["n_sources"]), sources=list(row["sources"] or []),
                   speakers=list(row["speakers"] or []), shift=shift)
@@ -215,8 +221,10 @@ def _with_quotes(wh: Warehouse, rows: list[dict[str, Any]]) -> list[Shift]:
 
 
 def _health(row: dict[str, Any]) -> SourceHealth:
-    return SourceHealth(source=row["source"], url=row["url"], kind=row["kind"], country=row["country"],
-                        last_success=row["last_success"], last_run=row["last_run"],
-                        last_status=row["last_status"],
+    """A source_health row; a source never fetched has NULL failures, which is 0."""
+    return SourceHealth(source=row["source"], url=row["url"], kind=row["kind"],
+                        country=row["country"], last_success=row["last_success"],
+                        last_run=row["last_run"], last_status=row["last_status"],
                         consecutive_failures=int(row["consecutive_failures"] or 0),
-                        last_error=row["last_error"], items_seen_last_run=row["items_seen_last_run"])
+                        last_error=row["last_error"],
+                        items_seen_last_run=row["items_seen_last_run"])

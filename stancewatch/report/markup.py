@@ -26,6 +26,24 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def el(tag: str, body: str | None = None, **attrs: object) -> str:
+    """An element with escaped attributes; `body` is markup already made safe by the caller.
+
+    Keyword names become attribute names: a trailing '_' is dropped (class_)
+    and '_' becomes '-' (stroke_width -> stroke-width). Floats get one decimal;
+    None leaves the attribute out. Only a body of None closes the element
+    itself (`<circle/>`, for SVG shapes): in HTML, `<div/>` would stay open.
+    """
+    parts = [tag]
+    for name, value in attrs.items():
+        if value is None:
+            continue
+        text = f"{value:.1f}" if isinstance(value, float) else value
+        parts.append(f'{name.rstrip("_").replace("_", "-")}="{esc(text)}"')
+    opening = " ".join(parts)
+    return f"<{opening}/>" if body is None else f"<{opening}>{body}</{tag}>"
+
+
 def is_web_url(url: str | None) -> bool:
     """True for an absolute http(s) URL with a host: the only kind the report links to."""
     if not url:

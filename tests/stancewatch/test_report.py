@@ -65,6 +65,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_page(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report on the demo warehouse, as the CLI builds it (from the published path)."""
     return build_report(published_path(demo_db), tmp_path_factory.mktemp("report-out") / "report.html")
 
 
@@ -81,6 +82,7 @@ def hostile_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_page(hostile_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report on the hostile warehouse (given the working path: build_report finds the published copy)."""
     return build_report(hostile_db, tmp_path_factory.mktemp("report-hostile-out") / "report.html")
 
 
@@ -121,6 +123,7 @@ def add_hostile_rows(wh) -> None:
 
 # ----------------------------------------------------------------------------- helpers
 def parse(page: Path | str):
+    """The page (a file or its text) as an lxml HTML document."""
     text = page.read_text(encoding="utf-8") if isinstance(page, Path) else page
     return lxml_html.document_fromstring(text)
 
@@ -135,6 +138,7 @@ def expected_charts(db: Path) -> dict[tuple[str, str, str], int]:
 
 
 def charts(doc) -> dict[tuple[str, str, str], object]:
+    """(actor, target, topic) -> the chart's <figure>, from the data attributes the renderer writes."""
     return {(f.get("data-actor"), f.get("data-target"), f.get("data-topic")): f
             for f in doc.xpath("//figure[contains(@class, 'chart')]")}
 
@@ -279,6 +283,16 @@ def test_the_report_reads_only_the_published_copy(demo_db: Path, tmp_path: Path)
     with pytest.raises(ValueError, match="since must be a date"):
         build_report(demo_db, tmp_path / "never.html", since="last week")
     assert not list(tmp_path.glob("*.html")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_an_empty_warehouse_still_renders(tmp_path: Path) -> None:
+    db = tmp_path / "empty.duckdb"
+    open_warehouse(db).close()  # schema and views, no night yet
+    publish(db)
+    doc = parse(build_report(db, tmp_path / "empty.html"))
+    assert "no night yet" in doc.xpath("//header")[0].text_content()
+    assert "Nothing to draw yet" in doc.text_content() and "No stance shifts found" in doc.text_content()
+    assert not charts(doc) and not doc.xpath("//table[@class='health']//tr[@data-source]")
 
 
 # ----------------------------------------------------------------------------- self-contained and safe
