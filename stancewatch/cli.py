@@ -228,6 +228,24 @@ def shifts(
     _print_rows(cols, [tuple(r[c] for c in cols) for r in rows], "table")
 
 
+@app.command()
+def report(
+    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="HTML file to write."),
+    db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
+    since: Optional[str] = typer.Option(None, help="Only timelines and shifts from this date on (YYYY-MM-DD)."),
+    actor: Optional[list[str]] = typer.Option(None, "--actor", help="Only these actors (repeatable), e.g. --actor CHN."),
+) -> None:
+    """Write one self-contained HTML page: stance timelines, latest shifts with quotes, source health."""
+    from stancewatch.report import build_report
+    from warehouse import WarehouseError
+
+    try:
+        path = build_report(db, out, since=since, actors=actor or None)
+    except (WarehouseError, ValueError) as exc:
+        _fail(str(exc), 2)
+    console.print(f"wrote {path} (opens offline in any browser)")
+
+
 # ----------------------------------------------------------------------------- the detector
 @app.command()
 def detect(

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -71,3 +74,22 @@ def page(title: str, paragraphs: list[str], date: str = "2026-01-05") -> str:
             f'<meta property="article:published_time" content="{date}T09:00:00+00:00"></head><body>'
             f'<nav><a href="/">Home</a> <a href="/world">World</a></nav><main><article><h1>{title}</h1>'
             f"{body}</article></main><footer>Copyright Test News</footer></body></html>")
+
+
+def run_crashing(code: str, crash_at: str) -> int:
+    """Run `code` in a child that dies at `crash_at`; returns its exit status.
+
+    The child gets its own process group: a process killed abruptly leaves
+    Prefect's temporary API server (its own child) running, and the group
+    kill cleans that up, as a supervisor would after a real crash.
+    """
+    proc = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "STANCEWATCH_CRASH_AT": crash_at},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        code = proc.wait(timeout=300)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return code

@@ -3,16 +3,12 @@ flow, mail caught by a real SMTP server on 127.0.0.1, outages, a crash before th
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TEST_CONFIG
+from conftest import TEST_CONFIG, run_crashing
 
 from flows.nightly import run_night
 from stancewatch.demo.mailcatcher import MailCatcher, free_port
@@ -56,25 +52,6 @@ class Replay:
     def query(self, sql: str) -> list[dict]:
         with open_reader(published_path(self.db)) as wh:
             return wh.query(sql)
-
-
-def run_crashing(code: str, crash_at: str) -> int:
-    """Run `code` in a child that dies at `crash_at`; returns its exit status.
-
-    The child gets its own process group: a process killed abruptly leaves
-    Prefect's temporary API server (its own child) running, and the group
-    kill cleans that up, as a supervisor would after a real crash.
-    """
-    proc = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "STANCEWATCH_CRASH_AT": crash_at},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        code = proc.wait(timeout=300)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    return code
 
 
 def _key(s: dict) -> tuple[str, str, str]:
