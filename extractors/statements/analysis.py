@@ -146,8 +146,9 @@ def by_sentence(doc: Doc, marks: dict[str, list[tuple[int, int]]]) -> list[tuple
 
 def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
     """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question."""
-    if sent.text.rstrip().endswith("?") or any(marks.get("PROCEDURAL", [])):
-        return False
+    attitude = any(marks.get(lab) for lab in ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT"))
+    if sent.text.rstrip().endswith("?") or marks.get("PROCEDURAL") or marks.get("EVENT") and not attitude:
+        return False  # "spoke today with X to reaffirm the alliance" keeps its cue
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
 
 
@@ -251,13 +252,13 @@ class UnitAnalyser:
     def _subject(doc: Doc, sent: Span, cue: st.Cue, mentions: list[Mention],
                  oracle: SubjectOracle | None) -> list[Mention] | None:
         if oracle is not None:
-            span = oracle(sent, doc[cue.start].idx)
+            span = oracle(sent, doc[cue.head].idx)
             if span is not None:
                 inside = [m for m in mentions if span[0] <= doc[m.start].idx < span[1]]
-                subj = st.subject_before(doc, sent, cue.start, inside) if inside else []
+                subj = st.subject_before(doc, sent, cue.head, inside) if inside else []
                 if subj is None or subj:
                     return subj
-        return st.subject_before(doc, sent, cue.start, mentions)
+        return st.subject_before(doc, sent, cue.head, mentions)
 
     @staticmethod
     def _speaker_for(country: str, reporter: list[tuple[str, Person | None]], ctx: DocContext) -> Person | None:

@@ -99,8 +99,9 @@ def procedural_phrases() -> dict[str, list[str]]:
 
     "I would like to refer you to that" -> PROCEDURAL
     "let's wait and see" -> PROCEDURAL
+    "Secretary Blinken spoke today with Foreign Minister Laya" -> EVENT
     """
-    return {"PROCEDURAL": lexicon()["procedural"]}
+    return {"PROCEDURAL": lexicon()["procedural"], "EVENT": lexicon()["events"]}
 
 
 @family

@@ -18,6 +18,7 @@ from .mentions import PREPOSITIONS, DocContext, Mention, Person
 
 MODALS = {"should", "must", "need to", "needs to", "ought to"}
 CLAUSE_FOR = {"it is time for", "it is necessary for", "it is essential that", "it is imperative"}
+SOFT_APPEALS = {"hope", "hopes", "hoped", "hoping", "encourage", "encourages", "encouraged"}
 NOUN_DEMANDS = {"call for", "calls for", "called for", "calling for", "demand", "demands"}
 COORDINATORS = {"and", ",", "the", "as", "well"}
 VERB_ENDS = "statements_verb_ends"  # doc.user_data key: token indices that end a cue or reporting verb
@@ -35,6 +36,12 @@ class Cue:
     stance: str
     addressee: tuple[Mention, ...] = ()
     act_end: int = 0
+    verb: int = -1  # the demand verb a second act belongs to (its holder is that verb's subject)
+
+    @property
+    def head(self) -> int:
+        """Where the holder's verb is: the cue itself, or the demand verb of a second act."""
+        return self.verb if self.verb >= 0 else self.start
 
 
 @dataclass(frozen=True)
@@ -211,21 +218,29 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
     if embedded:  # "calls on all WTO members to stand against protectionism": about the measure
         return [Cue(s, e, "appeal", stance, (), end)]
     all_parties = _inside_all_parties(e, region_end, marks) or any(m.kind == "joint" for m in addressees)
-    if all_parties or len({m.code for m in addressees}) > 1 and stance == "support":
-        return [Cue(s, e, "demand", "support", addressees, end)]
-    return [Cue(s, e, "demand", stance, addressees, end)] + _second_act(doc, e, end, stance, addressees, marks)
+    several = len({m.code for m in addressees}) > 1
+    if all_parties or several and (stance == "support" or phrase in SOFT_APPEALS):
+        return [Cue(s, e, "demand", "support", addressees, end)]  # "hope the US and the DPRK can implement ..."
+    return [Cue(s, e, "demand", stance, addressees, end)] + _second_act(doc, s, e, end, stance, addressees, marks)
 
 
-def _second_act(doc: Doc, start: int, end: int, first: str, addressees: tuple[Mention, ...],
+def _coordinated_verb(doc: Doc, i: int) -> bool:
+    """The act word opens a coordinated verb phrase: "... and peacefully resolve", "and resume"."""
+    j = i - 1
+    while j > 0 and doc[j].lower_.endswith("ly") and doc[j].is_alpha:
+        j -= 1
+    return j >= 0 and doc[j].lower_ == "and"
+
+
+def _second_act(doc: Doc, verb: int, start: int, end: int, first: str, addressees: tuple[Mention, ...],
                 marks: Marks) -> list[Cue]:
     """"calls on Beijing to cease its pressure campaign ... and peacefully resolve cross-Strait
     issues": a cooperative act after a corrective one (or the reverse) is a second position."""
     other, label = ("support", "COOPERATIVE") if first == "oppose" else ("oppose", "CORRECTIVE")
     first_label = "CORRECTIVE" if first == "oppose" else "COOPERATIVE"
     first_at = min((s for s, _ in marks.get(first_label, []) if start <= s < end), default=end)
-    later = [(s, e) for s, e in marks.get(label, []) if first_at < s < end
-             and any(t.lower_ == "and" for t in doc[first_at:s])]
-    return [Cue(later[0][0], later[0][1], "demand", other, addressees, end)] if later else []
+    later = [(s, e) for s, e in marks.get(label, []) if first_at < s < end and _coordinated_verb(doc, s)]
+    return [Cue(later[0][0], later[0][1], "demand", other, addressees, end, verb)] if later else []
 
 
 def _index_before(doc: Doc, m: Mention) -> int:
