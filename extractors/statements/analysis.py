@@ -152,6 +152,13 @@ def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
 
 
+def _pairs(doc: Doc) -> list[tuple[str, str]]:
+    """Bilateral compounds: "Russian-French contacts", "China-US relations" -> (RUS, FRA), (CHN, USA)."""
+    ents = [e for e in doc.ents if e.label_ == gz.COUNTRY]
+    return [(a.ent_id_, b.ent_id_) for a, b in zip(ents, ents[1:])
+            if b.start == a.end + 1 and doc[a.end].text in ("-", "–") and a.ent_id_ != b.ent_id_]
+
+
 class UnitAnalyser:
     """Runs the stance grammar over one unit's doc."""
 
@@ -193,6 +200,7 @@ class UnitAnalyser:
                     ctx.unit_persons.append(person)
             elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
                 ctx.unit_parties.append((ent.start, ent.ent_id_))
+        ctx.unit_pairs = _pairs(doc)
         texts = [t.text for t in doc]
         for i in (i for i in range(1, len(texts)) if texts[i - 1] in HONORIFICS):
             tok = doc[i]

@@ -62,6 +62,7 @@ class DocContext:
     subject_person: Person | None = None
     unit_persons: list[Person] = field(default_factory=list)
     unit_parties: list[tuple[int, str]] = field(default_factory=list)
+    unit_pairs: list[tuple[str, str]] = field(default_factory=list)
     doc_topic: str = ""
 
     def remember(self, person: Person) -> None:

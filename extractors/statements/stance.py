@@ -339,21 +339,36 @@ LEADERS = ("the leaders", "both leaders", "the two leaders", "the presidents", "
 
 
 def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
-    """"Both sides", "the leaders", "they": the people named in the document, else the parties
-    named in the unit, else the text's own country (its leader when the text says "the leaders")."""
+    """"Both sides", "the leaders", "they": the people named in the document; else the two
+    countries of a "Russian-French" / "China-US" compound in the unit; else the parties named
+    before; else the text's own country (its leader when the text says "the leaders")."""
     people: dict[str, Person] = {}
     for p in ctx.persons + ctx.unit_persons:
         people.setdefault(p.country, p)
     cap = 2 if any(w in m.text.lower() for w in ("both", "two")) else 3
+    leaders = m.text.lower() in LEADERS
     if len(people) >= 2:
         return list(people.items())[:cap]
+    if ctx.unit_pairs:
+        pair = ctx.unit_pairs[0]
+        return [(c, people.get(c) or (_leader(c, ctx) if leaders else None)) for c in pair]
     parties = list(dict.fromkeys(c for i, c in ctx.unit_parties if i < m.start))
-    if len(parties) >= 2 and m.text.lower() not in LEADERS:
+    if len(parties) >= 2 and not leaders:
         return [(c, people.get(c)) for c in parties[:2]]
-    if m.text.lower() in LEADERS and ctx.voice_country:
-        off = gz.resolve_title("head_of_state", ctx.voice_country, ctx.date)
-        return [(ctx.voice_country, Person(off.name, off.country) if off else ctx.voice)]
+    if leaders and ctx.voice_country:
+        return [(ctx.voice_country, _leader(ctx.voice_country, ctx) or ctx.voice)]
     return [(ctx.voice_country, ctx.voice)]
+
+
+def _leader(country: str, ctx: DocContext) -> Person | None:
+    """The country's leader on the text's date: head of government where that office leads
+    (lexicon `leader_is_head_of_government`), else head of state."""
+    first = "head_of_government" if country in gz.lexicon().get("leader_is_head_of_government", ()) else "head_of_state"
+    for office in (first, "head_of_government" if first == "head_of_state" else "head_of_state"):
+        off = gz.resolve_title(office, country, ctx.date)
+        if off is not None:
+            return Person(off.name, off.country)
+    return None
 
 
 PEOPLE_NOUNS = {"people", "peoples", "society", "citizens", "nationals", "journalists", "media", "civilians",

@@ -155,3 +155,21 @@ def test_country_adjective_before_a_compound_title(detector):
             "United States government's commitment to partnering with Tunisia.")
     out = detector.detect(unit(text, day="2021-05-21", country="USA"))
     assert ("USA", "support", "TUN") in keys(out)
+
+
+def test_both_sides_of_a_bilateral_compound_hold_a_joint_position(detector):
+    text = "The parties expressed mutual commitment to continuing Russian-French contacts on Syria."
+    out = detector.detect(unit(text, day="2019-02-16", country="RUS"))
+    assert {(s.actor, s.stance) for s in out} == {("RUS", "support"), ("FRA", "support")}
+
+
+def test_the_two_leaders_are_the_countries_leaders_on_the_day(detector):
+    text = "The two leaders noted the importance of implementing the Russian-German agreements on trade."
+    out = detector.detect(unit(text, day="2019-12-29", country="RUS"))
+    assert {(s.actor, s.speaker) for s in out} == {("RUS", "Vladimir Putin"), ("DEU", "Angela Merkel")}
+
+
+def test_soft_appeal_to_two_parties_is_support(detector):
+    text = "We hope that the US and the DPRK can implement the outcomes of the summit through dialogue."
+    out = detector.detect(unit(text, day="2018-11-14", country="CHN", speaker="Hua Chunying"))
+    assert {s.stance for s in out} == {"support"}
