@@ -92,6 +92,23 @@ def demo(
 
 
 @app.command()
+def replay(
+    docs: Path = typer.Argument(..., help="JSON lines: id, date, text (+ source_country, speaker, speaker_role, title, url)."),
+    db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help="Warehouse file (created if missing)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration YAML merged over the defaults."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary tables."),
+) -> None:
+    """Replay dated documents through the real nightly flow, one night per date (backfill, evaluation)."""
+    from stancewatch.replay import load_docs, replay as run_replay
+
+    _use_progress(quiet)
+    for night, summary in run_replay(load_docs(docs), db, config, quiet=quiet):
+        if quiet:
+            console.print(f"{night}: {summary['new_articles']} articles, {summary['new_statements']} statements, "
+                          f"{summary['new_shifts']} shifts")
+
+
+@app.command()
 def reprocess(
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help="Warehouse file."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration YAML merged over the defaults."),
