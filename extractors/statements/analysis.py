@@ -25,7 +25,8 @@ from .mentions import HONORIFICS, DocContext, Mention, MentionFinder, Person, of
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
-CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN", "DEMAND",
+CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN",
+              "NORM_SUPPORT", "DEMAND",
               "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
 MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
@@ -220,7 +221,7 @@ class UnitAnalyser:
         plain = [c for c in st.attitude_and_evaluative(doc, marks, self.window)
                  if not any(s <= c.start < e for s, e in acts)]
         first_att = min((c.start for c in plain if c.kind == "attitude"), default=None)
-        plain = [c for c in plain if c.kind != "evaluative" or first_att is None or c.start < first_att]
+        plain = [c for c in plain if c.kind not in ("evaluative", "normative") or first_att is None or c.start < first_att]
         return sorted(demands + plain, key=lambda c: c.start)
 
     @staticmethod

@@ -179,7 +179,8 @@ def is_demand(statement: dict[str, Any]) -> bool:
 def document_stance(statements: list[dict[str, Any]], actor: str, target: str, topic: str) -> str | None:
     """A document's stance on one timeline key, per the contract's "Timelines and shifts":
     hypothetical statements are ignored, an assessment outweighs the demands that accompany it,
-    and the most frequent remaining stance prevails (the first one on a tie)."""
+    and the most frequent remaining stance prevails. On a tie the more critical stance wins
+    (oppose, then concern): a text that restates support while voicing alarm is read for the alarm."""
     on_key = [s for s in statements if s["actor"] == actor and s["target"] == target and s["topic"] == topic
               and "hypothetical" not in s.get("flags", [])]
     assessments = [s for s in on_key if not is_demand(s)] or on_key
@@ -187,4 +188,4 @@ def document_stance(statements: list[dict[str, Any]], actor: str, target: str, t
         return None
     counts = Counter(s["stance"] for s in assessments)
     best = max(counts.values())
-    return next(s["stance"] for s in assessments if counts[s["stance"]] == best)
+    return next(stance for stance in ("oppose", "concern", "support") if counts[stance] == best)

@@ -46,9 +46,11 @@ def evaluative_cues() -> dict[str, list[str]]:
     "the US action is the quintessential trade bullying" -> EVAL_OPPOSE
     "is a correct political decision" -> EVAL_SUPPORT
     "an alarming erosion of democratic norms" -> EVAL_CONCERN
+    "An inclusive reform process is crucial going forward" -> NORM_SUPPORT
     """
     ev = lexicon()["evaluative"]
-    return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"], "EVAL_CONCERN": ev["concern"]}
+    return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"], "EVAL_CONCERN": ev["concern"],
+            "NORM_SUPPORT": ev["normative"]}
 
 
 @family

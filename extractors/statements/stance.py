@@ -27,8 +27,8 @@ Marks = dict[str, list[tuple[int, int]]]
 
 @dataclass(frozen=True)
 class Cue:
-    """One stance-bearing span: `kind` is attitude, passive, evaluative, demand, appeal (a demand
-    to take a stance on a measure) or modal."""
+    """One stance-bearing span: `kind` is attitude, passive, evaluative, normative ("X is
+    crucial"), demand, appeal (a demand to take a stance on a measure) or modal."""
 
     start: int
     end: int
@@ -76,7 +76,7 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
     for label, kind, stance in (("SUPPORT", "attitude", "support"), ("OPPOSE", "attitude", "oppose"),
                                 ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),
                                 ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose"),
-                                ("EVAL_CONCERN", "evaluative", "concern")):
+                                ("EVAL_CONCERN", "evaluative", "concern"), ("NORM_SUPPORT", "normative", "support")):
         for s, e in marks.get(label, []):
             neg = _negated(doc, s, marks, window)
             if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
@@ -396,6 +396,6 @@ def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders
         return named[0].code if named else ""
     after = [m for m in mentions if cue.end <= m.start < limit and ok(m)]
     before = [m for m in mentions if sent.start <= m.start and m.end <= cue.start and ok(m)]
-    if cue.kind in ("evaluative", "passive"):
+    if cue.kind in ("evaluative", "normative", "passive"):
         return before[-1].code if before else after[0].code if after else ""
     return after[0].code if after else ""

@@ -70,3 +70,9 @@ def test_document_stance_prefers_assessment_over_demands():
               "flags": ["hypothetical"]}]
     assert document_stance(stmts, "USA", "TUN", "human_rights") == "concern"
     assert document_stance(stmts, "USA", "NIC", "human_rights") is None
+
+
+def test_document_stance_tie_goes_to_the_critical_assessment():
+    base = {"actor": "USA", "target": "TUN", "topic": "human_rights", "flags": []}
+    stmts = [dict(base, stance="support", cue="supports"), dict(base, stance="concern", cue="alarming")]
+    assert document_stance(stmts, "USA", "TUN", "human_rights") == "concern"
