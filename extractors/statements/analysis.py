@@ -127,10 +127,6 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
     return marks
 
 
-def _in(marks: dict[str, list[tuple[int, int]]], sent: Span) -> dict[str, list[tuple[int, int]]]:
-    return {k: [(s, e) for s, e in v if sent.start <= s < sent.end] for k, v in marks.items()}
-
-
 def by_sentence(doc: Doc, marks: dict[str, list[tuple[int, int]]]) -> list[tuple[Span, dict, list[Span]]]:
     """Each sentence with its own marks and entities, bucketed in one pass (not per sentence)."""
     sents = list(doc.sents)

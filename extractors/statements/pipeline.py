@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .analysis import UnitAnalyser, collect_marks, is_candidate, new_context
+from .analysis import UnitAnalyser, by_sentence, collect_marks, is_candidate, new_context
 from .gazetteer import DATA_DIR, DATA_FILES, ruler_patterns
 from .mentions import DocContext, MentionFinder
 from .patterns import build_phrase_matcher, build_token_matcher
@@ -150,8 +150,7 @@ class Detector:
         """Parse only the candidate sentences: {unit index: {sentence start char: parsed sentence}}."""
         jobs = []
         for i, (doc, mk) in enumerate(zip(docs, marks)):
-            for sent in doc.sents:
-                sm = {k: [(s, e) for s, e in v if sent.start <= s < sent.end] for k, v in mk.items()}
+            for sent, sm, _ in by_sentence(doc, mk):
                 if is_candidate(sent, sm):
                     jobs.append((i, sent.start_char, sent.text))
         out: dict[int, dict[int, Doc]] = {}

@@ -17,7 +17,6 @@ from . import gazetteer as gz
 from .mentions import PREPOSITIONS, DocContext, Mention, Person
 
 MODALS = {"should", "must", "need to", "needs to", "ought to"}
-CLAUSE_FOR = {"it is time for", "it is necessary for", "it is essential that", "it is imperative"}
 SOFT_APPEALS = {"hope", "hopes", "hoped", "hoping", "encourage", "encourages", "encouraged"}
 NOUN_DEMANDS = {"call for", "calls for", "called for", "calling for", "demand", "demands"}
 COORDINATORS = {"and", ",", "the", "as", "well"}
@@ -44,21 +43,6 @@ class Cue:
         return self.verb if self.verb >= 0 else self.start
 
 
-@dataclass(frozen=True)
-class Reading:
-    """A statement before topic, flags and dates are added."""
-
-    actor: str
-    person: Person | None
-    stance: str
-    target: str
-    cue: Cue
-
-
-def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= i < e for s, e in spans)
-
-
 def _negated(doc: Doc, start: int, marks: Marks, window: int) -> bool:
     """A negator within `window` tokens before the cue, with no punctuation between."""
     for s, _ in marks.get("NEG", []):
@@ -68,10 +52,8 @@ def _negated(doc: Doc, start: int, marks: Marks, window: int) -> bool:
 
 
 def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
-    """Plain cues, with negation: "does not support" / "does not agree to" -> oppose.
-
-    >>> # examples live in tests/extractors/statements/test_patterns.py (need a pipeline)
-    """
+    """Plain cues, with negation: "does not support" / "does not agree to" -> oppose, "not
+    concerned" -> nothing; a participle with "by" ("opposed by all Chinese people") is passive."""
     cues = []
     for label, kind, stance in (("SUPPORT", "attitude", "support"), ("OPPOSE", "attitude", "oppose"),
                                 ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),

@@ -46,4 +46,4 @@ def test_sequence_document_stances(detector, expected_path):
         for entry in control["timeline"]:
             got = document_stance(found[entry["doc_id"]], control["actor"], control["target"], control["topic"])
             assert got == entry["stance"], (control["topic"], entry["doc_id"])
-    assert right / total >= 0.9
+    assert right == total, f"{right}/{total} document stances right"
