@@ -9,7 +9,7 @@ Abdullah bin Zayed"), then against the officials gazetteer on the text's date.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
@@ -32,6 +32,7 @@ class Person:
     name: str
     country: str
     role: str = ""
+    office: str = ""  # the gazetteer office, so "the Secretary" finds the Secretary, not the Secretary General
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,16 @@ class DocContext:
     def last_person(self) -> Person | None:
         return self.persons[-1] if self.persons else None
 
-    def person_with_role(self, title: str) -> Person | None:
-        """The latest person named with this title ("the Foreign Minister" -> the one just named)."""
+    def person_with_title(self, title: str, office: str, country: str = "") -> Person | None:
+        """The latest person named with this title and office ("the Foreign Minister" -> the one
+        just named; "the Secretary" -> the Secretary of State, not the NATO Secretary General),
+        then the latest in that office of `country` when the title belongs to one."""
         low = title.lower()
         for person in reversed(self.persons):
-            if low and low in person.role.lower():
+            if person.office == office and low in person.role.lower():
+                return person
+        for person in reversed(self.persons):
+            if person.office == office and country and person.country == country:
                 return person
         return None
 
@@ -87,7 +93,7 @@ def official_person(name: str, day: dt.date | None, written_role: str = "") -> P
     if off is None:
         return None
     role = off.in_office(day)
-    return Person(off.name, off.country, written_role or (role.title if role else ""))
+    return Person(off.name, off.country, written_role or (role.title if role else ""), role.office if role else "")
 
 
 def _country_before(doc: Doc, start: int, ents_by_end: dict[int, Span]) -> Span | None:
@@ -154,6 +160,8 @@ class MentionFinder:
         for start, (label, end) in sorted(phrase_marks.items()):
             if not any(t in consumed or doc[t].ent_type_ for t in range(start, end)):
                 out.append(self._from_phrase(doc, start, end, label, ctx, out))
+        out = [m for m in out if not any(o is not m and o.start <= m.start and m.end <= o.end and
+                                         o.end - o.start > m.end - m.start for o in out)]
         out.sort(key=lambda m: m.start)
         self._we_override(doc, out, ctx)
         return out
@@ -206,10 +214,11 @@ class MentionFinder:
             return Mention(start, stop, kind, person.country, person, doc[start:stop].text)
         consumed.update(range(start, end))
         country = explicit or fixed_country or ctx.voice_country
-        person = ctx.person_with_role(ent.text.removeprefix("the ")) if not explicit else None
+        title = ent.text.removeprefix("the ")
+        person = ctx.person_with_title(title, office, fixed_country) if not explicit else None
         if person is None:
             off = gz.resolve_title(office, country, ctx.date) if country else None
-            person = Person(off.name, off.country, role_text) if off is not None else None
+            person = Person(off.name, off.country, role_text, office) if off is not None else None
         if person is None:
             return Mention(start, end, "party", country, None, role_text) if country else None
         ctx.remember(person)
@@ -224,15 +233,16 @@ class MentionFinder:
         """
         named = by_start.get(i)
         if named is not None and named.label_ == gz.PERSON:
-            return official_person(named.ent_id_, ctx.date, role_text), named.end
+            person = official_person(named.ent_id_, ctx.date, role_text)
+            return (replace(person, office=office) if person is not None else None), named.end
         if i < len(doc) and doc[i].text in self.surnames:
             off = gz.resolve_surname(doc[i].text, ctx.date, [p.name for p in ctx.persons])
             if off is not None:
-                return Person(off.name, off.country, role_text), i + 1
+                return Person(off.name, off.country, role_text, office), i + 1
         run_end = _name_run(doc, i)
         if run_end - i >= 2:
             country = explicit or (ctx.voice_country if office in HOME_OFFICES else "")
-            return Person(doc[i:run_end].text, country, role_text), run_end
+            return Person(doc[i:run_end].text, country, role_text, office), run_end
         return None, 0
 
     def _surnames(self, doc: Doc, sent: Span, ctx: DocContext, consumed: set[int]) -> list[Mention]:

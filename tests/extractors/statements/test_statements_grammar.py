@@ -173,3 +173,10 @@ def test_soft_appeal_to_two_parties_is_support(detector):
     text = "We hope that the US and the DPRK can implement the outcomes of the summit through dialogue."
     out = detector.detect(unit(text, day="2018-11-14", country="CHN", speaker="Hua Chunying"))
     assert {s.stance for s in out} == {"support"}
+
+
+def test_bare_title_finds_the_person_named_with_that_office(detector):
+    text = ("Secretary of State Antony J. Blinken spoke today with NATO Secretary General Jens Stoltenberg. "
+            "The Secretary and the Secretary General stressed that modernizing NATO is essential to Transatlantic security.")
+    out = detector.detect(unit(text, day="2021-05-27", country="USA", speaker="Ned Price"))
+    assert {(s.actor, s.speaker) for s in out} == {("USA", "Antony J. Blinken"), ("NATO", "Jens Stoltenberg")}
