@@ -139,7 +139,8 @@ def subject_words() -> dict[str, list[str]]:
     lex = lexicon()
     return {"SELF": lex["self_reference"], "NON_ACTOR": lex["non_actor_subjects"],
             "JOINT": ["both sides", "the two sides", "the leaders", "both leaders", "the two leaders", "they",
-                      "the presidents", "the three parties", "the parties", "both parties", "the two presidents"],
+                      "the presidents", "the three parties", "the parties", "both parties", "the two presidents",
+                      "our countries", "our two countries", "both countries"],
             "PRONOUN": ["he", "she"]}
 
 
