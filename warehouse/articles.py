@@ -23,14 +23,19 @@ def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> di
 
     An article whose text is already stored under another URL becomes a
     'duplicate' row pointing at it (text not stored twice). A retried failure
-    replaces its earlier row, with the attempt counted.
+    replaces its earlier row, with the attempt counted once per night: a
+    night resumed after a crash tries its failures again without using up
+    another of their `max_attempts`.
     """
     counts = {"ok": 0, "duplicate": 0, "failed": 0}
     with wh.transaction():
         by_hash = _known_hashes(wh, [r.content_hash for r in results if r.status == "ok"])
+        tried_tonight = _tried_in_run(wh, run_id, [url_id(r.job.url) for r in results])
         rows, units = [], []
         for res in results:
             row = _article_row(res, run_id, by_hash)
+            if row["article_id"] in tried_tonight:
+                row["attempts"] = res.job.attempts   # already counted for this night
             counts[row["status"]] += 1
             rows.append(row)
             if row["status"] == "ok":
@@ -47,6 +52,15 @@ def _known_hashes(wh: Warehouse, hashes: list[str]) -> dict[str, str]:
     return {r["content_hash"]: r["article_id"] for r in wh.query(
         "SELECT content_hash, min(article_id) AS article_id FROM store.articles "
         "WHERE status = 'ok' AND content_hash IN (SELECT unnest(?)) GROUP BY content_hash", [hashes])}
+
+
+def _tried_in_run(wh: Warehouse, run_id: str, article_ids: list[str]) -> set[str]:
+    """The articles among `article_ids` whose stored row was written by this same run."""
+    if not article_ids:
+        return set()
+    return {r["article_id"] for r in wh.query(
+        "SELECT article_id FROM store.articles WHERE run_id = ? AND article_id IN (SELECT unnest(?))",
+        [run_id, article_ids])}
 
 
 def _article_row(res: PageResult, run_id: str, by_hash: dict[str, str]) -> dict:
