@@ -1,0 +1,39 @@
+"""Fixtures for the fault-injection suite: one Prefect API for the session (shared with child
+processes), real HTTP and SMTP servers on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+# Prefect reads its settings at import time: an isolated, offline home for the
+# whole session (the same as tests/flows; whichever conftest loads first wins).
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="stancewatch-test-prefect-"))
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+from tests.support.smtpserver import SmtpServer  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> str:
+    """The session's temporary Prefect API server (started once), for in-process and child runs.
+
+    Child processes get it as PREFECT_API_URL, so a crashing child starts no
+    server of its own - none can be left running when the child dies.
+    """
+    import stancewatch.offline  # noqa: F401
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()   # the instance Prefect's own client uses in this process
+    server.start()
+    return server.api_url
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        yield server
