@@ -298,7 +298,8 @@ class UnitAnalyser:
             limit = nxt.start if nxt is not None else sent.end
             target = st.pick_target(doc, sent, cue, mentions, codes, limit)
             anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA
-            if not target and not cue.addressee and (
+            anyone = any(cue.end <= s < limit for s, _ in marks.get("ALL_PARTIES", []))  # "by any country"
+            if not target and not cue.addressee and not anyone and (
                     cue.kind == "evaluative" or cue.kind in ("attitude", "demand") and (cue.stance != "support" or anaphoric)):
                 target = self._unit_target(ctx, codes)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)

@@ -83,15 +83,15 @@ def _passive(doc: Doc, start: int) -> bool:
 
 
 def passive_agent(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention] | None:
-    """The "by" agent of a passive cue: [] when there is none (the voice holds it), None when the
-    agent is no government ("opposed by all Chinese people", "acknowledged by the international
-    community")."""
+    """The "by" agent of a passive cue: [] when there is no "by" (the voice holds it), None when
+    the agent is no government or no one the gazetteer knows ("opposed by all Chinese people",
+    "acknowledged by the international community")."""
     by = next((t.i for t in doc[cue.end:cue.end + 2] if t.lower_ == "by"), None)
     if by is None:
         return []
     agent = [m for m in mentions if by < m.start <= by + 3]
     if not agent:
-        return []
+        return None  # "welcomed by the governments and people of these countries": nobody we know
     return agent[:1] if agent[0].kind == "party" else None
 
 
@@ -171,7 +171,7 @@ def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: 
         stance = "oppose"
     if stance is None or not subj and not _inside_all_parties(clause_start, s, marks) and not (act and act[1]):
         return None  # "the difference must not be colossal": a modal about a thing, not a party
-    if any(m.kind == "joint" for m in subj) or _inside_all_parties(clause_start, s, marks) or len({m.code for m in subj}) > 1:
+    if any(m.kind == "joint" and m.text.lower() != "they" for m in subj) or _inside_all_parties(clause_start, s, marks) or len({m.code for m in subj}) > 1:
         stance = "support"
     return Cue(s, e, "modal", stance, tuple(subj), end)
 
