@@ -116,8 +116,11 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
     "called for an immediate end to the PRC's crimes" -> oppose PRC (noun demand).
     """
     out = []
+    ends = {m.end for m in mentions}
     for s, e in sorted(marks.get("DEMAND", [])):
         phrase = doc[s:e].text.lower()
+        if phrase in NOUN_LIKE and not _verb_position(doc, s, ends):
+            continue  # "to restore hope, respect and trust": a noun, not an appeal
         if phrase in MODALS:
             cue = _modal_demand(doc, sent, s, e, marks, mentions)
             out.extend([cue] if cue is not None else [])
@@ -146,6 +149,17 @@ def _imperatives(doc: Doc, sent: Span, marks: Marks) -> list[Cue]:
         if all(t.lower_ in ORDINALS for t in lead) and doc[s].lower_ == doc[s].text.lower():
             out.append(Cue(s, e, "demand", "oppose", (), _clause_end(doc, sent, e)))
     return out[:1]
+
+
+NOUN_LIKE = {"hope", "call", "demand", "demands", "ask"}
+SUBJECT_WORDS = {"we", "i", "they", "also", "sincerely", "still", "truly", "really", "further", "strongly",
+                 "earnestly", "indeed", "therefore", "again", "once", "side", "government", "always"}
+
+
+def _verb_position(doc: Doc, i: int, mention_ends: set[int]) -> bool:
+    """A word that can be a noun is a demand verb only right after its subject ("We hope",
+    "China sincerely hope", "the US side demand")."""
+    return i > 0 and (doc[i - 1].lower_ in SUBJECT_WORDS or i in mention_ends or doc[i - 1].lower_.endswith("ly"))
 
 
 def _clause_end(doc: Doc, sent: Span, start: int) -> int:

@@ -180,3 +180,8 @@ def test_bare_title_finds_the_person_named_with_that_office(detector):
             "The Secretary and the Secretary General stressed that modernizing NATO is essential to Transatlantic security.")
     out = detector.detect(unit(text, day="2021-05-27", country="USA", speaker="Ned Price"))
     assert {(s.actor, s.speaker) for s in out} == {("USA", "Antony J. Blinken"), ("NATO", "Jens Stoltenberg")}
+
+
+def test_hope_as_a_noun_is_no_appeal(detector):
+    text = "There is a lot of hard work ahead for Israel to restore hope, respect, and some trust across communities."
+    assert detector.detect(unit(text, day="2021-05-25", country="USA")) == []
