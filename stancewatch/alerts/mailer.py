@@ -47,10 +47,13 @@ def send(message: EmailMessage, settings: SmtpSettings) -> SendOutcome:
         if settings.user and not secret:
             return SendOutcome(False, f"no SMTP password: set ${settings.password_env} "
                                       "or smtp.password_block")
-        with _connect(settings) as smtp:
+        smtp = _connect(settings)
+        try:
             if settings.user:
                 smtp.login(settings.user, secret or "")
             refused = smtp.send_message(message)
+        finally:
+            _hang_up(smtp)
         if refused:
             return SendOutcome(False, f"recipients refused: {sorted(refused)}", permanent=True)
         return SendOutcome(True)
@@ -63,6 +66,15 @@ def send(message: EmailMessage, settings: SmtpSettings) -> SendOutcome:
         return SendOutcome(False, f"recipient refused: {codes}", permanent=all(c >= 500 for c in codes))
     except (smtplib.SMTPException, OSError, socket.timeout) as exc:
         return SendOutcome(False, f"mail server unreachable: {type(exc).__name__}: {exc}"[:300])
+
+
+def _hang_up(smtp: smtplib.SMTP) -> None:
+    """QUIT and close, ignoring the answer: once the server said 250 to the message it is
+    delivered, and an error on QUIT (a 421, a reset) must not make us send it again."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def _server_said(code: int, text: bytes | str) -> SendOutcome:
