@@ -11,6 +11,8 @@ mock. Behaviour can change between sends:
   message, at ``RCPT`` or at ``DATA``;
 * :meth:`SmtpServer.require_auth` - demand AUTH; only the given credentials
   pass, anything else gets ``535 5.7.8``;
+* :meth:`SmtpServer.answer_quit` - accept messages, then answer ``QUIT`` with
+  an error (421) instead of ``221 Bye``;
 * :func:`refused_port` - a port with nothing listening (connection refused);
 * :class:`SilentServer` - accepts TCP connections and never says a word.
 
@@ -135,6 +137,10 @@ class _Handler:
             self.owner._received.append(Received(message_id, envelope.mail_from, tuple(envelope.rcpt_tos), msg))
         return "250 Message accepted for delivery"
 
+    async def handle_QUIT(self, server: SMTP, session: Any, envelope: Any) -> str:  # noqa: N802
+        with self.owner._lock:
+            return self.owner._quit_reply or "221 Bye"
+
 
 class _Controller(Controller):
     """Decides per connection whether AUTH is required (it can change between sends)."""
@@ -163,6 +169,7 @@ class SmtpServer:
         self._reject: tuple[int, str, str] | None = None
         self._auth_user: str | None = None
         self._auth_password: str | None = None
+        self._quit_reply: str | None = None
         self._controller = _Controller(
             _Handler(self), hostname=host, port=self.port, authenticator=self._authenticate,
             auth_require_tls=False, ready_timeout=10)
@@ -191,7 +198,7 @@ class SmtpServer:
         """Accept everything again (clears fail_next, reject and require_auth)."""
         with self._lock:
             self._fail_left, self._reject = 0, None
-            self._auth_user = self._auth_password = None
+            self._auth_user = self._auth_password = self._quit_reply = None
 
     def fail_next(self, n: int, code: int = 451, text: str = "4.3.0 Try again later", at: str = "data") -> None:
         """Answer `code` (a temporary 4xx) to the next `n` messages at `at` ('rcpt' or 'data')."""
@@ -211,6 +218,11 @@ class SmtpServer:
         """
         with self._lock:
             self._auth_user, self._auth_password = user, password
+
+    def answer_quit(self, reply: str = "421 4.3.2 Service shutting down") -> None:
+        """Keep accepting messages, but answer QUIT with `reply` (after the 250 for the message)."""
+        with self._lock:
+            self._quit_reply = reply
 
     # -- observations ----------------------------------------------------
     @property
