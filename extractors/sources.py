@@ -103,6 +103,9 @@ def _listing_items(spec: SourceSpec, result: FetchResult, max_items: int,
 def _safe_items(items: list[FeedItem], warnings: list[str]) -> list[FeedItem]:
     """Drop items whose link can never be fetched (file:, javascript:, credentials).
 
+    The warning names the link with any user:password replaced by "***":
+    a password in a feed must not end up in the warehouse or the logs.
+
     Only the static checks run here: they are reported against the feed that
     carried the link and never stored as work. Whether a host resolves to a
     private address is decided at fetch time (DNS can change; the article
@@ -112,8 +115,19 @@ def _safe_items(items: list[FeedItem], warnings: list[str]) -> list[FeedItem]:
     for item in items:
         reason = static_refusal(item.link)
         if reason:
-            warnings.append(f"item link {reason}: {item.link[:200]}")
+            warnings.append(f"item link {reason}: {_without_credentials(item.link)[:200]}")
         elif item.url not in seen:
             seen.add(item.url)
             kept.append(item)
     return kept
+
+
+def _without_credentials(link: str) -> str:
+    """`link` with its userinfo (user:password@) replaced by ***@."""
+    scheme, sep, rest = link.partition("://")
+    if not sep:
+        return link
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return link
+    return f"{scheme}://***@{authority.rsplit('@', 1)[1]}{slash}{path}"
