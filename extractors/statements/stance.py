@@ -247,9 +247,21 @@ def _index_before(doc: Doc, m: Mention) -> int:
     return i
 
 
+INTRODUCERS = {"as", "while", "when", "given", "under", "with", "in", "after", "before", "during", "despite",
+               "following", "since", "although", "though", "if", "to", "for", "at", "on", "discussing", "addressing"}
+
+
 def _coordinated(doc: Doc, a: Mention, b: Mention) -> bool:
-    """Only "and", commas and articles stand between mentions a and b."""
-    return a.end <= b.start and all(t.lower_ in COORDINATORS for t in doc[a.end:b.start])
+    """Only "and", commas and articles stand between mentions a and b, and the comma is not the
+    one that closes an opening phrase ("As members of the UN Security Council, China and Russia")."""
+    if not (a.end <= b.start and all(t.lower_ in COORDINATORS for t in doc[a.end:b.start])):
+        return False
+    start = doc[a.start].sent.start
+    if doc[start].lower_ in INTRODUCERS:
+        first_comma = next((t.i for t in doc[start:b.start] if t.text == ","), None)
+        if first_comma is not None and a.end <= first_comma < b.start:
+            return False
+    return True
 
 
 def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:

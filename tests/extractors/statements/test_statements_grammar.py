@@ -185,3 +185,10 @@ def test_bare_title_finds_the_person_named_with_that_office(detector):
 def test_hope_as_a_noun_is_no_appeal(detector):
     text = "There is a lot of hard work ahead for Israel to restore hope, respect, and some trust across communities."
     assert detector.detect(unit(text, day="2021-05-25", country="USA")) == []
+
+
+def test_comma_closing_an_opening_phrase_is_no_coordination(detector):
+    text = ("As permanent members of the UN Security Council, China and Russia will resolutely protect the "
+            "international system based on international law.")
+    out = detector.detect(unit(text, day="2019-06-05", country="RUS", speaker="Xi Jinping"))
+    assert {s.actor for s in out} == {"CHN", "RUS"}
