@@ -21,7 +21,7 @@ from .dates import flags_for, stated_on
 from . import gazetteer as gz
 from .gazetteer import lexicon
 from .patterns import MODAL_WORDS
-from .mentions import HONORIFICS, DocContext, Mention, MentionFinder, Person, official_person
+from .mentions import HONORIFICS, VERB_STARTS, DocContext, Mention, MentionFinder, Person, official_person
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
@@ -124,6 +124,7 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
     for lab in [k for k in marks if k.startswith("TOPIC_")] + ["CORRECTIVE", "COOPERATIVE"]:
         marks[lab] = [(s, e) for s, e in marks.get(lab, []) if not any(bs <= s < be for bs, be in blocked)]
     doc.user_data[st.VERB_ENDS] = {e for lab in CUE_LABELS + ("REPORT",) for _, e in marks.get(lab, [])}
+    doc.user_data[VERB_STARTS] = {s for lab in CUE_LABELS + ("REPORT",) for s, _ in marks.get(lab, [])}
     return marks
 
 

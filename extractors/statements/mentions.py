@@ -22,6 +22,7 @@ HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
 # Offices a text names without a country only for its own side ("Vice Foreign Minister X said");
 # a bare "Foreign Minister X" in a readout is as likely the visiting counterpart.
 HOME_OFFICES = {"spokesperson", "deputy_foreign_minister", "vice_premier", "press_secretary"}
+VERB_STARTS = "statements_verb_starts"  # doc.user_data key: token indices that start a cue or reporting verb
 FOREIGN_MINISTRY = {"Foreign Ministry", "Ministry of Foreign Affairs", "MFA"}
 
 
@@ -261,7 +262,8 @@ class MentionFinder:
             if tok.text not in self.surnames or tok.ent_type_ or tok.i in consumed:
                 continue
             off = gz.resolve_surname(tok.text, ctx.date, known)
-            if off is None or not (prev in HONORIFICS or off.name in known):
+            speaks = tok.i + 1 in doc.user_data.get(VERB_STARTS, ())  # "Lenderking called for ..."
+            if off is None or not (prev in HONORIFICS or off.name in known or speaks):
                 continue
             person = Person(off.name, off.country, "")
             person = next((p for p in ctx.persons if p.name == off.name), person)

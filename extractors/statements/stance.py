@@ -213,6 +213,8 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
     stance, embedded = act
     if embedded:  # "calls on all WTO members to stand against protectionism": about the measure
         return [Cue(s, e, "appeal", stance, (), end)]
+    if phrase in NOUN_DEMANDS and not addressees and _ends_hostilities(doc, e, end):
+        return [Cue(s, e, "demand", "support", (), end)]
     all_parties = _inside_all_parties(e, region_end, marks) or any(m.kind == "joint" for m in addressees)
     several = len({m.code for m in addressees}) > 1
     if all_parties or several and (stance == "support" or phrase in SOFT_APPEALS):
@@ -226,6 +228,13 @@ def _coordinated_verb(doc: Doc, i: int) -> bool:
     while j > 0 and doc[j].lower_.endswith("ly") and doc[j].is_alpha:
         j -= 1
     return j >= 0 and doc[j].lower_ == "and"
+
+
+def _ends_hostilities(doc: Doc, start: int, end: int) -> bool:
+    """"an end to the stalemated fighting", "a halt to the violence": a call for de-escalation."""
+    words = [t.lower_ for t in doc[start:min(end, start + 8)]]
+    hostile = set(gz.lexicon()["demands"]["hostilities"])
+    return any(w in ("end", "halt", "cessation", "stop") for w in words[:3]) and any(w in hostile for w in words)
 
 
 def _second_act(doc: Doc, verb: int, start: int, end: int, first: str, addressees: tuple[Mention, ...],

@@ -192,3 +192,9 @@ def test_comma_closing_an_opening_phrase_is_no_coordination(detector):
             "international system based on international law.")
     out = detector.detect(unit(text, day="2019-06-05", country="RUS", speaker="Xi Jinping"))
     assert {s.actor for s in out} == {"CHN", "RUS"}
+
+
+def test_call_for_an_end_to_fighting_is_support_for_de_escalation(detector):
+    text = "During this trip, Lenderking called for an end to the stalemated fighting in Marib and across Yemen."
+    out = detector.detect(unit(text, day="2021-07-30", country="USA"))
+    assert [(s.actor, s.speaker, s.stance) for s in out] == [("USA", "Tim Lenderking", "support")]
