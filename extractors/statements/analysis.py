@@ -16,29 +16,24 @@ from typing import Callable
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from . import gazetteer as gz
 from . import stance as st
 from .dates import flags_for, stated_on
-from . import gazetteer as gz
 from .gazetteer import lexicon
-from .patterns import MODAL_WORDS
 from .mentions import HONORIFICS, VERB_STARTS, DocContext, Mention, MentionFinder, Person, official_person
+from .patterns import MODAL_WORDS
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
 CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN",
-              "NORM_SUPPORT", "DEMAND",
-              "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
+              "NORM_SUPPORT", "DEMAND", "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
 MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
 ANAPHORA = {"this", "it", "that", "these", "those", "such"}
 # Given a sentence and a cue's char offset, the trained pipeline returns the char span of the
 # cue's grammatical subject (or None); the rules pipeline has no such oracle.
 SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
-
-
 TURN = re.compile(r"^\s*((?:(?:[A-Z][\w.’'-]*|of|the|and)\s+){0,9}[A-Z][\w.’'-]*)\s*:\s")
-
-
 TITLE_WORDS = r"\b(President|Minister|Premier|Chancellor|King|Emir|Spokesperson|Secretary|Ambassador)\b"
 
 
@@ -286,35 +281,42 @@ class UnitAnalyser:
 
     def _sentence(self, unit: TextUnit, doc: Doc, sent: Span, marks: dict, mentions: list[Mention],
                   ctx: DocContext, fallback: str, oracle: SubjectOracle | None) -> list[Statement]:
+        """Every cue of a candidate sentence, read into statements (one per holder and topic)."""
         hits = topic_hits(marks, sent.start, sent.end)
         day = stated_on(sent.text, unit.date)
         flag_marks = {k: [s for s, _ in marks.get(k, [])] for k in ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")}
+        has_party = any(m.kind == "party" for m in mentions)
         out = []
         cues = self._cues(doc, sent, marks, mentions)
         for cue, nxt in zip(cues, cues[1:] + [None]):
             holders = self._holders(doc, sent, cue, marks, mentions, ctx, oracle)
             if not holders:
                 continue
-            codes = {c for c, _ in holders}
             limit = nxt.start if nxt is not None else sent.end
-            target = st.pick_target(doc, sent, cue, mentions, codes, limit)
-            anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA
-            anyone = any(cue.end <= s < limit for s, _ in marks.get("ALL_PARTIES", []))  # "by any country"
-            if not target and not cue.addressee and not anyone and (
-                    cue.kind == "evaluative" or cue.kind in ("attitude", "demand") and (cue.stance != "support" or anaphoric)):
-                target = self._unit_target(ctx, codes)
-            flags = flags_for(sent, cue.start, flag_marks, unit.date)
+            target = self._target(doc, sent, cue, marks, mentions, ctx, {c for c, _ in holders}, limit)
             if not target and not hits and (cue.stance == "support" or not fallback):
                 continue  # about no party and nothing on the watch list (domestic remarks, thanks)
-            has_party = any(m.kind == "party" for m in mentions)
+            flags = flags_for(sent, cue.start, flag_marks, unit.date)
             for topic in self._topics(doc, cue, hits, limit, fallback, has_party):
-                for code, person in holders:
-                    out.append(Statement(
-                        actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
-                        stance=cue.stance, target=target, topic=topic, flags=flags, sentence=sent.text,
-                        cue=doc[cue.start:cue.end].text, stated_on=day, sentence_start=sent.start_char,
-                        sentence_end=sent.end_char, detector_version=self.version))
+                out.extend(Statement(
+                    actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
+                    stance=cue.stance, target=target, topic=topic, flags=flags, sentence=sent.text,
+                    cue=doc[cue.start:cue.end].text, stated_on=day, sentence_start=sent.start_char,
+                    sentence_end=sent.end_char, detector_version=self.version) for code, person in holders)
         return out
+
+    def _target(self, doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention], ctx: DocContext,
+                holders: set[str], limit: int) -> str:
+        """The party named with the cue; failing that, for criticism, concern and assessments (and
+        "supports this"), the party the paragraph is about, unless the object is "any country"."""
+        target = st.pick_target(doc, sent, cue, mentions, holders, limit)
+        if target or cue.addressee:
+            return target
+        anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA
+        anyone = any(cue.end <= s < limit for s, _ in marks.get("ALL_PARTIES", []))  # "by any country"
+        contextual = cue.kind == "evaluative" or cue.kind in ("attitude", "demand") and (
+            cue.stance != "support" or anaphoric)
+        return self._unit_target(ctx, holders) if contextual and not anyone else ""
 
     @staticmethod
     def _topics(doc: Doc, cue: st.Cue, hits: list[tuple[int, str]], limit: int, fallback: str,
