@@ -684,11 +684,17 @@ class RealMaterial:
              r: random.Random, base: str) -> str:
         files = self.kremlin if template == "kremlin" else self.mfa
         html = self._read(files[_rng(seed, "real", f, n).randrange(len(files))])
-        unique = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:2])
-        if template == "mfa":   # an extra opening announcement (a paragraph before the first "Q:")
-            html = re.sub(r"(<p[^>]*>[^<]*(?:<[^>]+>[^<]*){0,3}?Q\s*[:\uff1a])", unique + r"\1", html, count=1)
-        else:                   # after the readout's first paragraph
-            html = re.sub(r"(</p>)", r"\1" + unique.replace("\\", "\\\\"), html, count=1)
+        unique = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:2])   # keeps every copy distinct
+        if template == "mfa":   # opening announcements: before the first "Q:" turn
+            found = re.search(r"<p[^>]*>\s*(?:<[^>]+>\s*){0,4}Q\s*[:\uff1a]", html, re.I)
+            at = found.start() if found else -1
+        else:                   # the start of the readout's body
+            found = re.search(r'itemprop="articleBody"[^>]*>', html)
+            at = found.end() if found else -1
+        if at < 0:
+            found = re.search(r'<div class="content">|</article>|</body>', html, re.I)
+            at = found.end() if found and found.group().startswith("<div") else (found.start() if found else len(html))
+        html = html[:at] + unique + html[at:]
         pad = []
         size = len(html)
         while size < target:
