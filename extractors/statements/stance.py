@@ -146,7 +146,7 @@ def _imperatives(doc: Doc, sent: Span, marks: Marks) -> list[Cue]:
     out = []
     for s, e in marks.get("CORRECTIVE", []):
         lead = [t for t in doc[sent.start:s] if not t.is_punct and not t.is_space]
-        if all(t.lower_ in ORDINALS for t in lead) and doc[s].lower_ == doc[s].text.lower():
+        if all(t.lower_ in ORDINALS for t in lead):
             out.append(Cue(s, e, "demand", "oppose", (), _clause_end(doc, sent, e)))
     return out[:1]
 
@@ -185,8 +185,9 @@ def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: 
         stance = "oppose"
     if stance is None or not subj and not _inside_all_parties(clause_start, s, marks) and not (act and act[1]):
         return None  # "the difference must not be colossal": a modal about a thing, not a party
-    if any(m.kind == "joint" and m.text.lower() != "they" for m in subj) or _inside_all_parties(clause_start, s, marks) or len({m.code for m in subj}) > 1:
-        stance = "support"
+    everyone = any(m.kind == "joint" and m.text.lower() != "they" for m in subj)
+    if everyone or _inside_all_parties(clause_start, s, marks) or len({m.code for m in subj}) > 1:
+        stance = "support"  # "all parties should ...", "Beijing and Washington should ..."
     return Cue(s, e, "modal", stance, tuple(subj), end)
 
 
