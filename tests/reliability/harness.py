@@ -65,8 +65,11 @@ def write_sources(path: Path, sources: list[dict[str, Any]], allowed_networks: l
 
 # ----------------------------------------------------------------------------- documents
 def rss(base: str, items: list[dict[str, Any]], title: str = "Test feed", prolog: str = "",
-        encoding: str = "utf-8") -> str:
-    """An RSS 2.0 document. Item keys: title, link, guid, date, description, content (raw, in CDATA)."""
+        encoding: str = "utf-8", tail: str = "") -> str:
+    """An RSS 2.0 document. Item keys: title, link, guid, date, description, content (raw, in CDATA).
+
+    `prolog` goes before the root element (a DOCTYPE), `tail` (raw XML) after the items.
+    """
     parts = [f'<?xml version="1.0" encoding="{encoding}"?>\n{prolog}<rss version="2.0" '
              f'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>{title}</title>'
              f"<link>{base}/</link><description>test</description>"]
@@ -80,7 +83,7 @@ def rss(base: str, items: list[dict[str, Any]], title: str = "Test feed", prolog
         if it.get("content"):
             parts.append(f"<content:encoded><![CDATA[{it['content']}]]></content:encoded>")
         parts.append("</item>")
-    parts.append("</channel></rss>")
+    parts.append(tail + "</channel></rss>")
     return "".join(parts)
 
 
