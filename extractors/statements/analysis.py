@@ -46,11 +46,16 @@ def turn_speaker(text: str) -> str | None:
 def _turn_voice(name: str, day: dt.date | None) -> Person | None:
     """A turn-taker known to the gazetteer ("Vladimir Putin", "President Xi Jinping") speaks for
     their country; anyone else (journalists, governors, company heads) speaks for nobody."""
+    if name.isupper():  # "MR PRICE", "SECRETARY BLINKEN" in briefing transcripts
+        name = name.title()
     words = name.split()
     for n in range(len(words)):
         person = official_person(" ".join(words[n:]), day)
         if person is not None:
             return person
+    off = gz.resolve_surname(words[-1], day) if len(words) <= 3 else None
+    if off is not None:
+        return official_person(off.name, day)
     m = _country_forms().search(name)  # "President of Kyrgyzstan Sooronbay Jeenbekov"
     if m and re.search(TITLE_WORDS, name):
         return Person(" ".join(words[-2:]), _country_forms_index()[m.group(0)], name)

@@ -198,3 +198,14 @@ def test_call_for_an_end_to_fighting_is_support_for_de_escalation(detector):
     text = "During this trip, Lenderking called for an end to the stalemated fighting in Marib and across Yemen."
     out = detector.detect(unit(text, day="2021-07-30", country="USA"))
     assert [(s.actor, s.speaker, s.stance) for s in out] == [("USA", "Tim Lenderking", "support")]
+
+
+def test_briefing_turn_in_capitals_names_the_spokesperson(detector):
+    out = detector.detect(unit("MR PRICE: We strongly condemn the attack on the embassy in Baghdad.", day="2021-06-01",
+                               country="USA"))
+    assert [(s.actor, s.speaker, s.stance) for s in out] == [("USA", "Ned Price", "oppose")]
+
+
+def test_turn_of_an_unknown_speaker_speaks_for_nobody(detector):
+    text = "Regional governor Ivan Petrov: We strongly oppose the new sanctions and support the bridge."
+    assert detector.detect(unit(text, day="2019-06-01", country="RUS")) == []
