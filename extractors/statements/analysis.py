@@ -33,7 +33,10 @@ ANAPHORA = {"this", "it", "that", "these", "those", "such"}
 # Given a sentence and a cue's char offset, the trained pipeline returns the char span of the
 # cue's grammatical subject (or None); the rules pipeline has no such oracle.
 SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
-TURN = re.compile(r"^\s*((?:(?:[A-Z][\w.’'-]*|of|the|and)\s+){0,9}[A-Z][\w.’'-]*)\s*:\s")
+# A transcript turn opens with its speaker and a colon: "Vladimir Putin:", "MR PRICE:", "QUESTION:",
+# "Regional governor Ivan Petrov:"; the name must end in two capitalised words (or be in capitals),
+# so "Regarding the question about Taiwan:" is no turn.
+TURN = re.compile(r"^\s*((?:[\w.’'-]+\s+){0,8}?(?:[A-Z][\w.’'-]*\s+[A-Z][\w.’'-]*|[A-Z][A-Z.’'-]*))\s*:\s")
 TITLE_WORDS = r"\b(President|Minister|Premier|Chancellor|King|Emir|Spokesperson|Secretary|Ambassador)\b"
 
 
