@@ -2,10 +2,12 @@
 -- Items seen in feeds that have no article yet, plus failed articles with
 -- attempts left. One row per canonical URL (the first source that saw it);
 -- an item whose guid is already stored for the same source under another URL
--- is the same article moved, and is skipped.
+-- is the same article moved, and is skipped. Two URLs with one guid in the
+-- same night are one article too: only the first (by night, then URL) is taken.
 -- Parameters: $1 max_attempts
 WITH first_seen AS (
-    SELECT i.*, row_number() OVER (PARTITION BY i.url ORDER BY i.run_id, i.source_id) AS rn
+    SELECT i.*, row_number() OVER (PARTITION BY i.url ORDER BY i.run_id, i.source_id) AS rn,
+           row_number() OVER (PARTITION BY i.source_id, coalesce(i.guid, i.url) ORDER BY i.run_id, i.url) AS guid_rn
     FROM store.feed_items i
 )
 SELECT f.url, f.link, f.source_id, f.guid, f.title, f.published, f.feed_html,
@@ -13,7 +15,7 @@ SELECT f.url, f.link, f.source_id, f.guid, f.title, f.published, f.feed_html,
 FROM first_seen f
 JOIN store.sources s USING (source_id)
 LEFT JOIN store.articles a ON a.url = f.url
-WHERE f.rn = 1
+WHERE f.rn = 1 AND f.guid_rn = 1
   AND (a.article_id IS NULL OR (a.status = 'failed' AND a.attempts < $1))
   AND NOT EXISTS (
       SELECT 1 FROM store.articles g
