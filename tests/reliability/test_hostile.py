@@ -270,6 +270,28 @@ def test_the_same_guid_with_changed_content_is_stored_once(web_factory_night):
         ("2026-01-01", 1, 1), ("2026-01-02", 1, 0), ("2026-01-03", 1, 1)]
 
 
+def test_one_guid_under_two_links_in_one_night_is_one_article(prefect_api, tmp_path):
+    """The same guid twice in one feed, with different links and text: one article, not two
+    (which would also give two contradicting statements for one item)."""
+    from tests.reliability.harness import full_text, rss
+
+    with WebServer() as web:
+        web.add("/feed.xml", rss(web.url(""), [
+            {"title": "Remarks (updated)", "link": web.url("/a/1-updated.html"), "guid": "mfa-42",
+             "content": full_text(CHANGED_AFTER)},
+            {"title": "Remarks", "link": web.url("/a/1.html"), "guid": "mfa-42", "content": full_text(CHANGED_BEFORE)},
+        ]), content_type="application/rss+xml")
+        sources = write_sources(tmp_path / "s.yaml", [{"name": "mfa", "url": web.url("/feed.xml"), "country": "CHN",
+                                                       "kind": "ministry"}], allowed_networks=["127.0.0.1/32"])
+        db = tmp_path / "w.duckdb"
+        run_night(sources, db, write_config(tmp_path / "c.yaml"), night="2026-01-01", quiet=True)
+        run_night(sources, db, write_config(tmp_path / "c.yaml"), night="2026-01-02", quiet=True)
+    with open_warehouse(db, read_only=True) as wh:
+        assert wh.scalar("SELECT count(*) FROM store.feed_items") == 2          # both links seen ...
+        assert wh.scalar("SELECT count(*) FROM store.articles") == 1            # ... one article
+        assert wh.scalar("SELECT count(DISTINCT stance) FROM store.statements") == 1
+
+
 @pytest.fixture
 def web_factory_night(prefect_api, tmp_path):
     from tests.reliability.harness import full_text, rss
