@@ -333,7 +333,8 @@ class UnitAnalyser:
         ("concerns about Beijing's conduct in cyberspace; across the Taiwan Strait; ...")."""
         first = choose_topic(hits, cue.end, cue.stance, fallback)
         generic_only = not any(slug not in GENERIC for _, slug in hits)
-        if first in GENERIC and fallback and fallback not in GENERIC and generic_only and cue.kind != "demand" \
+        if first in GENERIC and fallback and fallback not in GENERIC and generic_only and cue.kind in (
+                "attitude", "evaluative", "passive") \
                 and (cue.stance != "support" or first == "dialogue" and not has_party):
             first = fallback  # "opposed to arranging such a stopover" in an answer about Taiwan
         if cue.kind != "attitude":
