@@ -26,7 +26,7 @@ from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
 CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN",
-              "NORM_SUPPORT", "DEMAND", "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
+              "NORM_SUPPORT", "SOVEREIGN", "DEMAND", "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
 MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
 ANAPHORA = {"this", "it", "that", "these", "those", "such"}
@@ -221,7 +221,8 @@ class UnitAnalyser:
         plain = [c for c in st.attitude_and_evaluative(doc, marks, self.window)
                  if not any(s <= c.start < e for s, e in acts)]
         first_att = min((c.start for c in plain if c.kind == "attitude"), default=None)
-        plain = [c for c in plain if c.kind not in ("evaluative", "normative") or first_att is None or c.start < first_att]
+        plain = [c for c in plain if c.kind not in ("evaluative", "normative", "sovereign") or first_att is None
+                 or c.start < first_att]
         return sorted(demands + plain, key=lambda c: c.start)
 
     @staticmethod
@@ -302,6 +303,8 @@ class UnitAnalyser:
                 continue
             limit = nxt.start if nxt is not None else sent.end
             target = self._target(doc, sent, cue, marks, mentions, ctx, {c for c, _ in holders}, limit)
+            if cue.kind == "sovereign" and not target:
+                continue
             if not target and not hits and (cue.stance == "support" or not fallback):
                 continue  # about no party and nothing on the watch list (domestic remarks, thanks)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)

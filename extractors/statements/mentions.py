@@ -241,6 +241,8 @@ class MentionFinder:
             if off is not None:
                 return Person(off.name, off.country, role_text, office), i + 1
         run_end = _name_run(doc, i)
+        if run_end - i == 1 and i + 1 < len(doc) and doc[i + 1].is_lower:  # "Prime Minister Mahathir visited"
+            return Person(doc[i].text, explicit, role_text, office), i + 1
         if run_end - i >= 2:
             country = explicit or (ctx.voice_country if office in HOME_OFFICES else "")
             return Person(doc[i:run_end].text, country, role_text, office), run_end

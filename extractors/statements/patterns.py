@@ -47,10 +47,11 @@ def evaluative_cues() -> dict[str, list[str]]:
     "is a correct political decision" -> EVAL_SUPPORT
     "an alarming erosion of democratic norms" -> EVAL_CONCERN
     "An inclusive reform process is crucial going forward" -> NORM_SUPPORT
+    "The National Assembly election is Cambodia's domestic affairs" -> SOVEREIGN
     """
     ev = lexicon()["evaluative"]
     return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"], "EVAL_CONCERN": ev["concern"],
-            "NORM_SUPPORT": ev["normative"]}
+            "NORM_SUPPORT": ev["normative"], "SOVEREIGN": ev["sovereign"]}
 
 
 @family

@@ -27,7 +27,8 @@ Marks = dict[str, list[tuple[int, int]]]
 @dataclass(frozen=True)
 class Cue:
     """One stance-bearing span: `kind` is attitude, passive, evaluative, normative ("X is
-    crucial"), demand, appeal (a demand to take a stance on a measure) or modal."""
+    crucial"), sovereign ("X's internal affairs"), demand, appeal (a demand to take a stance on a
+    measure) or modal."""
 
     start: int
     end: int
@@ -58,7 +59,8 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
     for label, kind, stance in (("SUPPORT", "attitude", "support"), ("OPPOSE", "attitude", "oppose"),
                                 ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),
                                 ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose"),
-                                ("EVAL_CONCERN", "evaluative", "concern"), ("NORM_SUPPORT", "normative", "support")):
+                                ("EVAL_CONCERN", "evaluative", "concern"), ("NORM_SUPPORT", "normative", "support"),
+                                ("SOVEREIGN", "sovereign", "support")):
         for s, e in marks.get(label, []):
             neg = _negated(doc, s, marks, window)
             if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
@@ -409,6 +411,9 @@ def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders
 
     if cue.kind == "appeal":
         return ""
+    if cue.kind == "sovereign":  # "Cambodia's domestic affairs": the possessor, never the speaker
+        owner = [m for m in mentions if m.end in (cue.start - 1, cue.start) and _possessive(doc, m) and ok(m)]
+        return owner[0].code if owner else ""
     if cue.kind in ("demand", "modal"):
         named = [m for m in cue.addressee if ok(m)]
         return named[0].code if named else ""

@@ -209,3 +209,12 @@ def test_briefing_turn_in_capitals_names_the_spokesperson(detector):
 def test_turn_of_an_unknown_speaker_speaks_for_nobody(detector):
     text = "Regional governor Ivan Petrov: We strongly oppose the new sanctions and support the bridge."
     assert detector.detect(unit(text, day="2019-06-01", country="RUS")) == []
+
+
+def test_anothers_internal_affairs_is_support_for_its_sovereignty(detector):
+    out = detector.detect(unit("The National Assembly election is Cambodia's domestic affairs.", day="2018-07-30",
+                               country="CHN", speaker="Geng Shuang"))
+    assert [(s.actor, s.stance, s.target) for s in out] == [("CHN", "support", "KHM")]
+    own = detector.detect(unit("Xinjiang affairs are purely China's internal affairs.", day="2018-07-30",
+                               country="CHN", speaker="Geng Shuang"))
+    assert own == []
