@@ -62,6 +62,9 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
                                 ("EVAL_CONCERN", "evaluative", "concern"), ("NORM_SUPPORT", "normative", "support"),
                                 ("SOVEREIGN", "sovereign", "support")):
         for s, e in marks.get(label, []):
+            if kind == "attitude" and s > 1 and doc[s - 1].lower_ in THIRD_PERSON_POSSESSIVES \
+                    and doc[s - 2].lower_ not in EXPRESSING:
+                continue  # "Iran's behaviour, alongside its support to proxy forces": a fact, not a stance
             neg = _negated(doc, s, marks, window)
             if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
                 continue
@@ -71,6 +74,10 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
     return cues
 
 
+THIRD_PERSON_POSSESSIVES = {"its", "their", "his", "her"}
+EXPRESSING = {"expressed", "express", "expresses", "reiterated", "reiterate", "reiterates", "reaffirmed", "reaffirm",
+              "reaffirms", "voiced", "pledged", "confirmed", "offered", "extended", "conveyed", "showed", "declared",
+              "stated", "emphasized", "underscored", "affirmed", "demonstrated"}
 BE = {"be", "been", "is", "are", "was", "were", "being"}
 
 
@@ -219,6 +226,8 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
     if phrase in NOUN_DEMANDS and not addressees and _ends_hostilities(doc, e, end):
         return [Cue(s, e, "demand", "support", (), end)]
     all_parties = _inside_all_parties(e, region_end, marks) or any(m.kind == "joint" for m in addressees)
+    if all_parties and stance == "oppose" and any(e <= s2 < end for s2, _ in marks.get("EVAL_OPPOSE", [])):
+        return [Cue(s, e, "appeal", "oppose", (), end)]  # "hope all countries cast off Cold War mindset"
     several = len({m.code for m in addressees}) > 1
     if all_parties or several and (stance == "support" or phrase in SOFT_APPEALS):
         return [Cue(s, e, "demand", "support", addressees, end)]  # "hope the US and the DPRK can implement ..."
@@ -251,10 +260,13 @@ def _second_act(doc: Doc, verb: int, start: int, end: int, first: str, addressee
     return [Cue(later[0][0], later[0][1], "demand", other, addressees, end, verb)] if later else []
 
 
+DETERMINERS = {"the", "a", "an", "relevant", "all", "any", "other", "such", "these", "those", "some", "certain"}
+
+
 def _index_before(doc: Doc, m: Mention) -> int:
-    """Index of the word before a mention, skipping articles (-1 at the start)."""
+    """Index of the word before a mention, skipping determiners ("with relevant UN ... resolutions")."""
     i = m.start - 1
-    while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
+    while i >= 0 and doc[i].lower_ in DETERMINERS:
         i -= 1
     return i
 

@@ -218,3 +218,22 @@ def test_anothers_internal_affairs_is_support_for_its_sovereignty(detector):
     own = detector.detect(unit("Xinjiang affairs are purely China's internal affairs.", day="2018-07-30",
                                country="CHN", speaker="Geng Shuang"))
     assert own == []
+
+
+def test_a_third_partys_support_is_a_fact_not_a_stance(detector):
+    text = "Iran's behaviour, alongside its support to proxy forces, threatens international peace and security."
+    out = detector.detect(unit(text, day="2021-08-06", country="USA"))
+    assert all(s.stance != "support" for s in out)
+
+
+def test_expressed_their_support_is_a_stance(detector):
+    text = ("Secretary Blinken spoke with UAE Foreign Minister Sheikh Abdullah bin Zayed. The Secretary and Foreign "
+            "Minister expressed their support for the ceasefire between Israel and Hamas.")
+    out = detector.detect(unit(text, day="2021-05-24", country="USA", speaker="Ned Price"))
+    assert {(s.actor, s.stance) for s in out} >= {("USA", "support"), ("ARE", "support")}
+
+
+def test_sea_named_after_a_people_is_no_party(detector):
+    text = "China and Sri Lanka will stay committed to making Sri Lanka the logistics hub of the Indian Ocean."
+    out = detector.detect(unit(text, day="2018-07-03", country="CHN", speaker="Lu Kang"))
+    assert "IND" not in {s.target for s in out} | {s.actor for s in out}
