@@ -153,11 +153,29 @@ def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
 
 
+def _object_limit(doc: Doc, sent: Span, cues: list[st.Cue], k: int) -> int:
+    """Where cue k's object ends: at the next cue, except a same-stance cue joined to it by "and"
+    ("strongly dissatisfied with and firmly opposed to the remarks by the US side")."""
+    cue = cues[k]
+    for nxt in cues[k + 1:]:
+        joined = nxt.stance == cue.stance and nxt.start - cue.end <= 4 and any(
+            t.lower_ == "and" for t in doc[cue.end:nxt.start])
+        if not joined:
+            return nxt.start
+        cue = nxt
+    return sent.end
+
+
+PAIR_STARTS = "statements_pair_starts"  # doc.user_data key: tokens that open a "Russia-Kyrgyzstan" compound
+
+
 def _pairs(doc: Doc) -> list[tuple[str, str]]:
     """Bilateral compounds: "Russian-French contacts", "China-US relations" -> (RUS, FRA), (CHN, USA)."""
     ents = [e for e in doc.ents if e.label_ == gz.COUNTRY]
-    return [(a.ent_id_, b.ent_id_) for a, b in zip(ents, ents[1:])
-            if b.start == a.end + 1 and doc[a.end].text in ("-", "–") and a.ent_id_ != b.ent_id_]
+    found = [(a, b) for a, b in zip(ents, ents[1:])
+             if b.start == a.end + 1 and doc[a.end].text in ("-", "–") and a.ent_id_ != b.ent_id_]
+    doc.user_data[PAIR_STARTS] = {a.start for a, _ in found}
+    return [(a.ent_id_, b.ent_id_) for a, b in found]
 
 
 class UnitAnalyser:
@@ -295,13 +313,15 @@ class UnitAnalyser:
         day = stated_on(sent.text, unit.date)
         flag_marks = {k: [s for s, _ in marks.get(k, [])] for k in ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")}
         has_party = any(m.kind == "party" for m in mentions)
+        if not hits and any(sent.start <= i < sent.end for i in doc.user_data.get(PAIR_STARTS, ())):
+            hits = [(sent.start, "cooperation")]  # "Russia-Kyrgyzstan relations": a bilateral relation
         out = []
         cues = self._cues(doc, sent, marks, mentions)
-        for cue, nxt in zip(cues, cues[1:] + [None]):
+        for k, cue in enumerate(cues):
             holders = self._holders(doc, sent, cue, marks, mentions, ctx, oracle)
             if not holders:
                 continue
-            limit = nxt.start if nxt is not None else sent.end
+            limit = _object_limit(doc, sent, cues, k)
             target = self._target(doc, sent, cue, marks, mentions, ctx, {c for c, _ in holders}, limit)
             if cue.kind == "sovereign" and not target:
                 continue

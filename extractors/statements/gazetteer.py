@@ -133,6 +133,14 @@ def resolve_title(office: str, country: str, day: dt.date | None) -> Official | 
     return hits[0] if len(hits) == 1 else None
 
 
+def resolve_leader(country: str, day: dt.date | None) -> Official | None:
+    """The leader meant by "the two leaders": the head of government where that office leads
+    (lexicon `leader_is_head_of_government`), else the head of state."""
+    first = "head_of_government" if country in lexicon().get("leader_is_head_of_government", ()) else "head_of_state"
+    second = "head_of_state" if first == "head_of_government" else "head_of_government"
+    return resolve_title(first, country, day) or resolve_title(second, country, day)
+
+
 def resolve_surname(surname: str, day: dt.date | None, known: Iterable[str] = ()) -> Official | None:
     """A bare surname ("Wang said") -> the official it names.
 

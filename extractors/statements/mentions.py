@@ -22,6 +22,8 @@ HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
 # Offices a text names without a country only for its own side ("Vice Foreign Minister X said");
 # a bare "Foreign Minister X" in a readout is as likely the visiting counterpart.
 HOME_OFFICES = {"spokesperson", "deputy_foreign_minister", "vice_premier", "press_secretary"}
+PLURAL_TITLES = {"presidents": "head_of_state", "leaders": "leader", "foreign ministers": "foreign_minister",
+                 "prime ministers": "head_of_government", "premiers": "head_of_government"}
 VERB_STARTS = "statements_verb_starts"  # doc.user_data key: token indices that start a cue or reporting verb
 FOREIGN_MINISTRY = {"Foreign Ministry", "Ministry of Foreign Affairs", "MFA"}
 
@@ -164,6 +166,7 @@ class MentionFinder:
         out = [m for m in out if not any(o is not m and o.start <= m.start and m.end <= o.end and
                                          o.end - o.start > m.end - m.start for o in out)]
         out.sort(key=lambda m: m.start)
+        out = self._plural_titles(doc, out, ctx)
         self._we_override(doc, out, ctx)
         return out
 
@@ -291,6 +294,29 @@ class MentionFinder:
                 return Mention(start, end, "party", near[-1].code, near[-1].person, text)
             return Mention(start, end, "joint", text=text)
         return Mention(start, end, "nonactor", text=text)
+
+    @staticmethod
+    def _plural_titles(doc: Doc, mentions: list[Mention], ctx: DocContext) -> list[Mention]:
+        """"the Russian and French presidents", "the US and Chinese leaders": each country named
+        before a plural title stands for the holder of that office on the text's date."""
+        out = list(mentions)
+        for k, m in enumerate(out):
+            words = " ".join(t.lower_ for t in doc[m.end:m.end + 2])
+            office = next((o for w, o in PLURAL_TITLES.items() if words == w or words.startswith(w + " ")), None)
+            if m.kind != "party" or office is None:
+                continue
+            j = k
+            while j >= 0 and out[j].kind == "party" and not out[j].person:
+                off = (gz.resolve_leader(out[j].code, ctx.date) if office == "leader"
+                       else gz.resolve_title(office, out[j].code, ctx.date))
+                if off is not None:
+                    person = Person(off.name, off.country, office=office)
+                    ctx.remember(person)
+                    out[j] = Mention(out[j].start, out[j].end, "party", out[j].code, person, out[j].text)
+                if j == 0 or not all(t.lower_ in ("and", ",") for t in doc[out[j - 1].end:out[j].start]):
+                    break
+                j -= 1
+        return out
 
     @staticmethod
     def _we_override(doc: Doc, mentions: list[Mention], ctx: DocContext) -> None:

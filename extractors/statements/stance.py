@@ -130,7 +130,9 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
         phrase = doc[s:e].text.lower()
         if phrase in NOUN_LIKE and not _verb_position(doc, s, ends):
             continue  # "to restore hope, respect and trust": a noun, not an appeal
-        if phrase in MODALS:
+        if phrase in ("need to", "needs to") and s > 0 and doc[s - 1].lower_ == "the":
+            out.append(Cue(s, e, "normative", "support", (), _clause_end(doc, sent, e)))  # "stressed the need to"
+        elif phrase in MODALS:
             cue = _modal_demand(doc, sent, s, e, marks, mentions)
             out.extend([cue] if cue is not None else [])
         else:
@@ -393,14 +395,9 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
 
 
 def _leader(country: str, ctx: DocContext) -> Person | None:
-    """The country's leader on the text's date: head of government where that office leads
-    (lexicon `leader_is_head_of_government`), else head of state."""
-    first = "head_of_government" if country in gz.lexicon().get("leader_is_head_of_government", ()) else "head_of_state"
-    for office in (first, "head_of_government" if first == "head_of_state" else "head_of_state"):
-        off = gz.resolve_title(office, country, ctx.date)
-        if off is not None:
-            return Person(off.name, off.country)
-    return None
+    """The country's leader on the text's date, as a Person."""
+    off = gz.resolve_leader(country, ctx.date)
+    return Person(off.name, off.country) if off is not None else None
 
 
 PEOPLE_NOUNS = {"people", "peoples", "society", "citizens", "nationals", "journalists", "media", "civilians",

@@ -237,3 +237,22 @@ def test_sea_named_after_a_people_is_no_party(detector):
     text = "China and Sri Lanka will stay committed to making Sri Lanka the logistics hub of the Indian Ocean."
     out = detector.detect(unit(text, day="2018-07-03", country="CHN", speaker="Lu Kang"))
     assert "IND" not in {s.target for s in out} | {s.actor for s in out}
+
+
+def test_countries_before_a_plural_title_are_their_office_holders(detector):
+    text = "The Russian and French presidents reaffirmed their support for the UN mediation efforts in Libya."
+    out = detector.detect(unit(text, day="2019-12-17", country="RUS"))
+    assert {(s.actor, s.speaker) for s in out} == {("RUS", "Vladimir Putin"), ("FRA", "Emmanuel Macron")}
+
+
+def test_the_need_to_act_is_an_appeal_not_a_demand_on_the_speakers(detector):
+    text = ("Vladimir Putin and Emmanuel Macron stressed the need to consistently implement the Minsk Package "
+            "of Measures in Ukraine.")
+    out = detector.detect(unit(text, day="2019-12-17", country="RUS"))
+    assert {(s.actor, s.stance) for s in out} == {("RUS", "support"), ("FRA", "support")}
+
+
+def test_coordinated_cues_share_their_object(detector):
+    text = "The Chinese side is strongly dissatisfied with and firmly opposed to the remarks by Canada."
+    out = detector.detect(unit(text, day="2018-12-24", country="CHN", speaker="Hua Chunying"))
+    assert {(s.stance, s.target) for s in out} == {("oppose", "CAN")}
