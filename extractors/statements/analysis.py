@@ -126,7 +126,7 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
         marks[lab] = [(s, e) for s, e, kl in kept if kl == lab]
     for lab in [k for k in marks if k.startswith("TOPIC_")] + ["CORRECTIVE", "COOPERATIVE"]:
         marks[lab] = [(s, e) for s, e in marks.get(lab, []) if not any(bs <= s < be for bs, be in blocked)]
-    doc.user_data[st.VERB_ENDS] = {e for lab in CUE_LABELS + ("REPORT",) for _, e in marks.get(lab, [])}
+    doc.user_data[st.VERB_ENDS] = {e for lab in CUE_LABELS + ("REPORT", "OBJECT_VERB") for _, e in marks.get(lab, [])}
     doc.user_data[VERB_STARTS] = {s for lab in CUE_LABELS + ("REPORT",) for s, _ in marks.get(lab, [])}
     return marks
 
@@ -151,6 +151,14 @@ def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
     if sent.text.rstrip().endswith("?") or marks.get("PROCEDURAL") or marks.get("EVENT") and not attitude:
         return False  # "spoke today with X to reaffirm the alliance" keeps its cue
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
+
+
+def _voice_pairs(doc: Doc, voice: str) -> list[tuple[str, str]]:
+    """"coordination between Russia and Saudi Arabia" in a Russian readout: the two sides."""
+    ents = [e for e in doc.ents if e.label_ == gz.COUNTRY]
+    return [(a.ent_id_, b.ent_id_) for a, b in zip(ents, ents[1:])
+            if voice in (a.ent_id_, b.ent_id_) and a.ent_id_ != b.ent_id_
+            and [t.lower_ for t in doc[a.end:b.start]] == ["and"]]
 
 
 def _object_limit(doc: Doc, sent: Span, cues: list[st.Cue], k: int) -> int:
@@ -219,7 +227,7 @@ class UnitAnalyser:
                     ctx.unit_persons.append(person)
             elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
                 ctx.unit_parties.append((ent.start, ent.ent_id_))
-        ctx.unit_pairs = _pairs(doc)
+        ctx.unit_pairs = _pairs(doc) + _voice_pairs(doc, ctx.voice_country)
         texts = [t.text for t in doc]
         for i in (i for i in range(1, len(texts)) if texts[i - 1] in HONORIFICS):
             tok = doc[i]
@@ -344,8 +352,11 @@ class UnitAnalyser:
         if target or cue.addressee:
             return target
         anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA
-        anyone = any(cue.end <= s < limit for s, _ in marks.get("ALL_PARTIES", []))  # "by any country"
-        contextual = cue.kind == "evaluative" or cue.kind in ("attitude", "demand") and (
+        anyone = any(cue.end <= s < limit and doc[s:e].text.lower() in ("any country", "any countries", "all countries")
+                     for s, e in marks.get("ALL_PARTIES", []))  # "by any country"
+        bilateral = any(cue.end <= s < limit and doc[s:e].text.lower().endswith(("two sides", "both sides"))
+                        for s, e in marks.get("ALL_PARTIES", []))  # "hope our two sides can ..."
+        contextual = cue.kind == "evaluative" or bilateral or cue.kind in ("attitude", "demand") and (
             cue.stance != "support" or anaphoric)
         return self._unit_target(ctx, holders) if contextual and not anyone else ""
 

@@ -92,8 +92,9 @@ def reporting_verbs() -> dict[str, list[str]]:
 
     "Wang Yi said on Feb 26" -> REPORT
     "according to the ministry" -> REPORT
+    "Nikol Pashinyan informed Vladimir Putin about the meeting" -> OBJECT_VERB
     """
-    return {"REPORT": lexicon()["reporting"]}
+    return {"REPORT": lexicon()["reporting"], "OBJECT_VERB": lexicon()["object_verbs"]}
 
 
 @family

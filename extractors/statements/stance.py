@@ -75,7 +75,8 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
 
 
 THIRD_PERSON_POSSESSIVES = {"its", "their", "his", "her"}
-EXPRESSING = {"expressed", "express", "expresses", "reiterated", "reiterate", "reiterates", "reaffirmed", "reaffirm",
+EXPRESSING = {"renewing", "renewed", "renew", "reaffirming", "reiterating", "expressing", "pledging",
+              "expressed", "express", "expresses", "reiterated", "reiterate", "reiterates", "reaffirmed", "reaffirm",
               "reaffirms", "voiced", "pledged", "confirmed", "offered", "extended", "conveyed", "showed", "declared",
               "stated", "emphasized", "underscored", "affirmed", "demonstrated"}
 BE = {"be", "been", "is", "are", "was", "were", "being"}

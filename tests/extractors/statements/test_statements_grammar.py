@@ -256,3 +256,17 @@ def test_coordinated_cues_share_their_object(detector):
     text = "The Chinese side is strongly dissatisfied with and firmly opposed to the remarks by Canada."
     out = detector.detect(unit(text, day="2018-12-24", country="CHN", speaker="Hua Chunying"))
     assert {(s.stance, s.target) for s in out} == {("oppose", "CAN")}
+
+
+def test_object_of_informed_is_not_the_next_subject(detector):
+    text = ("Nikol Pashinyan informed Vladimir Putin about his meeting with Ilham Aliyev and thanked the Russian "
+            "side for its mediation in the Nagorno-Karabakh talks.")
+    out = detector.detect(unit(text, day="2019-04-01", country="RUS"))
+    assert ("ARM", "support") in {(s.actor, s.stance) for s in out}
+    assert "RUS" not in {s.actor for s in out if s.cue == "thanked"}
+
+
+def test_the_parties_of_a_readout_are_the_two_countries_named_together(detector):
+    text = "The parties reaffirmed their readiness to continue coordination between Russia and Saudi Arabia on trade."
+    out = detector.detect(unit(text, day="2019-02-19", country="RUS"))
+    assert {s.actor for s in out} == {"RUS", "SAU"}
