@@ -96,8 +96,8 @@ def _listing_items(spec: SourceSpec, result: FetchResult, max_items: int,
         warnings.append(f"listing has {len(links)} links; kept the first {max_items}")
         links = links[:max_items]
     base = result.final_url
-    return [FeedItem(url=canonical_url(l.url, base), link=urljoin(base, l.url), title=l.title,
-                     published=l.published) for l in links]
+    return [FeedItem(url=canonical_url(link.url, base), link=urljoin(base, link.url), title=link.title,
+                     published=link.published) for link in links]
 
 
 def _safe_items(items: list[FeedItem], warnings: list[str]) -> list[FeedItem]:

@@ -66,7 +66,6 @@ def detect_task(articles: list[ArticleText], mode: str, batch_size: int, pool: E
     return pool.submit(detect_articles, articles, mode, batch_size).result()
 
 
-
 # ----------------------------------------------------------------------------- stages
 def fetch_stage(wh: Warehouse, run_id: str, srcs: SourcesFile, policy: FetchPolicy, max_items: int) -> None:
     """Read every source not yet done tonight; store each outcome as it arrives."""

@@ -51,7 +51,8 @@ def run(
     sources: Path = typer.Option(None, "--sources", "-s", help="Sources YAML (default: the shipped real feeds)."),
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help="Warehouse file (created if missing)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration YAML merged over the defaults."),
-    night: Optional[str] = typer.Option(None, help="Run id of the night (default: today). Re-running a night resumes it."),
+    night: Optional[str] = typer.Option(
+        None, help="Run id of the night (default: today). Re-running a night resumes it."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary table."),
 ) -> None:
     """Run one night: fetch the sources, store articles, detect statements and shifts, send alerts."""
@@ -93,7 +94,8 @@ def demo(
 
 @app.command()
 def replay(
-    docs: Path = typer.Argument(..., help="JSON lines: id, date, text (+ source_country, speaker, speaker_role, title, url)."),
+    docs: Path = typer.Argument(
+        ..., help="JSON lines: id, date, text (+ source_country, speaker, speaker_role, title, url)."),
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help="Warehouse file (created if missing)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration YAML merged over the defaults."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary tables."),
@@ -226,7 +228,8 @@ def export(
 
 @app.command()
 def shifts(
-    since: Optional[str] = typer.Option(None, help="Only shifts whose new stance began on or after this date (YYYY-MM-DD). Default: 30 days ago."),
+    since: Optional[str] = typer.Option(
+        None, help="Only shifts whose new stance began on or after this date (YYYY-MM-DD). Default: 30 days ago."),
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
 ) -> None:
     """Print recent stance shifts as a table."""
@@ -250,7 +253,8 @@ def report(
     out: Path = typer.Option(Path("report.html"), "--out", "-o", help="HTML file to write."),
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
     since: Optional[str] = typer.Option(None, help="Only timelines and shifts from this date on (YYYY-MM-DD)."),
-    actor: Optional[list[str]] = typer.Option(None, "--actor", help="Only these actors (repeatable), e.g. --actor CHN."),
+    actor: Optional[list[str]] = typer.Option(
+        None, "--actor", help="Only these actors (repeatable), e.g. --actor CHN."),
 ) -> None:
     """Write one self-contained HTML page: stance timelines, latest shifts with quotes, source health."""
     from stancewatch.report import build_report
@@ -266,7 +270,8 @@ def report(
 # ----------------------------------------------------------------------------- the detector
 @app.command()
 def detect(
-    file: str = typer.Argument("-", help="JSON lines in the gold format (text, date, source_country, speaker, speaker_role); '-' = stdin."),
+    file: str = typer.Argument(
+        "-", help="JSON lines in the gold format (text, date, source_country, speaker, speaker_role); '-' = stdin."),
     mode: str = typer.Option("auto", help="auto | rules | trained"),
 ) -> None:
     """Detect statements in JSON lines; print one JSON line per input line."""
@@ -286,7 +291,8 @@ def detect(
 def evaluate(
     gold: Path = typer.Argument(..., help="A gold JSON-lines file (e.g. shared/data/gold/dev.jsonl)."),
     mode: str = typer.Option("auto", help="auto | rules | trained"),
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (the reference scorer's --json shape)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the figures as JSON (the reference scorer's --json shape)."),
 ) -> None:
     """Score the detector on a gold file: strict/loose P/R/F1, speaker accuracy, per-stance recall."""
     import json
@@ -296,7 +302,7 @@ def evaluate(
     from extractors.statements.jsonl import units_from_jsonl
 
     lines = gold.read_text(encoding="utf-8").splitlines()
-    gold_units = [json.loads(l) for l in lines if l.strip()]
+    gold_units = [json.loads(line) for line in lines if line.strip()]
     units = list(units_from_jsonl(lines))
     detected = {u.id: [s.to_dict() for s in found] for u, found in zip(units, get_detector(mode).detect_many(units))}
     result = score(gold_units, detected)

@@ -89,7 +89,8 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _transcript(doc: dict[str, Any]) -> str:
-    title = doc.get("title") or f"Foreign Ministry Spokesperson {doc['speaker']}'s Regular Press Conference on {doc['date']}"
+    title = doc.get("title") or (f"Foreign Ministry Spokesperson {doc['speaker']}'s "
+                                 f"Regular Press Conference on {doc['date']}")
     paras = _paragraphs(doc["text"])
     answer = [f"<p>A: {escape(paras[0])}</p>"] + [f"<p>{escape(p)}</p>" for p in paras[1:]]
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(title)}</title></head><body>'

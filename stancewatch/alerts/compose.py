@@ -100,7 +100,8 @@ def _html(alerts, evidence, run_id, failing) -> str:
            f"<h2>stancewatch: {len(alerts)} stance shift(s), night {escape(str(run_id))}</h2>"]
     for a in alerts:
         out.append(f"<h3>{escape(_key(a))}: <b>{escape(a['previous_stance'])}</b> &rarr; "
-                   f"<b>{escape(a['new_stance'])}</b> <small>[{escape(a['severity'])}, {escape(a['kind'])}]</small></h3>")
+                   f"<b>{escape(a['new_stance'])}</b> "
+                   f"<small>[{escape(a['severity'])}, {escape(a['kind'])}]</small></h3>")
         out.append(f"<p><i>Why:</i> {escape(a['reason'])}</p>")
         sides = evidence.get(a["shift_id"], {})
         for side, label, day in (("previous", "Before", a["previous_on"]), ("new", "Now", a["new_on"])):

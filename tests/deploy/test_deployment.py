@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
 from stancewatch.demo import NIGHTS, write_sources
 from stancewatch.demo.server import DemoServer

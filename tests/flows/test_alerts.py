@@ -46,7 +46,8 @@ class Replay:
         if crash_at is None:
             return run_night(self.sources, self.db, self.config, night=night, quiet=True)
         code = (f"import stancewatch.offline; from flows.nightly import run_night; "
-                f"run_night({str(self.sources)!r}, {str(self.db)!r}, {str(self.config)!r}, night={night!r}, quiet=True)")
+                f"run_night({str(self.sources)!r}, {str(self.db)!r}, {str(self.config)!r}, "
+                f"night={night!r}, quiet=True)")
         return run_crashing(code, crash_at)
 
     def query(self, sql: str) -> list[dict]:

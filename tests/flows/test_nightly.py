@@ -98,7 +98,8 @@ def test_the_next_night_asks_conditionally_and_stores_only_new_items(web, tmp_pa
     run_night(sources, db, config_file, night="2026-01-05", quiet=True)
     web.clear()
     web.replace("/ministry/feed.xml", rss(web.url(""), [
-        {"title": "New statement", "link": web.url("/ministry/new/"), "guid": "m-2", "content": FULL_TEXT + "<p>More.</p>"},
+        {"title": "New statement", "link": web.url("/ministry/new/"), "guid": "m-2",
+         "content": FULL_TEXT + "<p>More.</p>"},
         {"title": "Secretary's call", "link": web.url("/ministry/call/"), "guid": "m-1", "content": FULL_TEXT},
     ]), content_type="application/rss+xml")
     summary = run_night(sources, db, config_file, night="2026-01-06", quiet=True)

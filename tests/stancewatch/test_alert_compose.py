@@ -43,7 +43,8 @@ def test_article_text_cannot_inject_markup_into_the_html_part():
 
 def test_subscriptions_filter_by_actor_topic_and_severity_and_add_immediate_mail():
     shift = Shift(Record("CHN", "", "sanctions", date(2024, 3, 5), "oppose", ("a",), ("s",)),
-                  Record("CHN", "", "sanctions", date(2024, 3, 12), "support", ("b",), ("s",)), "reversal", "high", None)
+                  Record("CHN", "", "sanctions", date(2024, 3, 12), "support", ("b",), ("s",)),
+                  "reversal", "high", None)
     settings = AlertSettings(recipients=[
         Recipient(email="all@example.org"),
         Recipient(email="russia@example.org", actors=["RUS"]),

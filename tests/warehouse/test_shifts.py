@@ -31,7 +31,8 @@ def test_reversals_both_ways_are_high():
 
 
 def test_escalation_is_medium_and_needs_no_corroboration():
-    assert summary(find_shifts(timeline("concern", "oppose"), Rules())) == [("concern", "oppose", "escalation", "medium")]
+    shifts = find_shifts(timeline("concern", "oppose"), Rules())
+    assert summary(shifts) == [("concern", "oppose", "escalation", "medium")]
 
 
 def test_a_softening_waits_for_a_second_day_or_source():
