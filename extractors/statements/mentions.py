@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Span
 from . import gazetteer as gz
 
 PREPOSITIONS = {"by", "to", "with", "of", "for", "against", "between", "from", "on", "in", "at", "over", "about",
-                "towards", "toward", "around", "into", "among", "across", "along", "than", "under", "within", "including",
+                "towards", "toward", "around", "into", "among", "across", "along", "than", "under", "within",
+                "including",
                 "like", "via", "upon", "after", "before", "during", "as"}
 HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
 # Offices a text names without a country only for its own side ("Vice Foreign Minister X said");

@@ -65,7 +65,8 @@ def test_score_agrees_with_reference_on_dev_detections(detector, tmp_path):
 
 def test_document_stance_prefers_assessment_over_demands():
     stmts = [{"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "oppose", "cue": "must", "flags": []},
-             {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "concern", "cue": "troubled", "flags": []},
+             {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "concern", "cue": "troubled",
+              "flags": []},
              {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "support", "cue": "supports",
               "flags": ["hypothetical"]}]
     assert document_stance(stmts, "USA", "TUN", "human_rights") == "concern"
