@@ -187,7 +187,7 @@ class TreeSampler:
         for pid, ticks in self.cpu_last.items():
             role = self.roles.get(pid, "other")
             cpu_by_role[role] = cpu_by_role.get(role, 0) + ticks
-        self.samples.append({"t": now, "rss_sum": rss_sum, "rss_max": rss_max, "n": len(pids),
+        self.samples.append({"t": now, "rss_sum": rss_sum, "rss_max": rss_max, "n": len(pids), "rss": by_role,
                              "cpu": cpu_by_role, "machine": _machine_busy_ticks()})
 
     def cpu_between(self, t0: float, t1: float) -> tuple[dict[str, float], float]:
@@ -202,6 +202,11 @@ class TreeSampler:
 
     def peak_between(self, t0: float, t1: float) -> int:
         return max((s["rss_sum"] for s in self.samples if t0 <= s["t"] <= t1), default=0)
+
+    def rss_at(self, t: float, role: str) -> int:
+        """RSS of one role (summed over its processes) at the last sample before `t`."""
+        before = [s for s in self.samples if s["t"] <= t]
+        return before[-1]["rss"].get(role, 0) if before else 0
 
 
 # ============================================================================ child: one night
@@ -251,6 +256,7 @@ class StackSampler:
         self.by_thread: dict[str, int] = {}
         self.self_ticks: dict[str, int] = {}
         self.incl_ticks: dict[str, int] = {}
+        self.collapsed: dict[str, int] = {}     # "outer;...;inner" -> ticks (flame graph input)
         self.samples = 0
         self._last: dict[int, int] = {}
         self._stop = threading.Event()
@@ -309,15 +315,22 @@ class StackSampler:
                 if frame is None:
                     continue
                 self.self_ticks[self._where(frame.f_code)] = self.self_ticks.get(self._where(frame.f_code), 0) + used
-                seen = set()
+                seen, path = set(), []
                 while frame is not None:
                     key = self._where(frame.f_code)
+                    path.append(key)
                     if key not in seen:
                         seen.add(key)
                         self.incl_ticks[key] = self.incl_ticks.get(key, 0) + used
                     frame = frame.f_back
+                stack = ";".join([name] + path[::-1])
+                self.collapsed[stack] = self.collapsed.get(stack, 0) + used
 
-    def report(self, top: int = 40) -> str:
+    def collapsed_text(self) -> str:
+        """Collapsed stacks ("thread;outer;...;inner ticks"), for flamegraph.pl or speedscope."""
+        return "\n".join(f"{k} {v}" for k, v in sorted(self.collapsed.items(), key=lambda kv: -kv[1]))
+
+    def report(self, top: int = 60) -> str:
         total = sum(self.by_thread.values()) or 1
         lines = [f"CPU of the flow process by thread ({total / TICK:.1f} s in {self.samples} samples):"]
         lines += [f"  {v / TICK:8.1f} s {100 * v / total:5.1f}%  {k}" for k, v in
@@ -452,6 +465,7 @@ def child_night(args: argparse.Namespace) -> int:
     if stacks is not None:
         stacks.stop()
         Path(args.stacks).write_text(stacks.report())
+        Path(args.stacks).with_suffix(".collapsed").write_text(stacks.collapsed_text())
     report = {
         "t_start": t_start, "import_s": import_s, "run_start": run_start, "run_end": run_end,
         "summary": summary, "events": events,
@@ -536,12 +550,12 @@ def child_plain(args: argparse.Namespace) -> int:
 
 
 # ============================================================================ parent
-def _run_child(cmd: list[str], env: dict[str, str], log: Path, interval: float
+def _run_child(cmd: list[str], env: dict[str, str], log: Path, interval: float, cwd: Path = REPO
                ) -> tuple[float, float, float, TreeSampler, int, str]:
     """Run a child process, sampling its tree; returns (wall s, start, end, sampler, exit code, stdout)."""
     with open(log, "w") as err:
         t0, start = time.perf_counter(), time.time()
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
         sampler = TreeSampler(proc.pid, interval).start()
         try:
             stdout, _ = proc.communicate()
@@ -621,6 +635,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--workdir", type=Path, help="default: a new temporary folder (removed unless --keep)")
     run.add_argument("--keep", action="store_true", help="keep the work folder (warehouse, logs, reports)")
     run.add_argument("--prefect-home", type=Path, help="default: <workdir>/prefect-home")
+    run.add_argument("--live", action="store_true",
+                     help="run the working tree (default: a snapshot of HEAD exported into the work folder)")
     run.add_argument("--sample-interval", type=float, default=0.2)
     run.add_argument("--skip-second", action="store_true")
     run.add_argument("--skip-plain", action="store_true")
@@ -687,13 +703,16 @@ def bench(args: argparse.Namespace) -> int:
     db = workdir / "bench.duckdb"
     for stale in workdir.glob("bench*.duckdb*"):
         stale.unlink()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    code, commit = _code_tree(workdir, args.live)
+    script = code / "benchmarks" / "nightly_bench.py"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(code), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
            "PREFECT_HOME": str(prefect_home)}
     results: dict[str, Any] = {"date": datetime.now().isoformat(timespec="seconds"), "argv": sys.argv[1:],
-                               "commit": _git_head(), "overrides": overrides}
+                               "commit": commit, "code": str(code), "overrides": overrides}
 
     print(f"nightly benchmark - {results['date']}, commit {results['commit']}")
-    print(f"work folder {workdir}, Prefect home {prefect_home}")
+    print(f"work folder {workdir}, Prefect home {prefect_home}, pipeline code {code}"
+          f"{' (the working tree, live)' if args.live else ' (a snapshot of HEAD: concurrent commits cannot change it mid-run)'}")
     print(f"corpus: {args.feeds} feeds x {args.per_feed} articles = {planned:,} articles, seed {args.seed}, "
           f"{sum(i.full_text for i in corpus.feed_info)} full-text feeds, "
           f"{'real pages from ' + args.corpora if args.corpora else 'synthetic pages'}; "
@@ -716,7 +735,7 @@ def bench(args: argparse.Namespace) -> int:
             print(f"\n[{label}] {night}{', nothing changed (a fresh process, Prefect start-up included)' if unchanged else ''}: {_load()}")
             key = label.replace(" ", "")
             report_path = workdir / f"{key}.json"
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--_child", "night", "--_sources", str(sources_path),
+            cmd = [sys.executable, str(script), "--_child", "night", "--_sources", str(sources_path),
                    "--_db", str(db), "--_config", str(config_path), "--night", night, "--_out", str(report_path)]
             if args.no_instrument:
                 cmd.append("--no-instrument")
@@ -725,7 +744,8 @@ def bench(args: argparse.Namespace) -> int:
             if args.stacks and label == "night 1":
                 cmd += ["--_stacks", str(workdir / "night1.stacks.txt")]
             cpu0, served0, busy0 = os.times(), dict(server.stats), server.busy
-            wall, t_popen, t_exit, sampler, rc, _ = _run_child(cmd, env, workdir / f"{key}.log", args.sample_interval)
+            wall, t_popen, t_exit, sampler, rc, _ = _run_child(cmd, env, workdir / f"{key}.log", args.sample_interval,
+                                                               cwd=code)
             cpu1 = os.times()
             if rc != 0:
                 print(f"{label} failed (exit {rc}); see {workdir / (key + '.log')}")
@@ -758,7 +778,7 @@ def bench(args: argparse.Namespace) -> int:
 
     # -------------------------------------------------------------------- plain loop
     if not args.skip_plain and "night1" in results:
-        _plain(args, cfg, server.port, workdir, env, results)
+        _plain(args, cfg, server.port, workdir, env, results, script, code)
 
     _print_targets(results, planned)
     out = args.json or workdir / "results.json"
@@ -771,18 +791,18 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def _plain(args: argparse.Namespace, cfg: Any, port: int, workdir: Path, env: dict[str, str],
-           results: dict[str, Any]) -> None:
+           results: dict[str, Any], script: Path, code: Path) -> None:
     print(f"\n[plain loop] extraction + detection, {cfg.articles.workers} spawn workers, no Prefect, "
           f"no warehouse: {_load()}")
     out_path = workdir / "plain.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--_child", "plain", "--_out", str(out_path),
+    cmd = [sys.executable, str(script), "--_child", "plain", "--_out", str(out_path),
            "--feeds", str(args.feeds), "--per-feed", str(args.per_feed), "--seed", str(args.seed),
            "--full-text-share", str(args.full_text_share), "--_port", str(port),
            "--workers", str(cfg.articles.workers), "--batch-size", str(cfg.articles.batch_size),
            "--detector-mode", cfg.detector.mode, "--detector-batch", str(cfg.detector.batch_size)]
     if args.corpora:
         cmd += ["--corpora", args.corpora]
-    wall, _, _, sampler, rc, _ = _run_child(cmd, env, workdir / "plain.log", args.sample_interval)
+    wall, _, _, sampler, rc, _ = _run_child(cmd, env, workdir / "plain.log", args.sample_interval, cwd=code)
     if rc != 0:
         print(f"plain loop failed (exit {rc}); see {workdir / 'plain.log'}")
         print((workdir / "plain.log").read_text()[-3000:])
@@ -816,14 +836,29 @@ def _plain(args: argparse.Namespace, cfg: Any, port: int, workdir: Path, env: di
     print(f"  {_load()}")
 
 
-def _git_head() -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "flows", "extractors", "warehouse", "stancewatch"],
-                               cwd=REPO, capture_output=True, text=True).stdout.strip()
-        return head + (" (+ uncommitted changes in pipeline code)" if dirty else "")
-    except OSError:
-        return "unknown"
+def _code_tree(workdir: Path, live: bool) -> tuple[Path, str]:
+    """The pipeline code the children run, and how to name it.
+
+    By default a snapshot of HEAD (`git archive`, no git metadata touched) in the work folder, with
+    this benchmark's own files copied over it: the repository changes under a running benchmark
+    (a lexicon commit changes the detector version and makes the next night re-read everything).
+    `--live` runs the working tree instead, uncommitted changes included.
+    """
+    def git(*cmd: str) -> str:
+        return subprocess.run(["git", *cmd], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    if live:
+        dirty = git("status", "--porcelain", "--", "flows", "extractors", "warehouse", "stancewatch")
+        return REPO, head + (" + uncommitted changes in pipeline code" if dirty else "")
+    code = workdir / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    code.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=REPO, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    for name in ("nightly_bench.py", "corpus.py"):
+        shutil.copy2(REPO / "benchmarks" / name, code / "benchmarks" / name)
+    return code, head
 
 
 def _stages(seconds: dict[str, float] | None) -> str:
@@ -870,7 +905,8 @@ def _night_figures(rep: dict[str, Any], wall: float, t_popen: float, t_exit: flo
     per_phase = {}
     for name, a, b in marks:
         roles, machine = sampler.cpu_between(a, b)
-        per_phase[name] = {"wall": b - a, "cpu": roles, "machine_busy": machine, "peak_rss": sampler.peak_between(a, b)}
+        per_phase[name] = {"wall": b - a, "cpu": roles, "machine_busy": machine, "peak_rss": sampler.peak_between(a, b),
+                           "flow_rss_end": sampler.rss_at(b, "flow")}
     all_roles, machine_busy = sampler.cpu_between(t_popen, t_exit)
     peak_phase = next((n for n, a, b in marks if a <= sampler.peak_sum_t <= b), "?")
 
@@ -956,13 +992,15 @@ def _print_night(n: dict[str, Any], planned: int, first: bool) -> None:
     print(f"  memory: peak RSS sum {_fmt_mib(n['peak_rss_sum'])} (in phase: {n['peak_phase']}), biggest single process "
           f"{_fmt_mib(n['peak_rss_single'])}, peak PSS sum {_fmt_mib(n['peak_pss_sum'])}; up to {n['max_procs']} "
           f"processes; peak by role: " + ", ".join(f"{r} {_fmt_mib(v)}" for r, v in n["peak_by_role"].items()))
-    print("  by phase: wall, CPU of the pipeline's processes by role, busy CPU of the whole machine, peak RSS sum:")
+    print("  by phase: wall, CPU of the pipeline's processes by role, busy CPU of the whole machine, peak RSS sum,"
+          " flow process RSS at the end:")
     for phase, d in n["per_phase"].items():
         if d["wall"] < 0.05:
             continue
         own = sum(d["cpu"].values())
         print(f"    {phase:<46} {d['wall']:6.1f} s  cpu {own:6.1f} s = {own / d['wall'] if d['wall'] > 0 else 0:.2f} cores "
-              f"[{_cpu(d['cpu'])}]  machine {d['machine_busy']:.1f} s  {_fmt_mib(d['peak_rss']) if d['peak_rss'] else '-'}")
+              f"[{_cpu(d['cpu'])}]  machine {d['machine_busy']:.1f} s  {_fmt_mib(d['peak_rss']) if d['peak_rss'] else '-'}"
+              f"  flow {_fmt_mib(d['flow_rss_end'])}")
     others = n["machine_busy_s"] - sum(n["cpu_total"].values()) - n["bench_process_cpu_s"]
     print(f"  benchmark process (web server) CPU {n['bench_process_cpu_s']:.1f} s (building responses "
           f"{n['server_busy_s']:.1f} s wall, sampler {n['sampler_cpu_s']:.1f} s); other processes on the machine "
