@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ SCRIPT = ROOT / "benchmarks" / "soak_statedept.py"
 def _soak_module():
     spec = importlib.util.spec_from_file_location("soak_statedept", SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module           # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
