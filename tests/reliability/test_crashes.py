@@ -230,14 +230,12 @@ def test_a_warehouse_held_by_another_process_gives_a_clear_error_and_stays_intac
 
 def test_a_night_started_while_another_writer_holds_the_file_waits_and_completes(world, tmp_path):
     """The flow retries the lock (open_warehouse(wait=30)): a writer that lets go after ~2 s costs a wait, not a night."""
-    db = tmp_path / "held.duckdb"
-    config = world.config("baseline")   # mail goes to the baseline's server; nothing new is sent (no recipients needed)
-    write_config(config.with_name("held.yaml"), alerts={"enabled": False})
-    run_night(world.sources, db, config.with_name("held.yaml"), night="2026-01-05", quiet=True)
+    db, config = tmp_path / "held.duckdb", write_config(tmp_path / "held.yaml", alerts={"enabled": False})
+    run_night(world.sources, db, config, night="2026-01-05", quiet=True)
     before = store_tables(db, WALL_CLOCK)
     holder = _hold(db, "rw", seconds=2.0)
     started = time.monotonic()
-    summary = run_night(world.sources, db, config.with_name("held.yaml"), night="2026-01-05", quiet=True)
+    summary = run_night(world.sources, db, config, night="2026-01-05", quiet=True)
     waited = time.monotonic() - started
     holder.wait(timeout=10)
     assert waited >= 1.5                           # it really waited for the other writer
