@@ -1,20 +1,14 @@
 """The README cannot drift: every command is documented, and every SQL example runs."""
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="stancewatch-test-prefect-"))
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-from stancewatch.cli import app  # noqa: E402
-from warehouse import open_reader  # noqa: E402
-from warehouse.publish import published_path  # noqa: E402
+from stancewatch.cli import app
+from warehouse import open_reader
+from warehouse.publish import published_path
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", README, re.S)

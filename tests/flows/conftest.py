@@ -1,23 +1,15 @@
-"""Fixtures for real Prefect flow runs: an isolated PREFECT_HOME and a site builder."""
+"""Fixtures for real Prefect flow runs (the Prefect environment is set in tests/conftest.py)."""
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 
-# Prefect reads its settings at import time: an isolated, offline home for the
-# whole test session (a temporary local API server runs the flows).
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="stancewatch-test-prefect-"))
-os.environ["DO_NOT_TRACK"] = "1"
-os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

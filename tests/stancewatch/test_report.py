@@ -10,33 +10,24 @@ check the DOM it builds, and check that its screenshot shows the charts.
 """
 from __future__ import annotations
 
-import os
-import tempfile
+# (The offline Prefect environment for the demo's flow runs is set in tests/conftest.py.)
+import shutil
+import struct
+import subprocess
+import zlib
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
-# Prefect reads its settings at import time (the demo imports it): an isolated, offline home.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="stancewatch-test-prefect-"))
-os.environ["DO_NOT_TRACK"] = "1"
-os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # busy 2-core CI
+import pytest
+from lxml import html as lxml_html
 
-import shutil  # noqa: E402
-import struct  # noqa: E402
-import subprocess  # noqa: E402
-import zlib  # noqa: E402
-from collections import Counter  # noqa: E402
-from datetime import date, datetime, timedelta, timezone  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-from lxml import html as lxml_html  # noqa: E402
-
-from stancewatch.report import build_report  # noqa: E402
-from stancewatch.report.charts import STANCE_COLOURS, Frame, place_labels  # noqa: E402
-from stancewatch.report.data import Record, ShiftMark  # noqa: E402
-from stancewatch.report.markup import link  # noqa: E402
-from warehouse import WarehouseError, open_reader, open_warehouse  # noqa: E402
-from warehouse.publish import publish, published_path  # noqa: E402
+from stancewatch.report import build_report
+from stancewatch.report.charts import STANCE_COLOURS, Frame, place_labels
+from stancewatch.report.data import Record, ShiftMark
+from stancewatch.report.markup import link
+from warehouse import WarehouseError, open_reader, open_warehouse
+from warehouse.publish import publish, published_path
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(
