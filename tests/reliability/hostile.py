@@ -68,8 +68,10 @@ def build(hostile: WebServer, victim: WebServer, secret_file: Path) -> Site:
 
     # -- healthy sources: must come through intact ------------------------------------
     hostile.add("/good/feed.xml", rss(h(""), [
-        {"title": "Sanctions opposed", "link": h("/good/a.html"), "guid": "good-a", "date": "Mon, 05 Jan 2026 09:00:00 +0000"},
-        {"title": "Trade talks", "link": h("/good/b.html"), "guid": "good-b", "date": "Mon, 05 Jan 2026 10:00:00 +0000"},
+        {"title": "Sanctions opposed", "link": h("/good/a.html"), "guid": "good-a",
+         "date": "Mon, 05 Jan 2026 09:00:00 +0000"},
+        {"title": "Trade talks", "link": h("/good/b.html"), "guid": "good-b",
+         "date": "Mon, 05 Jan 2026 10:00:00 +0000"},
     ]), content_type="application/rss+xml")
     hostile.add("/good/a.html", page("Sanctions opposed", GOOD), content_type="text/html")
     hostile.add("/good/b.html", page("Trade talks", GOOD_B), content_type="text/html")
@@ -138,7 +140,8 @@ def build(hostile: WebServer, victim: WebServer, secret_file: Path) -> Site:
     hostile.add("/p/nested.html", "<!DOCTYPE html><html><body>" + "<div>" * NESTING + f"<p>{GOOD[0]}</p>"
                 + "</div>" * NESTING + "</body></html>", content_type="text/html")
     hostile.add("/p/links.html", "<!DOCTYPE html><html><body><article>" + f"<p>{GOOD[0]}</p>"
-                + "".join(f'<a href="/n/{i}.html">Story {i}</a> ' for i in range(MANY_LINKS)) + "</article></body></html>",
+                + "".join(f'<a href="/n/{i}.html">Story {i}</a> ' for i in range(MANY_LINKS))
+                + "</article></body></html>",
                 content_type="text/html")
     hostile.add("/p/cp1252.html", page("Encoding lie", [ACCENTED, GOOD[1]]).encode("cp1252"),
                 content_type="text/html; charset=utf-8")                       # header and meta say UTF-8

@@ -54,7 +54,8 @@ def build_site(web: WebServer) -> list[dict]:
          "date": "Fri, 02 Jan 2026 08:00:00 +0000", "content": full_text(CHN_BEFORE)},
     ]), content_type="application/rss+xml", etag='"chn-1"')
     web.add("/usa/feed.xml", rss(web.url(""), [
-        {"title": "On Ukraine", "link": web.url("/usa/2.html"), "guid": "usa-2", "date": "Mon, 05 Jan 2026 10:00:00 +0000"},
+        {"title": "On Ukraine", "link": web.url("/usa/2.html"), "guid": "usa-2",
+         "date": "Mon, 05 Jan 2026 10:00:00 +0000"},
         {"title": "Secretary's statement", "link": web.url("/usa/1.html"), "guid": "usa-1",
          "date": "Fri, 02 Jan 2026 10:00:00 +0000"},
         {"title": "Statement (mirror)", "link": web.url("/usa/1-copy.html"), "guid": "usa-1-copy"},
@@ -229,7 +230,8 @@ def test_a_warehouse_held_by_another_process_gives_a_clear_error_and_stays_intac
 
 
 def test_a_night_started_while_another_writer_holds_the_file_waits_and_completes(world, tmp_path):
-    """The flow retries the lock (open_warehouse(wait=30)): a writer that lets go after ~2 s costs a wait, not a night."""
+    """The flow retries the lock (open_warehouse(wait=30)): a writer that lets go after ~2 s
+    costs a wait, not a night."""
     db, config = tmp_path / "held.duckdb", write_config(tmp_path / "held.yaml", alerts={"enabled": False})
     run_night(world.sources, db, config, night="2026-01-05", quiet=True)
     before = store_tables(db, WALL_CLOCK)

@@ -125,7 +125,8 @@ FEED_FAULTS = {   # fault -> (source name, fetch status, pattern the error or a 
     "ftp: link": ("schemes", "ok", r"^item link refused: unsupported scheme 'ftp'"),
     "javascript: link": ("schemes", "ok", r"^item link refused: unsupported scheme 'javascript'"),
     "credentials in link": ("schemes", "ok", r"^item link refused: credentials in URL: http://\*\*\*@127\.0\.0\.2:"),
-    "feed redirected to a private address": ("redirected feed", "failed", r"^refused: 127\.0\.0\.1 is a loopback address$"),
+    "feed redirected to a private address": ("redirected feed", "failed",
+                                             r"^refused: 127\.0\.0\.1 is a loopback address$"),
     "100,000-link listing": ("listing", "ok", r"^listing has 100000 links; kept the first 20$"),
 }
 
@@ -138,7 +139,8 @@ PAGE_FAULTS = {   # fault -> (guid of the item, pattern of the article's error)
     "100,000-link page": ("p-links", r"^page too large to extract: more than 20000 HTML elements$"),
     "redirect to a private address": ("ssrf-redirect", r"^refused: 127\.0\.0\.1 is a loopback address$"),
     "redirect to cloud metadata": ("ssrf-metadata", r"^refused: 169\.254\.169\.254 is a link-local address$"),
-    "host resolving to 127.0.0.1": ("ssrf-localhost", r"^refused: localhost resolves to 127\.0\.0\.1, a loopback address$"),
+    "host resolving to 127.0.0.1": ("ssrf-localhost",
+                                    r"^refused: localhost resolves to 127\.0\.0\.1, a loopback address$"),
 }
 
 
@@ -259,10 +261,10 @@ CHANGED_BEFORE = "China firmly opposes unilateral sanctions against Russia, the 
 CHANGED_AFTER = "China now supports sanctions against Russia as a means to bring the conflict to an end."
 
 
-def test_the_same_guid_with_changed_content_is_stored_once(web_factory_night):
+def test_the_same_guid_with_changed_content_is_stored_once(guid_nights):
     """Night 1 carries an item; night 2 the same guid with new text (same link), and again under a
     new link: one article, the first text, its statements once; the later versions are seen, not new."""
-    db, fetches, articles, statements = web_factory_night
+    db, fetches, articles, statements = guid_nights
     assert [a["url"].rsplit("/", 1)[1] for a in articles] == ["1.html"]
     assert CHANGED_BEFORE in articles[0]["text"] and CHANGED_AFTER not in articles[0]["text"]
     assert statements == 1
@@ -293,7 +295,7 @@ def test_one_guid_under_two_links_in_one_night_is_one_article(prefect_api, tmp_p
 
 
 @pytest.fixture
-def web_factory_night(prefect_api, tmp_path):
+def guid_nights(prefect_api, tmp_path):
     from tests.reliability.harness import full_text, rss
 
     with WebServer() as web:
@@ -301,7 +303,8 @@ def web_factory_night(prefect_api, tmp_path):
                                                        "kind": "ministry"}], allowed_networks=["127.0.0.1/32"])
         config = write_config(tmp_path / "c.yaml")
         db = tmp_path / "w.duckdb"
-        for night_, link, text in (("2026-01-01", "/a/1.html", CHANGED_BEFORE), ("2026-01-02", "/a/1.html", CHANGED_AFTER),
+        for night_, link, text in (("2026-01-01", "/a/1.html", CHANGED_BEFORE),
+                                   ("2026-01-02", "/a/1.html", CHANGED_AFTER),
                                    ("2026-01-03", "/a/1-updated.html", CHANGED_AFTER)):
             web.replace("/feed.xml", rss(web.url(""), [{"title": "Remarks", "link": web.url(link), "guid": "mfa-42",
                                                         "date": "Thu, 01 Jan 2026 08:00:00 +0000",
