@@ -26,7 +26,7 @@ from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
 CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN",
-              "NORM_SUPPORT", "SOVEREIGN", "DEMAND", "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
+              "NORM_SUPPORT", "NORM_APPEAL", "SOVEREIGN", "DEMAND", "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
 MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
 ANAPHORA = {"this", "it", "that", "these", "those", "such"}
@@ -211,7 +211,9 @@ class UnitAnalyser:
             mentions = self.finder.find(doc, sent, ctx, phrase_marks, ents)
             if is_candidate(sent, smarks):
                 for stmt in self._sentence(unit, doc, sent, smarks, mentions, ctx, fallback, oracle):
-                    out.setdefault((stmt.actor, stmt.stance, stmt.target, stmt.topic, stmt.sentence_start), stmt)
+                    key = (stmt.actor, stmt.stance, stmt.target, stmt.topic, stmt.sentence_start)
+                    if key not in out or out[key].basis == "demand" and stmt.basis == "assessment":
+                        out[key] = stmt  # one row per key and sentence; an assessment there outranks a demand
             firsts = [m.person for m in mentions if m.person is not None and m.kind in ("party", "nonactor")]
             if firsts:
                 ctx.subject_person = firsts[0]
@@ -341,7 +343,8 @@ class UnitAnalyser:
                     actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
                     stance=cue.stance, target=target, topic=topic, flags=flags, sentence=sent.text,
                     cue=doc[cue.start:cue.end].text, stated_on=day, sentence_start=sent.start_char,
-                    sentence_end=sent.end_char, detector_version=self.version) for code, person in holders)
+                    sentence_end=sent.end_char, basis=cue.basis, detector_version=self.version)
+                    for code, person in holders)
         return out
 
     def _target(self, doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention], ctx: DocContext,

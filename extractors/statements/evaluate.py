@@ -168,7 +168,11 @@ if __name__ == "__main__":  # python -m extractors.statements.evaluate GOLD.json
 
 
 def is_demand(statement: dict[str, Any]) -> bool:
-    """A demand or appeal ("urges", "should", "calls on"), as opposed to an assessment."""
+    """A demand or appeal ("urges", "should", "calls on"), as opposed to an assessment: the
+    statement's `basis` (Statement.to_dict), or for rows without one (older exports) a guess
+    from the cue word."""
+    if statement.get("basis"):
+        return statement["basis"] == "demand"
     from .gazetteer import lexicon
 
     cue = (statement.get("cue") or "").lower()
@@ -176,16 +180,19 @@ def is_demand(statement: dict[str, Any]) -> bool:
     return cue in verbs or cue.split(" ")[0] in {"should", "must"}
 
 
+CRITICAL_FIRST = ("oppose", "concern", "support")
+
+
 def document_stance(statements: list[dict[str, Any]], actor: str, target: str, topic: str) -> str | None:
-    """A document's stance on one timeline key, per the contract's "Timelines and shifts":
-    hypothetical statements are ignored, an assessment outweighs the demands that accompany it,
-    and the most frequent remaining stance prevails. On a tie the more critical stance wins
-    (oppose, then concern): a text that restates support while voicing alarm is read for the alarm."""
-    on_key = [s for s in statements if s["actor"] == actor and s["target"] == target and s["topic"] == topic
-              and "hypothetical" not in s.get("flags", [])]
-    assessments = [s for s in on_key if not is_demand(s)] or on_key
-    if not assessments:
+    """A document's stance on one timeline key, per the contract's "Timelines and shifts", ranked
+    as the warehouse's `stance_records` view ranks a day: hypothetical statements are ignored; the
+    stance with the most assessments prevails (an assessment outweighs the demands that accompany
+    it), then the one with the most statements of either basis, then the more critical one
+    (oppose, concern, support): a text that restates support while voicing alarm is read for the alarm."""
+    on_key = [s for s in statements if s["actor"] == actor and (s.get("target") or "") == target
+              and (s.get("topic") or "") == topic and "hypothetical" not in (s.get("flags") or [])]
+    if not on_key:
         return None
-    counts = Counter(s["stance"] for s in assessments)
-    best = max(counts.values())
-    return next(stance for stance in ("oppose", "concern", "support") if counts[stance] == best)
+    assessments = Counter(s["stance"] for s in on_key if not is_demand(s))
+    mentions = Counter(s["stance"] for s in on_key)
+    return max(mentions, key=lambda st: (assessments[st], mentions[st], -CRITICAL_FIRST.index(st)))

@@ -46,12 +46,13 @@ def evaluative_cues() -> dict[str, list[str]]:
     "the US action is the quintessential trade bullying" -> EVAL_OPPOSE
     "is a correct political decision" -> EVAL_SUPPORT
     "an alarming erosion of democratic norms" -> EVAL_CONCERN
-    "An inclusive reform process is crucial going forward" -> NORM_SUPPORT
+    "the meeting is conducive to stability" -> NORM_SUPPORT
+    "An inclusive reform process is crucial going forward" -> NORM_APPEAL (an appeal: basis demand)
     "The National Assembly election is Cambodia's domestic affairs" -> SOVEREIGN
     """
     ev = lexicon()["evaluative"]
     return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"], "EVAL_CONCERN": ev["concern"],
-            "NORM_SUPPORT": ev["normative"], "SOVEREIGN": ev["sovereign"]}
+            "NORM_SUPPORT": ev["normative"], "NORM_APPEAL": ev["normative_appeal"], "SOVEREIGN": ev["sovereign"]}
 
 
 @family

@@ -7,6 +7,7 @@ from typing import Any
 
 STANCES = ("support", "oppose", "concern")
 FLAGS = ("hypothetical", "future", "historical", "quoted")
+BASES = ("assessment", "demand")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,14 @@ class TextUnit:
 
 @dataclass(frozen=True)
 class Statement:
-    """A position an actor takes towards a target and/or topic (shared/docs/statements.md)."""
+    """A position an actor takes towards a target and/or topic (shared/docs/statements.md).
+
+    `basis` is "demand" when the position was read from a demand or appeal ("urges X to stop",
+    "calls on", "should", "must", "hopes", "it is essential that X uphold") and "assessment" when
+    it was read from an attitude or evaluation ("supports", "condemns", "is concerned", "a serious
+    violation"): the contract's timeline rule lets an assessment outweigh the routine demands of
+    the same day.
+    """
 
     actor: str
     speaker: str
@@ -42,6 +50,7 @@ class Statement:
     stated_on: dt.date | None
     sentence_start: int = 0
     sentence_end: int = 0
+    basis: str = "assessment"
     detector_version: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,4 +58,4 @@ class Statement:
         return {"actor": self.actor, "speaker": self.speaker, "speaker_role": self.speaker_role,
                 "stance": self.stance, "target": self.target, "topic": self.topic,
                 "flags": list(self.flags), "sentence": self.sentence, "cue": self.cue,
-                "stated_on": self.stated_on.isoformat() if self.stated_on else None}
+                "stated_on": self.stated_on.isoformat() if self.stated_on else None, "basis": self.basis}

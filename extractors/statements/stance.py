@@ -9,7 +9,7 @@ Three kinds of cue, because each finds its holder differently:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
@@ -28,7 +28,9 @@ Marks = dict[str, list[tuple[int, int]]]
 class Cue:
     """One stance-bearing span: `kind` is attitude, passive, evaluative, normative ("X is
     crucial"), sovereign ("X's internal affairs"), demand, appeal (a demand to take a stance on a
-    measure) or modal."""
+    measure) or modal. `basis` is "demand" for every cue read as something asked ("urges",
+    "calls on", "should", "hopes", "stressed the need to", "X is crucial") and "assessment"
+    otherwise (Statement.basis)."""
 
     start: int
     end: int
@@ -37,6 +39,7 @@ class Cue:
     addressee: tuple[Mention, ...] = ()
     act_end: int = 0
     verb: int = -1  # the demand verb a second act belongs to (its holder is that verb's subject)
+    basis: str = "assessment"
 
     @property
     def head(self) -> int:
@@ -60,7 +63,7 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
                                 ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),
                                 ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose"),
                                 ("EVAL_CONCERN", "evaluative", "concern"), ("NORM_SUPPORT", "normative", "support"),
-                                ("SOVEREIGN", "sovereign", "support")):
+                                ("NORM_APPEAL", "normative", "support"), ("SOVEREIGN", "sovereign", "support")):
         for s, e in marks.get(label, []):
             if kind == "attitude" and s > 1 and doc[s - 1].lower_ in THIRD_PERSON_POSSESSIVES \
                     and doc[s - 2].lower_ not in EXPRESSING:
@@ -70,7 +73,8 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
                 continue
             flipped = "oppose" if neg and stance == "support" else stance
             passive = kind == "attitude" and stance != "concern" and _passive(doc, s)  # "is concerned by" is not
-            cues.append(Cue(s, e, "passive" if passive else kind, flipped))
+            basis = "demand" if label == "NORM_APPEAL" else "assessment"  # "dialogue is crucial" asks for it
+            cues.append(Cue(s, e, "passive" if passive else kind, flipped, basis=basis))
     return cues
 
 
@@ -143,7 +147,7 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
         for s, e in marks.get(label, []):
             subj = tuple(m for m in mentions if sent.start <= m.start < s and m.kind == "party")
             out.append(Cue(s, e, "modal", stance, subj[-1:], e))
-    return out
+    return [replace(c, basis="demand") for c in out]
 
 
 ORDINALS = {"first", "second", "third", "fourth", "fifth", "finally", "lastly", "also", "please"}

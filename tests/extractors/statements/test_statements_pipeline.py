@@ -29,7 +29,8 @@ def test_smoke_whole_pipeline_on_tiny_input(detector):
     assert first.to_dict() == {
         "actor": "CHN", "speaker": "Geng Shuang", "speaker_role": "Foreign Ministry Spokesperson",
         "stance": "oppose", "target": "USA", "topic": "arms_transfers", "flags": [],
-        "sentence": "China firmly opposes US arms sales to Taiwan.", "cue": "opposes", "stated_on": None}
+        "sentence": "China firmly opposes US arms sales to Taiwan.", "cue": "opposes", "stated_on": None,
+        "basis": "assessment"}
     assert results[2][0].stance == "concern" and results[2][0].target == "BLR"
 
 
