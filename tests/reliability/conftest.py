@@ -2,20 +2,13 @@
 processes), real HTTP and SMTP servers on 127.0.0.1."""
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 
 import pytest
 
-# Prefect reads its settings at import time: an isolated, offline home for the
-# whole session (the same as tests/flows; whichever conftest loads first wins).
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="stancewatch-test-prefect-"))
-os.environ["DO_NOT_TRACK"] = "1"
-os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+from tests.support.smtpserver import SmtpServer
 
-from tests.support.smtpserver import SmtpServer  # noqa: E402
+# The offline Prefect home for the session is set by the root conftest (tests/conftest.py).
 
 
 @pytest.fixture(scope="session")
