@@ -75,8 +75,14 @@ _MIN_PROSE_CHARS = 250
 #: Real article pages have a few hundred to ~2,500 elements (the saved
 #: Kremlin and MFA pages: 240-2,487); past this many the page is refused.
 MAX_ELEMENTS = 20_000
+#: The longest run of visible text (one text node) a page may have; see
+#: `extractors.pages.MAX_UNIT_CHARS`, the same limit on the passages the
+#: detector reads. Checked before trafilatura, which needs ~30 times a
+#: paragraph's size in memory (a 10 MB one-line page: ~270 MB, 4.5 s).
+MAX_TEXT_CHARS = 100_000
 # A sentence ends in . ! ? … or 。, perhaps followed by closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002]['\"\u2019\u201d)\]]*$")
+_VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
 _METADATA_DATES = {"extensive_search": False, "original_date": True}
 _TEXT_DATES = {"extensive_search": True, "original_date": True}
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -97,14 +103,18 @@ def extract_article(html: bytes | str, url: str) -> Extracted | None:
     """Extract a whole web page with trafilatura; None when it finds no text.
 
     Comments are excluded: readers' comments are not the publisher's voice.
-    A page with more than `MAX_ELEMENTS` elements raises ExtractionError
-    before trafilatura sees it (see `MAX_ELEMENTS`).
+    A page with more than `MAX_ELEMENTS` elements, or a run of text longer
+    than `MAX_TEXT_CHARS`, raises ExtractionError before trafilatura sees it.
     """
     tree = parse_html(html)
     if tree is None:
         return None
     if sum(1 for _ in islice(tree.iter(), MAX_ELEMENTS + 1)) > MAX_ELEMENTS:
         raise ExtractionError(f"page too large to extract: more than {MAX_ELEMENTS} HTML elements")
+    longest = max(map(len, tree.xpath(_VISIBLE_TEXT)), default=0)
+    if longest > MAX_TEXT_CHARS:
+        raise ExtractionError(f"page too large to extract: a text of {longest} characters without a break "
+                              f"(limit {MAX_TEXT_CHARS})")
     declared = declared_language(tree)
     document = trafilatura.bare_extraction(
         tree, url=url or None, include_comments=False, with_metadata=True, include_tables=True,

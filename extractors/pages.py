@@ -22,6 +22,11 @@ from extractors.records import Extracted, Unit
 
 #: Media types an article page may have; anything else (PDF, images, zip) is refused.
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+#: The longest passage handed to the statement detector. spaCy refuses a text
+#: over 1,000,000 characters (and its parser needs ~1 GB per 100,000), and a
+#: refused passage fails detection for its whole batch, night after night.
+#: Real paragraphs and transcript turns stay under ~2,500 characters.
+MAX_UNIT_CHARS = 100_000
 _WS = re.compile(r"\s+")
 
 
@@ -98,6 +103,10 @@ def _finish(job: PageJob, extracted: Extracted, final_url: str) -> PageResult:
         extracted.published = job.published
     if not extracted.units:
         extracted.units = _paragraph_units(extracted.text)
+    longest = max(len(u.text) for u in extracted.units) if extracted.units else 0
+    if longest > MAX_UNIT_CHARS:
+        return PageResult(job, "failed", final_url=final_url,
+                          error=f"paragraph too long to analyse: {longest} characters (limit {MAX_UNIT_CHARS})")
     return PageResult(job, "ok", extracted=extracted, final_url=final_url,
                       content_hash=text_hash(extracted.text))
 
