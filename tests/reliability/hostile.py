@@ -137,6 +137,9 @@ def build(hostile: WebServer, victim: WebServer, secret_file: Path) -> Site:
     head = "<!DOCTYPE html><html><head><title>Long</title></head><body><article>"
     hostile.add("/p/long.html", head + para * ((LONG_PAGE_BYTES - len(head)) // len(para)) + "</article></body></html>",
                 content_type="text/html")
+    words = "The minister said the talks were useful and constructive for both sides. "
+    hostile.add("/p/oneline.html", head + "<p>" + words * ((LONG_PAGE_BYTES - len(head)) // len(words))
+                + "</p></article></body></html>", content_type="text/html")             # one 9.9 MB paragraph
     hostile.add("/p/nested.html", "<!DOCTYPE html><html><body>" + "<div>" * NESTING + f"<p>{GOOD[0]}</p>"
                 + "</div>" * NESTING + "</body></html>", content_type="text/html")
     hostile.add("/p/links.html", "<!DOCTYPE html><html><body><article>" + f"<p>{GOOD[0]}</p>"
@@ -148,7 +151,10 @@ def build(hostile: WebServer, victim: WebServer, secret_file: Path) -> Site:
     hostile.add("/p/latin1.html", page("Encoding lie 2", [ACCENTED, GOOD_B[1]], charset="iso-8859-1").encode("utf-8"),
                 content_type="text/html; charset=iso-8859-1")                  # header and meta say Latin-1
     hostile.add("/pages.xml", rss(h(""), [{"title": name, "link": h(f"/p/{name}.html"), "guid": f"p-{name}"}
-                                          for name in PAGES]), content_type="application/rss+xml")
+                                          for name in PAGES] + [
+        {"title": "A 1.25 MB paragraph in the feed", "link": h("/p/feed-paragraph.html"), "guid": "p-feed-paragraph",
+         "content": "<p>" + "word " * 250_000 + "</p>"},
+    ]), content_type="application/rss+xml")
 
     feeds = ["drip", "endless", "bomb", "laughs", "xxe", "cp1252", "big", "dates", "schemes", "ssrf", "pages"]
     sources = [{"name": "good news", "url": h("/good/feed.xml"), "kind": "news"},
@@ -159,4 +165,4 @@ def build(hostile: WebServer, victim: WebServer, secret_file: Path) -> Site:
     return Site(hostile, victim, sources)
 
 
-PAGES = ["drip", "endless", "bomb", "long", "nested", "links", "cp1252", "latin1"]
+PAGES = ["drip", "endless", "bomb", "long", "oneline", "nested", "links", "cp1252", "latin1"]

@@ -67,6 +67,7 @@ PROBES = {
     "50,000 items": {"kind": "source", "path": "/big.xml"},
     "100,000-link listing": {"kind": "source", "path": "/listing/index.html", "listing": True},
     "10 MB single-line page": {"kind": "page", "path": "/p/long.html"},
+    "10 MB one-paragraph page": {"kind": "page", "path": "/p/oneline.html"},
     "nested page": {"kind": "page", "path": "/p/nested.html"},
     "100,000-link page": {"kind": "page", "path": "/p/links.html"},
 }
@@ -135,6 +136,10 @@ PAGE_FAULTS = {   # fault -> (guid of the item, pattern of the article's error)
     "endless": ("p-endless", r"^body larger than 10000000 bytes$"),
     "gzip bomb": ("p-bomb", r"^body larger than 10000000 bytes$"),
     "10 MB single-line page": ("p-long", r"^page too large to extract: more than 20000 HTML elements$"),
+    "10 MB one-paragraph page": ("p-oneline", r"^page too large to extract: a text of \d+ characters without a break "
+                                              r"\(limit 100000\)$"),
+    "1.25 MB paragraph in a feed": ("p-feed-paragraph", r"^paragraph too long to analyse: 1249999 characters "
+                                                        r"\(limit 100000\)$"),
     "nested page": ("p-nested", r"^no article text found"),
     "100,000-link page": ("p-links", r"^page too large to extract: more than 20000 HTML elements$"),
     "redirect to a private address": ("ssrf-redirect", r"^refused: 127\.0\.0\.1 is a loopback address$"),
