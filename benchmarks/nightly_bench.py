@@ -825,7 +825,8 @@ def _plain(args: argparse.Namespace, cfg: Any, port: int, workdir: Path, env: di
           f"machine busy {ex_machine:.1f} s)")
     print(f"  detect  {p['detect_s']:.1f} s ({p['words'] / p['detect_s']:,.0f} words/s; cpu {_cpu(de_cpu)}; "
           f"machine busy {de_machine:.1f} s)")
-    print(f"  {p['extracted']} articles extracted, {p['failed']} failed, {p['words']:,} words, {p['statements']:,} statements")
+    print(f"  {p['extracted']} articles extracted, {p['failed']} failed, {p['words']:,} words, {p['statements']:,} statements; "
+          f"other processes on the machine ~{max(0.0, ex_machine + de_machine - plain_cpu):.0f} CPU-s meanwhile")
     ok = pipe / plain <= TARGETS["pipeline_vs_plain"]
     print(f"  pipeline articles + statements {st['articles']:.1f} + {st['statements']:.1f} = {pipe:.1f} s vs plain "
           f"{p['extract_s']:.1f} + {p['detect_s']:.1f} = {plain:.1f} s -> ratio {pipe / plain:.2f}   target <= "
