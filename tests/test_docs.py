@@ -38,3 +38,11 @@ def test_every_sql_example_runs_on_the_demo_warehouse(demo_db, block):
     with open_reader(published_path(demo_db)) as wh:
         for statement in statements:
             wh.con.execute(statement).fetchall()
+
+
+def test_ci_runs_exactly_the_readmes_second_command():
+    two_commands = README.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    first, second = re.findall(r"```sh\n(.*?)\n```", two_commands, re.S)[:2]
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert ci == second
+    assert first.endswith("stancewatch demo") and "pytest" in second
