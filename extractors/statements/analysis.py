@@ -26,7 +26,8 @@ from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
 CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN",
-              "NORM_SUPPORT", "NORM_APPEAL", "SOVEREIGN", "DEMAND", "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
+              "NORM_SUPPORT", "NORM_APPEAL", "SOVEREIGN", "EVAL_RELATION", "EVAL_CRITICISM", "DEMAND",
+              "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
 MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
 ANAPHORA = {"this", "it", "that", "these", "those", "such"}
@@ -36,7 +37,8 @@ SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
 # A transcript turn opens with its speaker and a colon: "Vladimir Putin:", "MR PRICE:", "QUESTION:",
 # "Regional governor Ivan Petrov:"; the name must end in two capitalised words (or be in capitals),
 # so "Regarding the question about Taiwan:" is no turn.
-TURN = re.compile(r"^\s*((?:[\w.’'-]+\s+){0,8}?(?:[A-Z][\w.’'-]*\s+[A-Z][\w.’'-]*|[A-Z][A-Z.’'-]*))\s*:\s")
+TURN = re.compile(r"^\s*((?:[\w.’'-]+\s+){0,8}?(?:[A-Z][\w.’'-]*\s+[A-Z][\w.’'-]*|[A-Z][A-Z.’'-]*)"
+                  r"|Journalist|Question|Reporter|Moderator|Operator|Participant|Audience)\s*:\s")
 TITLE_WORDS = r"\b(President|Minister|Premier|Chancellor|King|Emir|Spokesperson|Secretary|Ambassador)\b"
 
 
@@ -65,6 +67,26 @@ def _turn_voice(name: str, day: dt.date | None) -> Person | None:
     return None
 
 
+def _speaker_voice(unit: TextUnit) -> Person | None:
+    """A unit speaker the gazetteer does not list by that exact form: "President of Russia Vladimir
+    Putin" is Vladimir Putin; a visiting leader whose role or name names a country ("Nicos
+    Anastasiades", role "President of Cyprus") speaks for that country, not for the publishing one.
+    Bare surnames are not tried: a journalist "Michael Kim" is nobody's official."""
+    full = f"{unit.speaker_role} {unit.speaker}".strip()
+    words = unit.speaker.split()
+    for n in range(1, len(words)):
+        person = official_person(" ".join(words[n:]), unit.date, unit.speaker_role)
+        if person is not None:
+            return person
+    m = _country_forms().search(full)
+    if m and re.search(TITLE_WORDS, full):
+        name = unit.speaker
+        if re.search(TITLE_WORDS, name):  # "President of Serbia Aleksandar Vucic": the name is the tail
+            name = " ".join(name.split()[-2:])
+        return Person(name, _country_forms_index()[m.group(0)], unit.speaker_role or full)
+    return None
+
+
 @lru_cache(maxsize=1)
 def _country_forms_index() -> dict[str, str]:
     return {f: code for code, entry in gz.countries().items() for f in entry["names"] + entry["demonyms"]}
@@ -90,7 +112,7 @@ def new_context(unit: TextUnit, previous: DocContext | None) -> DocContext:
         ctx = DocContext(date=unit.date, voice=voice, voice_country=voice.country if voice else "")
         return _carry(ctx, previous)
     if unit.speaker:
-        voice = official_person(unit.speaker, unit.date, unit.speaker_role) or \
+        voice = official_person(unit.speaker, unit.date, unit.speaker_role) or _speaker_voice(unit) or \
             Person(unit.speaker, unit.source_country, unit.speaker_role)
         country = voice.country or country
     return _carry(DocContext(date=unit.date, voice=voice, voice_country=country), previous)
@@ -174,16 +196,71 @@ def _object_limit(doc: Doc, sent: Span, cues: list[st.Cue], k: int) -> int:
     return sent.end
 
 
+RELATION_TOPICS = ("cooperation", "trade", "")
 PAIR_STARTS = "statements_pair_starts"  # doc.user_data key: tokens that open a "Russia-Kyrgyzstan" compound
 
 
 def _pairs(doc: Doc) -> list[tuple[str, str]]:
-    """Bilateral compounds: "Russian-French contacts", "China-US relations" -> (RUS, FRA), (CHN, USA)."""
-    ents = [e for e in doc.ents if e.label_ == gz.COUNTRY]
+    """Bilateral compounds: "Russian-French contacts", "China-US relations", "China-EU" -> (RUS, FRA),
+    (CHN, USA), (CHN, EU); both names are modifiers, never a verb's subject."""
+    ents = [e for e in doc.ents if e.label_ in (gz.COUNTRY, gz.BODY)]
     found = [(a, b) for a, b in zip(ents, ents[1:])
              if b.start == a.end + 1 and doc[a.end].text in ("-", "–") and a.ent_id_ != b.ent_id_]
     doc.user_data[PAIR_STARTS] = {a.start for a, _ in found}
+    doc.user_data[st.PAIR_TOKENS] = {e.start for pair in found for e in pair}
     return [(a.ent_id_, b.ent_id_) for a, b in found]
+
+
+def _clause_break(doc: Doc, start: int, end: int, marks: dict, semicolon: bool = True) -> bool:
+    """A new clause or a new speaker between two tokens: a reporting verb, a participle after a
+    comma (", focusing on the need for ...", ", confirming their commitment to ..."), or (unless it
+    separates the items of a list) ";"."""
+    if any(start <= s < end for s, _ in marks.get("REPORT", [])):
+        return True
+    starts = doc.user_data.get(VERB_STARTS, ())
+    return any(t.text == ";" and semicolon
+               or t.text == "," and t.i + 1 < end and _clause_participle(doc[t.i + 1], starts) for t in doc[start:end])
+
+
+CLAUSE_PARTICIPLES = {"focusing", "stressing", "noting", "underlining", "emphasizing", "emphasising", "highlighting",
+                      "agreeing", "adding", "saying", "confirming", "reaffirming", "reiterating", "expressing"}
+
+
+def _clause_participle(tok, starts) -> bool:
+    """", focusing on ...", ", confirming their commitment": a participle that opens a new clause, not a
+    gerund that lists one more thing discussed (", implementing Sudan's peace agreements, and ...")."""
+    return tok.lower_.endswith("ing") and (tok.lower_ in CLAUSE_PARTICIPLES or tok.i in starts)
+
+
+def _in_object(doc: Doc, sent: Span, cue: st.Cue, plain: list[st.Cue], marks: dict) -> bool:
+    """An attitude cue in an infinitive inside an earlier attitude cue's object describes that object:
+    "welcomes ... the efforts undertaken by the Sultanate to support peace in Yemen" is one position
+    of the welcomer, not one of the Sultanate's."""
+    if cue.kind != "attitude" or cue.start < 1:
+        return False
+    i = cue.start - 1
+    while i > sent.start and doc[i].lower_.endswith("ly") and doc[i].is_alpha:
+        i -= 1
+    if doc[i].lower_ != "to":
+        return False
+    return any(c.kind == "attitude" and c.stance in ("support", "oppose") and c.end <= i
+               and not _clause_break(doc, c.end, cue.start, marks) for c in plain if c is not cue)
+
+
+def _discussed(doc: Doc, sent: Span, cue: st.Cue, marks: dict) -> bool:
+    """A cue in the object of "discussed" / "exchanged views on" names what was talked about:
+    "The Secretary and the Minister discussed the U.S. commitment to Israel's security" is a report
+    of a meeting (contract "What is not a statement")."""
+    return any(sent.start <= s and e <= cue.start and not _clause_break(doc, e, cue.start, marks, semicolon=False)
+               for s, e in marks.get("DISCUSS", []))
+
+
+RELATION_NOUNS = {"relations", "relationship", "ties", "cooperation", "partnership", "friendship"}
+
+
+def _names_relation(doc: Doc, start: int) -> bool:
+    """The compound at `start` ("China-Tonga", "U.S.-Spain") modifies a relation noun."""
+    return any(t.lower_ in RELATION_NOUNS for t in doc[start:min(start + 6, len(doc))])
 
 
 class UnitAnalyser:
@@ -251,6 +328,7 @@ class UnitAnalyser:
         first_att = min((c.start for c in plain if c.kind == "attitude"), default=None)
         plain = [c for c in plain if c.kind not in ("evaluative", "normative", "sovereign") or first_att is None
                  or c.start < first_att]
+        plain = [c for c in plain if not _in_object(doc, sent, c, plain, marks) and not _discussed(doc, sent, c, marks)]
         return sorted(demands + plain, key=lambda c: c.start)
 
     @staticmethod
@@ -323,8 +401,11 @@ class UnitAnalyser:
         day = stated_on(sent.text, unit.date)
         flag_marks = {k: [s for s, _ in marks.get(k, [])] for k in ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")}
         has_party = any(m.kind == "party" for m in mentions)
-        if not hits and any(sent.start <= i < sent.end for i in doc.user_data.get(PAIR_STARTS, ())):
+        pairs = [i for i in doc.user_data.get(PAIR_STARTS, ()) if sent.start <= i < sent.end]
+        if not hits and pairs:
             hits = [(sent.start, "cooperation")]  # "Russia-Kyrgyzstan relations": a bilateral relation
+        elif pairs:  # "spoke highly of China-Tonga relations": the relation is the object
+            hits = sorted(hits + [(i, "cooperation") for i in pairs if _names_relation(doc, i)])
         out = []
         cues = self._cues(doc, sent, marks, mentions)
         for k, cue in enumerate(cues):
@@ -332,16 +413,24 @@ class UnitAnalyser:
             if not holders:
                 continue
             limit = _object_limit(doc, sent, cues, k)
-            target = self._target(doc, sent, cue, marks, mentions, ctx, {c for c, _ in holders}, limit)
-            if cue.kind == "sovereign" and not target:
-                continue
-            if not target and not hits and (cue.stance == "support" or not fallback):
+            codes = list(dict.fromkeys(c for c, _ in holders))
+            target = self._target(doc, sent, cue, marks, mentions, ctx, set(codes), limit)
+            topics = self._topics(doc, cue, hits, limit, fallback, has_party)
+            targets = {c: target for c in codes}
+            if not target and len(codes) > 1 and cue.stance == "support" and topics[0] in RELATION_TOPICS:
+                # "Minister Lapid and Secretary Blinken acknowledged the strong partnership": each side's
+                # position is about the other
+                targets = {c: next(o for o in codes if o != c) for c in codes}
+            if cue.needs_party and not st.pick_target(doc, sent, cue, mentions, set(codes), limit) and \
+                    all(t == "" for t in targets.values()) or cue.kind == "sovereign" and not target:
+                continue  # "a successful event" names no partner; "its internal affairs" no possessor
+            if not any(targets.values()) and not hits and (cue.stance == "support" or not fallback):
                 continue  # about no party and nothing on the watch list (domestic remarks, thanks)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
-            for topic in self._topics(doc, cue, hits, limit, fallback, has_party):
+            for topic in topics:
                 out.extend(Statement(
                     actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
-                    stance=cue.stance, target=target, topic=topic, flags=flags, sentence=sent.text,
+                    stance=cue.stance, target=targets[code], topic=topic, flags=flags, sentence=sent.text,
                     cue=doc[cue.start:cue.end].text, stated_on=day, sentence_start=sent.start_char,
                     sentence_end=sent.end_char, basis=cue.basis, detector_version=self.version)
                     for code, person in holders)
@@ -368,7 +457,11 @@ class UnitAnalyser:
                 has_party: bool) -> list[str]:
         """The cue's topic, plus one per further ";"-separated item of an attitude cue's object
         ("concerns about Beijing's conduct in cyberspace; across the Taiwan Strait; ...")."""
-        first = choose_topic(hits, cue.end, cue.stance, fallback)
+        if cue.topic:
+            return [cue.topic]
+        # a noun-phrase cue names its own topic ("strategic partnership", "Cold War mentality")
+        first = choose_topic(hits, cue.start if cue.kind in ("evaluative", "normative") else cue.end, cue.stance,
+                             fallback)
         generic_only = not any(slug not in GENERIC for _, slug in hits)
         if first in GENERIC and fallback and fallback not in GENERIC and generic_only and cue.kind in (
                 "attitude", "evaluative", "passive") \

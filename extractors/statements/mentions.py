@@ -135,6 +135,25 @@ def _name_run(doc: Doc, i: int, limit: int = 4) -> int:
     return j
 
 
+# Capitalised office words that, right before a gazetteer surname, make it that official.
+TITLE_HINTS = {"Envoy", "Ambassador", "Secretary", "Minister", "Spokesperson", "Representative", "Counselor",
+               "Councilor", "Adviser", "Advisor", "Coordinator", "Director", "Chairman", "President", "Premier",
+               "Chancellor", "Governor", "Speaker", "Commissioner", "Senator"}
+AUXILIARIES = {"will", "would", "also", "has", "have", "had", "continue", "continued", "continues", "to", "again",
+               "further", "then", "later", "once", "is", "was"}
+
+
+def _speaks_next(doc: Doc, i: int) -> bool:
+    """A cue or reporting verb follows, perhaps after auxiliaries ("will continue to press for")."""
+    starts = doc.user_data.get(VERB_STARTS, ())
+    for j in range(i, min(i + 4, len(doc))):
+        if j in starts:
+            return True
+        if doc[j].lower_ not in AUXILIARIES and not (doc[j].lower_.endswith("ly") and doc[j].is_alpha):
+            return False
+    return False
+
+
 class MentionFinder:
     """Turns a parsed unit into mentions, updating the document context as it goes."""
 
@@ -268,8 +287,9 @@ class MentionFinder:
             if tok.text not in self.surnames or tok.ent_type_ or tok.i in consumed:
                 continue
             off = gz.resolve_surname(tok.text, ctx.date, known)
-            speaks = tok.i + 1 in doc.user_data.get(VERB_STARTS, ())  # "Lenderking called for ..."
-            if off is None or not (prev in HONORIFICS or off.name in known or speaks):
+            speaks = _speaks_next(doc, tok.i + 1)  # "Lenderking called for ...", "Lenderking will continue to press"
+            titled = prev in TITLE_HINTS  # "Special Envoy Lenderking", "Ambassador Reeker"
+            if off is None or not (prev in HONORIFICS or off.name in known or speaks or titled):
                 continue
             person = Person(off.name, off.country, "")
             person = next((p for p in ctx.persons if p.name == off.name), person)

@@ -48,11 +48,14 @@ def evaluative_cues() -> dict[str, list[str]]:
     "an alarming erosion of democratic norms" -> EVAL_CONCERN
     "the meeting is conducive to stability" -> NORM_SUPPORT
     "An inclusive reform process is crucial going forward" -> NORM_APPEAL (an appeal: basis demand)
+    "China is a close partner of Malaysia" -> EVAL_RELATION (a statement only when a partner is named)
+    "the accusation by the US side is baseless" -> EVAL_CRITICISM (a statement only when a party is named)
     "The National Assembly election is Cambodia's domestic affairs" -> SOVEREIGN
     """
     ev = lexicon()["evaluative"]
     return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"], "EVAL_CONCERN": ev["concern"],
-            "NORM_SUPPORT": ev["normative"], "NORM_APPEAL": ev["normative_appeal"], "SOVEREIGN": ev["sovereign"]}
+            "NORM_SUPPORT": ev["normative"], "NORM_APPEAL": ev["normative_appeal"], "SOVEREIGN": ev["sovereign"],
+            "EVAL_RELATION": ev["relation"], "EVAL_CRITICISM": ev["criticism"]}
 
 
 @family
@@ -99,6 +102,15 @@ def reporting_verbs() -> dict[str, list[str]]:
 
 
 @family
+def discussion_verbs() -> dict[str, list[str]]:
+    """Verbs whose object is what was discussed, not a position. Example:
+
+    "The Secretary and the Minister discussed the U.S. commitment to Israel's security" -> DISCUSS
+    """
+    return {"DISCUSS": lexicon()["discussion"]}
+
+
+@family
 def procedural_phrases() -> dict[str, list[str]]:
     """Sentences with no position. Examples:
 
@@ -141,10 +153,16 @@ def subject_words() -> dict[str, list[str]]:
     """
     lex = lexicon()
     return {"SELF": lex["self_reference"], "NON_ACTOR": lex["non_actor_subjects"],
-            "JOINT": ["both sides", "the two sides", "the leaders", "both leaders", "the two leaders", "they",
-                      "the presidents", "the three parties", "the parties", "both parties", "the two presidents",
-                      "our countries", "our two countries", "both countries"],
+            "JOINT": JOINT_PHRASES,
             "PRONOUN": ["he", "she"]}
+
+
+JOINT_PHRASES = ["both sides", "the two sides", "the sides", "the leaders", "both leaders", "the two leaders", "they",
+                 "the presidents", "the three parties", "the parties", "both parties", "the two presidents",
+                 "our countries", "our two countries", "both countries", "the two countries", "the participants",
+                 "the heads of state", "the two heads of state", "both heads of state", "the ministers",
+                 "the two ministers", "the foreign ministers", "the two foreign ministers", "both ministers",
+                 "the two governments", "both governments", "the prime ministers", "the two prime ministers"]
 
 
 def build_phrase_matcher(nlp: Language) -> PhraseMatcher:

@@ -18,9 +18,11 @@ from .mentions import PREPOSITIONS, DocContext, Mention, Person
 
 MODALS = {"should", "must", "need to", "needs to", "ought to"}
 SOFT_APPEALS = {"hope", "hopes", "hoped", "hoping", "encourage", "encourages", "encouraged"}
-NOUN_DEMANDS = {"call for", "calls for", "called for", "calling for", "demand", "demands"}
+NOUN_DEMANDS = {"call for", "calls for", "called for", "calling for", "demand", "demands", "press for", "presses for",
+                "pressed for", "pressing for", "push for", "pushes for", "pushed for", "pushing for"}
 COORDINATORS = {"and", ",", "the", "as", "well"}
 VERB_ENDS = "statements_verb_ends"  # doc.user_data key: token indices that end a cue or reporting verb
+PAIR_TOKENS = "statements_pair_tokens"  # doc.user_data key: mention starts inside a "China-Qatar" compound
 Marks = dict[str, list[tuple[int, int]]]
 
 
@@ -40,6 +42,8 @@ class Cue:
     act_end: int = 0
     verb: int = -1  # the demand verb a second act belongs to (its holder is that verb's subject)
     basis: str = "assessment"
+    needs_party: bool = False  # judges a relationship, partner or party: a statement only when that party is named
+    topic: str = ""  # a topic the cue itself fixes ("calls for an end to the fighting" is dialogue)
 
     @property
     def head(self) -> int:
@@ -63,7 +67,8 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
                                 ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),
                                 ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose"),
                                 ("EVAL_CONCERN", "evaluative", "concern"), ("NORM_SUPPORT", "normative", "support"),
-                                ("NORM_APPEAL", "normative", "support"), ("SOVEREIGN", "sovereign", "support")):
+                                ("NORM_APPEAL", "normative", "support"), ("SOVEREIGN", "sovereign", "support"),
+                                ("EVAL_RELATION", "evaluative", "support"), ("EVAL_CRITICISM", "evaluative", "oppose")):
         for s, e in marks.get(label, []):
             if kind == "attitude" and s > 1 and doc[s - 1].lower_ in THIRD_PERSON_POSSESSIVES \
                     and doc[s - 2].lower_ not in EXPRESSING:
@@ -74,8 +79,39 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
             flipped = "oppose" if neg and stance == "support" else stance
             passive = kind == "attitude" and stance != "concern" and _passive(doc, s)  # "is concerned by" is not
             basis = "demand" if label == "NORM_APPEAL" else "assessment"  # "dialogue is crucial" asks for it
-            cues.append(Cue(s, e, "passive" if passive else kind, flipped, basis=basis))
+            if label == "SUPPORT" and not neg and _asks_release(doc, e, marks):
+                flipped, basis = "oppose", "demand"  # "support for the release of those the PRC detained"
+            if label == "EVAL_RELATION" and _as_adjunct(doc, s):
+                continue  # "As a traditional friendly neighbor to the DPRK, China maintains ...": a description
+            cues.append(Cue(s, e, "passive" if passive else kind, flipped, basis=basis,
+                            needs_party=label in ("EVAL_RELATION", "EVAL_CRITICISM")))
     return cues
+
+
+def _as_adjunct(doc: Doc, start: int) -> bool:
+    """The cue sits in an opening "As a ..." phrase that describes the subject."""
+    sent_start = doc[start].sent.start
+    for i in range(start - 1, max(sent_start, start - 5) - 1, -1):
+        if doc[i].lower_ == "as" and (i == sent_start or doc[i - 1].text == ","):
+            return True
+        if doc[i].is_punct:
+            return False
+    return False
+
+
+RELEASE_LEAD = {"the", "a", "an", "immediate", "unconditional", "and", "prompt", "swift", "safe", "early", "full", ","}
+
+
+def _asks_release(doc: Doc, end: int, marks: Marks) -> bool:
+    """Support for a release is a demand for it, a corrective act of the party holding the
+    detainees: "reiterated support for the immediate and unconditional release of all those whom
+    the PRC has arbitrarily detained" is oppose towards the PRC (contract "Demands and appeals")."""
+    i = end
+    if i < len(doc) and doc[i].lower_ in ("for", "of"):
+        i += 1
+    while i < len(doc) and doc[i].lower_ in RELEASE_LEAD and i - end < 6:
+        i += 1
+    return any(s == i and doc[s].lower_.startswith("releas") for s, _ in marks.get("CORRECTIVE", []))
 
 
 THIRD_PERSON_POSSESSIVES = {"its", "their", "his", "her"}
@@ -114,12 +150,26 @@ def _act_stance(doc: Doc, start: int, end: int, marks: Marks) -> tuple[str, bool
     stance verb ("urge the UK to ... oppose all forms of protectionism"), whose stance then points
     at the measure, not the addressee (the second value is True)."""
     acts = [(s, "oppose", False) for s, _ in marks.get("CORRECTIVE", []) if start <= s < end]
-    acts += [(s, "support", False) for s, _ in marks.get("COOPERATIVE", []) if start <= s < end]
+    acts += [(s, "support", False) for s, e in marks.get("COOPERATIVE", [])
+             if start <= s < end and _develops(doc, s, e)]
     acts += [(s, lab.lower(), True) for lab in ("SUPPORT", "OPPOSE") for s, _ in marks.get(lab, []) if start <= s < end]
     if not acts:
         return None
     _, stance, embedded = min(acts)
     return stance, embedded
+
+
+def _develops(doc: Doc, start: int, end: int) -> bool:
+    """A cooperative act; "deepen", "expand", "maintain" only with a relation, peace or dialogue as
+    object ("hope both sides deepen relations", not "asked the Thai side to expand the search")."""
+    dem = gz.lexicon()["demands"]
+    if doc[start:end].text.lower() not in set(dem["relation_verbs"]):
+        return True
+    objects = set(dem["relation_objects"])
+    return any(t.lower_ in objects for t in doc[end:min(end + 6, len(doc))])
+
+
+DETERMINERS_BEFORE_NOUN = {"a", "an", "the", "this", "that", "their", "its", "our", "his", "her", "any", "no"}
 
 
 def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> list[Cue]:
@@ -135,6 +185,9 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
         phrase = doc[s:e].text.lower()
         if phrase in NOUN_LIKE and not _verb_position(doc, s, ends):
             continue  # "to restore hope, respect and trust": a noun, not an appeal
+        if s > sent.start and doc[s - 1].lower_ in DETERMINERS_BEFORE_NOUN and phrase not in MODALS \
+                and not phrase.startswith(("it ", "need")):
+            continue  # "a push for more transparency", "the call for talks": a noun
         if phrase in ("need to", "needs to") and s > 0 and doc[s - 1].lower_ == "the":
             out.append(Cue(s, e, "normative", "support", (), _clause_end(doc, sent, e)))  # "stressed the need to"
         elif phrase in MODALS:
@@ -191,6 +244,8 @@ def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: 
     if e < len(doc) and doc[e].lower_ == "be":
         return None
     clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start:s] if t.text in (",", ";", "that")])
+    if clause_start >= s:  # "all relevant parties, the Israeli side in particular, should ...": an apposition
+        clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start:s] if t.text in (";", "that")])
     subj = [m for m in mentions if clause_start <= m.start < s and m.kind in ("party", "self", "joint")]
     end = _clause_end(doc, sent, e)
     act = _act_stance(doc, e, end, marks)
@@ -225,13 +280,16 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
     if phrase in NOUN_DEMANDS:
         addressees = tuple(m for m in addressees if m.end < len(doc) and doc[m.end].text in ("'s", "’s"))[:1]
     act = _act_stance(doc, e, end, marks)
+    if act is None and phrase in NOUN_DEMANDS and _has_subject(doc, sent, s, mentions):
+        hostile = _ends_hostilities(doc, e, end)
+        return [Cue(s, e, "demand", "support", (), end, topic="dialogue" if hostile else "")]  # "presses for aid"
     if act is None:
         return []
     stance, embedded = act
     if embedded:  # "calls on all WTO members to stand against protectionism": about the measure
         return [Cue(s, e, "appeal", stance, (), end)]
     if phrase in NOUN_DEMANDS and not addressees and _ends_hostilities(doc, e, end):
-        return [Cue(s, e, "demand", "support", (), end)]
+        return [Cue(s, e, "demand", "support", (), end, topic="dialogue")]  # de-escalation (contract "Fields")
     all_parties = _inside_all_parties(e, region_end, marks) or any(m.kind == "joint" for m in addressees)
     if all_parties and stance == "oppose" and any(e <= s2 < end for s2, _ in marks.get("EVAL_OPPOSE", [])):
         return [Cue(s, e, "appeal", "oppose", (), end)]  # "hope all countries cast off Cold War mindset"
@@ -239,6 +297,13 @@ def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks
     if all_parties or several and (stance == "support" or phrase in SOFT_APPEALS):
         return [Cue(s, e, "demand", "support", addressees, end)]  # "hope the US and the DPRK can implement ..."
     return [Cue(s, e, "demand", stance, addressees, end)] + _second_act(doc, s, e, end, stance, addressees, marks)
+
+
+def _has_subject(doc: Doc, sent: Span, verb: int, mentions: list[Mention]) -> bool:
+    """A party, "we" or "he" holds the verb at `verb` ("Lenderking will continue to press for ...",
+    not "the situation calls for ...")."""
+    subj = subject_before(doc, sent, verb, mentions)
+    return bool(subj) and subj[-1].kind in ("party", "self", "pronoun", "joint")
 
 
 def _coordinated_verb(doc: Doc, i: int) -> bool:
@@ -263,7 +328,8 @@ def _second_act(doc: Doc, verb: int, start: int, end: int, first: str, addressee
     other, label = ("support", "COOPERATIVE") if first == "oppose" else ("oppose", "CORRECTIVE")
     first_label = "CORRECTIVE" if first == "oppose" else "COOPERATIVE"
     first_at = min((s for s, _ in marks.get(first_label, []) if start <= s < end), default=end)
-    later = [(s, e) for s, e in marks.get(label, []) if first_at < s < end and _coordinated_verb(doc, s)]
+    later = [(s, e) for s, e in marks.get(label, []) if first_at < s < end and _coordinated_verb(doc, s)
+             and _develops(doc, s, e)]
     return [Cue(later[0][0], later[0][1], "demand", other, addressees, end, verb)] if later else []
 
 
@@ -298,6 +364,8 @@ def _coordinated(doc: Doc, a: Mention, b: Mention) -> bool:
 def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
     """Not a subject: after a preposition ("by the US"), a gerund ("reforming the WTO"), or
     coordinated with such a mention ("to the Canadian side and the US side")."""
+    if before[idx].start in doc.user_data.get(PAIR_TOKENS, ()):
+        return True  # "the China-Qatar relations": a modifier, never a subject
     i = _index_before(doc, before[idx])
     word = doc[i].lower_ if i >= 0 else ""
     if word in PREPOSITIONS and word != "as" or word.endswith("ing") and word.isalpha():
@@ -394,6 +462,11 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     parties = list(dict.fromkeys(c for i, c in ctx.unit_parties if i < m.start))
     if len(parties) >= 2 and not leaders:
         return [(c, people.get(c)) for c in parties[:2]]
+    if people and ctx.voice_country and ctx.voice_country not in people and m.text.lower() != "they":
+        # "Both sides agreed ..." in a ministry's own text, with the visitor named: our side and theirs
+        sides = [ctx.voice_country, next(iter(people))]
+        return [(c, people.get(c) or (_leader(c, ctx) if leaders else ctx.voice if c == ctx.voice_country else None))
+                for c in sides]
     if leaders and ctx.voice_country:
         return [(ctx.voice_country, _leader(ctx.voice_country, ctx) or ctx.voice)]
     return [(ctx.voice_country, ctx.voice)]
