@@ -188,15 +188,16 @@ def _object_limit(doc: Doc, sent: Span, cues: list[st.Cue], k: int) -> int:
     ("strongly dissatisfied with and firmly opposed to the remarks by the US side")."""
     cue = cues[k]
     for nxt in cues[k + 1:]:
-        joined = nxt.stance == cue.stance and nxt.start - cue.end <= 4 and any(
-            t.lower_ == "and" for t in doc[cue.end:nxt.start])
+        chained = nxt.start - cue.end <= 2 and not any(t.is_punct for t in doc[cue.end:nxt.start])
+        joined = nxt.stance == cue.stance and (chained or nxt.start - cue.end <= 4 and any(
+            t.lower_ == "and" for t in doc[cue.end:nxt.start]))  # "reaffirm readiness to", "opposed to and condemns"
         if not joined:
             return nxt.start
         cue = nxt
     return sent.end
 
 
-RELATION_TOPICS = ("cooperation", "trade", "")
+RELATION_TOPICS = ("cooperation", "trade", "dialogue", "")
 PAIR_STARTS = "statements_pair_starts"  # doc.user_data key: tokens that open a "Russia-Kyrgyzstan" compound
 
 
@@ -247,12 +248,17 @@ def _in_object(doc: Doc, sent: Span, cue: st.Cue, plain: list[st.Cue], marks: di
                and not _clause_break(doc, c.end, cue.start, marks) for c in plain if c is not cue)
 
 
-def _discussed(doc: Doc, sent: Span, cue: st.Cue, marks: dict) -> bool:
+def _discussed(doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention]) -> bool:
     """A cue in the object of "discussed" / "exchanged views on" names what was talked about:
     "The Secretary and the Minister discussed the U.S. commitment to Israel's security" is a report
     of a meeting (contract "What is not a statement")."""
+    def new_subject(start: int) -> bool:  # "When exchanging views on ..., the parties reaffirmed ..."
+        return any(start <= m.start < cue.start and m.kind in ("party", "joint", "self", "pronoun")
+                   and doc[m.start - 1].text == "," for m in mentions if m.start > 0)
+
     return any(sent.start <= s and e <= cue.start and not _clause_break(doc, e, cue.start, marks, semicolon=False)
-               for s, e in marks.get("DISCUSS", []))
+               and not (s > 0 and doc[s - 1].lower_ in st.BE)  # "was discussed in view of the disastrous policy"
+               and not new_subject(e) for s, e in marks.get("DISCUSS", []))
 
 
 RELATION_NOUNS = {"relations", "relationship", "ties", "cooperation", "partnership", "friendship"}
@@ -304,6 +310,7 @@ class UnitAnalyser:
                 person = official_person(ent.ent_id_, ctx.date)
                 if person is not None:
                     ctx.unit_persons.append(person)
+                    ctx.unit_parties.append((ent.start, person.country))  # "Prime Minister Shinzo Abe": Japan
             elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
                 ctx.unit_parties.append((ent.start, ent.ent_id_))
         ctx.unit_pairs = _pairs(doc) + _voice_pairs(doc, ctx.voice_country)
@@ -328,7 +335,8 @@ class UnitAnalyser:
         first_att = min((c.start for c in plain if c.kind == "attitude"), default=None)
         plain = [c for c in plain if c.kind not in ("evaluative", "normative", "sovereign") or first_att is None
                  or c.start < first_att]
-        plain = [c for c in plain if not _in_object(doc, sent, c, plain, marks) and not _discussed(doc, sent, c, marks)]
+        plain = [c for c in plain
+                 if not _in_object(doc, sent, c, plain, marks) and not _discussed(doc, sent, c, marks, mentions)]
         return sorted(demands + plain, key=lambda c: c.start)
 
     @staticmethod

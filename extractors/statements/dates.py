@@ -90,6 +90,8 @@ def _hypothetical(sent: Span, cue_start: int, marks: dict[str, list[int]]) -> bo
     for i in marks.get("HYPOTHETICAL", []):
         if i >= cue_start or any(i < r < cue_start for r in reports):
             continue
+        if sent.doc[i].lower_ == "would" and i + 1 < len(sent.doc) and sent.doc[i + 1].lower_ in ("like", "love"):
+            continue  # "I would like to reaffirm": a courtesy, not a condition
         if sent.doc[i].lower_ in ("if", "unless", "in case") or cue_start - i <= 3:
             return True
     return False

@@ -169,7 +169,8 @@ def _develops(doc: Doc, start: int, end: int) -> bool:
     return any(t.lower_ in objects for t in doc[end:min(end + 6, len(doc))])
 
 
-DETERMINERS_BEFORE_NOUN = {"a", "an", "the", "this", "that", "their", "its", "our", "his", "her", "any", "no"}
+DETERMINERS_BEFORE_NOUN = {"a", "an", "the", "this", "that", "their", "its", "our", "his", "her", "any", "no",
+                           "'s", "’s"}
 
 
 def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> list[Cue]:
@@ -187,7 +188,9 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
             continue  # "to restore hope, respect and trust": a noun, not an appeal
         if s > sent.start and doc[s - 1].lower_ in DETERMINERS_BEFORE_NOUN and phrase not in MODALS \
                 and not phrase.startswith(("it ", "need")):
-            continue  # "a push for more transparency", "the call for talks": a noun
+            continue  # "a push for more transparency", "the WHO's calls for": a noun
+        if phrase.startswith("remind") and e < len(doc) and doc[e].lower_ == "you":
+            continue  # "let me remind you that ...": a reminder to the audience, not an appeal
         if phrase in ("need to", "needs to") and s > 0 and doc[s - 1].lower_ == "the":
             out.append(Cue(s, e, "normative", "support", (), _clause_end(doc, sent, e)))  # "stressed the need to"
         elif phrase in MODALS:
