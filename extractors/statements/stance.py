@@ -70,8 +70,7 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
                                 ("NORM_APPEAL", "normative", "support"), ("SOVEREIGN", "sovereign", "support"),
                                 ("EVAL_RELATION", "evaluative", "support"), ("EVAL_CRITICISM", "evaluative", "oppose")):
         for s, e in marks.get(label, []):
-            if kind == "attitude" and s > 1 and doc[s - 1].lower_ in THIRD_PERSON_POSSESSIVES \
-                    and doc[s - 2].lower_ not in EXPRESSING:
+            if kind == "attitude" and _third_party_possessed(doc, s):
                 continue  # "Iran's behaviour, alongside its support to proxy forces": a fact, not a stance
             neg = _negated(doc, s, marks, window)
             if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
@@ -115,6 +114,20 @@ def _asks_release(doc: Doc, end: int, marks: Marks) -> bool:
 
 
 THIRD_PERSON_POSSESSIVES = {"its", "their", "his", "her"}
+
+
+def _third_party_possessed(doc: Doc, s: int) -> bool:
+    """"its support to proxy forces", "its sustained support to the Mekong subregion": a third party's
+    support described, not voiced, unless a verb of expressing governs it ("expressed their strong support")."""
+    for k in (1, 2, 3):
+        i = s - k
+        if i < 1:
+            return False
+        if doc[i].lower_ in THIRD_PERSON_POSSESSIVES:
+            return doc[i - 1].lower_ not in EXPRESSING
+        if not (doc[i].is_alpha and doc[i].is_lower) or doc[i].lower_ in ("and", "or", "to", "the", "a"):
+            return False
+    return False
 EXPRESSING = {"renewing", "renewed", "renew", "reaffirming", "reiterating", "expressing", "pledging",
               "expressed", "express", "expresses", "reiterated", "reiterate", "reiterates", "reaffirmed", "reaffirm",
               "reaffirms", "voiced", "pledged", "confirmed", "offered", "extended", "conveyed", "showed", "declared",
@@ -306,7 +319,8 @@ def _has_subject(doc: Doc, sent: Span, verb: int, mentions: list[Mention]) -> bo
     """A party, "we" or "he" holds the verb at `verb` ("Lenderking will continue to press for ...",
     not "the situation calls for ...")."""
     subj = subject_before(doc, sent, verb, mentions)
-    return bool(subj) and subj[-1].kind in ("party", "self", "pronoun", "joint")
+    return bool(subj) and subj[-1].kind in ("party", "self", "pronoun", "joint") \
+        and not any(t.text in (",", ";") for t in doc[subj[-1].end:verb])  # same clause as the verb
 
 
 def _coordinated_verb(doc: Doc, i: int) -> bool:
