@@ -327,8 +327,9 @@ class UnitAnalyser:
         evaluative cue after an attitude cue describes that cue's object and adds nothing."""
         demands: list[st.Cue] = []
         for cue in st.demand_cues(doc, sent, marks, mentions):  # a demand inside another's act is part of it
-            if not any(d.end <= cue.start < d.act_end and d.act_end != cue.act_end for d in demands):
-                demands.append(cue)
+            if not any(d.end <= cue.start < d.act_end and d.act_end != cue.act_end for d in demands) \
+                    and not (cue.kind == "normative" and _discussed(doc, sent, cue, marks, mentions)):
+                demands.append(cue)  # "engaged in discussions on the need for ..." reports a discussion
         acts = [(c.end, c.act_end) for c in demands]
         plain = [c for c in st.attitude_and_evaluative(doc, marks, self.window)
                  if not any(s <= c.start < e for s, e in acts)]

@@ -204,7 +204,7 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
             continue  # "a push for more transparency", "the WHO's calls for": a noun
         if phrase.startswith("remind") and e < len(doc) and doc[e].lower_ == "you":
             continue  # "let me remind you that ...": a reminder to the audience, not an appeal
-        if phrase in ("need to", "needs to") and s > 0 and doc[s - 1].lower_ == "the":
+        if phrase in ("need to", "needs to") and s > 0 and doc[s - 1].lower_ == "the" or phrase == "the need for":
             out.append(Cue(s, e, "normative", "support", (), _clause_end(doc, sent, e)))  # "stressed the need to"
         elif phrase in MODALS:
             cue = _modal_demand(doc, sent, s, e, marks, mentions)
@@ -389,7 +389,9 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
         return True
     if i >= 0 and i + 1 in doc.user_data.get(VERB_ENDS, ()):  # the object of a cue: "supports the Myanmar government"
         return True
-    if any(t.text in ("'s", "’s", "’") for t in doc[max(0, before[idx].start - 3):before[idx].start]):
+    lead = doc[max(0, before[idx].start - 3):before[idx].start]
+    cut = max((t.i + 1 for t in lead if t.is_punct and t.text not in ("'s", "’s", "’", "'")), default=lead.start)
+    if any(t.text in ("'s", "’s", "’") for t in doc[cut:before[idx].start]):
         return True  # inside a possessive phrase: "the United States’ comprehensive DPRK policy review"
     if idx > 0 and _coordinated(doc, before[idx - 1], before[idx]):
         return _oblique(doc, before, idx - 1)
