@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,7 +37,7 @@ from warehouse.articles import store_pages
 from warehouse.feeds import feed_states, record_fetch, sources_due, sync_sources
 from warehouse.health import failing_sources
 from warehouse.shifts import Rules, find_shifts, load_records, store_shifts
-from warehouse.statements import articles_to_detect, count_to_detect, store_found
+from warehouse.statements import articles_to_detect, count_to_detect, mark_unreadable, store_found
 
 #: Below this many pages to extract, a process pool costs more than it saves.
 POOL_THRESHOLD = 24
@@ -111,12 +111,31 @@ def detect_stage(wh: Warehouse, run_id: str, cfg: Config, version: str, pool: Ex
     for future in as_completed(list(futures)):
         batch = futures[future]
         try:
-            found = future.result()
+            store_found(wh, run_id, version, batch, future.result())
         except Exception:
-            get_run_logger().exception("detection crashed on a batch of %d articles", len(batch))
-            continue
-        store_found(wh, run_id, version, batch, found)
+            get_run_logger().exception("detection failed on a batch of %d articles; reading them one by one",
+                                       len(batch))
+            _detect_one_by_one(wh, run_id, cfg, version, batch, pool)
         progress.current().advance(len(batch))
+
+
+def _detect_one_by_one(wh: Warehouse, run_id: str, cfg: Config, version: str, batch: list[ArticleText],
+                       pool: Executor | None) -> None:
+    """After a failed batch: each article alone, so one bad article cannot hold back the others.
+
+    A dead worker pool is the machine's fault, not the article's: those
+    articles stay unmarked and the next run reads them again.
+    """
+    for article in batch:
+        try:
+            found = (detect_articles([article], cfg.detector.mode, cfg.detector.batch_size) if pool is None
+                     else pool.submit(detect_articles, [article], cfg.detector.mode, cfg.detector.batch_size).result())
+            store_found(wh, run_id, version, [article], found)
+        except BrokenExecutor:
+            get_run_logger().error("the detection worker pool died; the rest is left for the next run")
+            return
+        except Exception as exc:
+            mark_unreadable(wh, run_id, version, article, f"{type(exc).__name__}: {exc}")
 
 
 def _harvested(future: Any, batch: list[PageJob]) -> list[PageResult]:

@@ -5,6 +5,7 @@ operator sees in the Prefect UI and in the terminal never disagree.
 """
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from rich.console import Console
@@ -28,7 +29,9 @@ MAX_ERRORS_SHOWN = 50
 
 
 def _md_cell(value: Any) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+    """A table cell: text from the web is escaped, so the artifact renders it, never runs it."""
+    text = html.escape(str(value if value is not None else ""), quote=False)
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(summary: dict[str, Any]) -> str:

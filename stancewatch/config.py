@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -41,6 +42,17 @@ class Source(_Strict):
     kind: Literal["ministry", "news"] = "news"
     extractor: str | None = None     # a site extractor name (see `stancewatch extractors`)
     listing: bool = False            # an HTML index page with no feed
+
+    @field_validator("url")
+    @classmethod
+    def _http_without_credentials(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError("url must be an http(s) address")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("url must not carry a user name or password (they would be stored and logged); "
+                             "use a proxy or an allowed network instead")
+        return value.strip()
 
     @field_validator("country")
     @classmethod

@@ -44,6 +44,12 @@ def mark_sent(wh: Warehouse, alert_ids: Sequence[str], message_id: str, run_id: 
         [message_id, run_id, now(), list(alert_ids)])
 
 
+def mark_held(wh: Warehouse, alert_ids: Sequence[str], error: str) -> None:
+    """Nothing could be sent (server down, credentials wrong): note why, count no attempt."""
+    wh.con.execute("UPDATE store.alerts SET last_error = ? WHERE alert_id IN (SELECT unnest(?)) "
+                   "AND status = 'queued'", [error[:500], list(alert_ids)])
+
+
 def mark_attempt_failed(wh: Warehouse, alert_ids: Sequence[str], error: str, permanent: bool,
                         max_attempts: int) -> None:
     """Count a failed attempt; permanent errors, or too many attempts, end in 'failed'."""

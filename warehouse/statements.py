@@ -47,6 +47,12 @@ def store_found(wh: Warehouse, run_id: str, version: str, articles: Sequence[Art
     return len(rows)
 
 
+def mark_unreadable(wh: Warehouse, run_id: str, version: str, article: ArticleText, error: str) -> None:
+    """Record that `version` could not read an article, and why (it is not retried by this version)."""
+    wh.insert("store.detections", [{"article_id": article.article_id, "detector_version": version, "statements": 0,
+                                    "processed_at": now(), "run_id": run_id, "error": error[:500]}])
+
+
 def statement_id(version: str, f: Found) -> str:
     s = f.statement
     key = "|".join([version, f.article_id, str(f.unit_seq), str(s.sentence_start), s.actor, s.stance,

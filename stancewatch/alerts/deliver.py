@@ -1,9 +1,12 @@
 """Send what the outbox holds: one digest per recipient, and the immediate alerts.
 
 Each email's outcome is written to the outbox right after the server
-answers, so a crash mid-way leaves exactly the unsent alerts queued. When the
-server cannot be reached at all, the remaining emails are left for the next
-run without burning their attempts.
+answers, so a crash mid-way leaves exactly the unsent alerts queued. A
+message the server defers (4xx) counts an attempt; one it refuses for good
+(5xx) is marked failed with the reason. When nothing can be sent at all —
+the server is unreachable, or our login or password is wrong — sending stops
+for this run, every queued alert keeps its place and records why, and no
+attempt is counted: an outage or a mistyped password must not use up alerts.
 """
 from __future__ import annotations
 
@@ -22,11 +25,8 @@ def deliver(wh: Warehouse, settings: AlertSettings, run_id: str,
     counts = {"sent": 0, "failed": 0, "queued": 0}
     rows = outbox.queued(wh, settings.max_send_attempts)
     evidence = outbox.evidence(wh, sorted({r["shift_id"] for r in rows}))
-    reachable = True
-    for alerts in _emails(rows):
-        if not reachable:
-            counts["queued"] += len(alerts)
-            continue
+    emails = _emails(rows)
+    for i, alerts in enumerate(emails):
         recipient, channel = alerts[0]["recipient"], alerts[0]["channel"]
         msg = compose.build(alerts, evidence, settings.sender, recipient, run_id, channel,
                             failing_sources if channel == "digest" else ())
@@ -35,11 +35,15 @@ def deliver(wh: Warehouse, settings: AlertSettings, run_id: str,
         if outcome.ok:
             outbox.mark_sent(wh, ids, msg["Message-ID"], run_id)
             counts["sent"] += len(ids)
-            continue
-        outbox.mark_attempt_failed(wh, ids, outcome.error or "unknown error", outcome.permanent,
-                                   settings.max_send_attempts)
-        counts["failed" if outcome.permanent else "queued"] += len(ids)
-        reachable = outcome.permanent or "unreachable" not in (outcome.error or "")
+        elif outcome.hold:
+            held = [a["alert_id"] for e in emails[i:] for a in e]
+            outbox.mark_held(wh, held, outcome.error or "mail server unavailable")
+            counts["queued"] += len(held)
+            break
+        else:
+            outbox.mark_attempt_failed(wh, ids, outcome.error or "unknown error", outcome.permanent,
+                                       settings.max_send_attempts)
+            counts["failed" if outcome.permanent else "queued"] += len(ids)
     return counts
 
 

@@ -22,7 +22,9 @@ from stancewatch.config import SmtpSettings
 class SendOutcome:
     ok: bool
     error: str | None = None
-    permanent: bool = False   # the server refused for good (5xx): do not retry
+    permanent: bool = False   # the server refused this message for good (5xx): do not retry it
+    hold: bool = False        # nothing can be sent now (server unreachable, login or password wrong):
+                              # keep every alert queued, count no attempt, try again next run
 
 
 class PasswordMissing(Exception):
@@ -46,7 +48,7 @@ def send(message: EmailMessage, settings: SmtpSettings) -> SendOutcome:
         secret = password(settings) if settings.user else None
         if settings.user and not secret:
             return SendOutcome(False, f"no SMTP password: set ${settings.password_env} "
-                                      "or smtp.password_block")
+                                      "or smtp.password_block", hold=True)
         smtp = _connect(settings)
         try:
             if settings.user:
@@ -58,14 +60,14 @@ def send(message: EmailMessage, settings: SmtpSettings) -> SendOutcome:
             return SendOutcome(False, f"recipients refused: {sorted(refused)}", permanent=True)
         return SendOutcome(True)
     except smtplib.SMTPAuthenticationError as exc:
-        return SendOutcome(False, f"SMTP authentication failed ({exc.smtp_code})")
+        return SendOutcome(False, f"SMTP authentication failed ({exc.smtp_code})", hold=True)
     except smtplib.SMTPResponseException as exc:
         return _server_said(exc.smtp_code, exc.smtp_error)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         return SendOutcome(False, f"recipient refused: {codes}", permanent=all(c >= 500 for c in codes))
     except (smtplib.SMTPException, OSError, socket.timeout) as exc:
-        return SendOutcome(False, f"mail server unreachable: {type(exc).__name__}: {exc}"[:300])
+        return SendOutcome(False, f"mail server unreachable: {type(exc).__name__}: {exc}"[:300], hold=True)
 
 
 def _hang_up(smtp: smtplib.SMTP) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import page, rss, write_sources
+from conftest import page, rss, run_crashing, write_sources
 
 from flows.nightly import run_night
 from warehouse import open_warehouse
@@ -125,3 +125,25 @@ def test_an_unchanged_body_without_validators_is_recognised(web, tmp_path, confi
     with open_warehouse(db, read_only=True) as wh:
         assert wh.scalar("SELECT status FROM fetch_log WHERE run_id = '2026-01-06'") == "unchanged"
     assert summary["feeds_not_modified"] == 1
+
+
+def test_an_article_the_detector_cannot_read_does_not_hold_back_its_batch(web, tmp_path, config_file):
+    """A real detector failure (spaCy refuses a text over its 1,000,000-character limit) on one article:
+    its batch-mates still get their statements, and the bad one is marked with the reason."""
+    healthy_site(web)
+    db, sources = tmp_path / "w.duckdb", healthy_sources(tmp_path, web)
+    code = (f"import stancewatch.offline; from flows.nightly import run_night; "
+            f"run_night({str(sources)!r}, {str(db)!r}, {str(config_file)!r}, night='2026-01-05', quiet=True)")
+    assert run_crashing(code, "extracted") == 86           # articles stored, nothing detected yet
+    with open_warehouse(db) as wh:                          # an article stored before the passage-size guard
+        wh.con.execute("INSERT INTO store.articles (article_id, url, source_id, status, title, text, run_id) "
+                       "SELECT 'poison', 'http://x.example/p', source_id, 'ok', 'Poison', 'x', '2026-01-05' "
+                       "FROM store.sources LIMIT 1")
+        wh.con.execute("INSERT INTO store.article_units VALUES ('poison', 0, 'paragraph', NULL, NULL, ?, '2026-01-05')",
+                       ["China opposes sanctions. " * 45_000])
+    run_night(sources, db, config_file, night="2026-01-05", quiet=True)
+    with open_warehouse(db, read_only=True) as wh:
+        marks = {r["article_id"]: r for r in wh.query("SELECT article_id, statements, error FROM store.detections")}
+        healthy = wh.scalar("SELECT count(*) FROM statements WHERE title = 'Secretary''s call'")
+    assert len(marks) == 4 and "E088" in marks["poison"]["error"] and marks["poison"]["statements"] == 0
+    assert healthy > 0 and all(m["error"] is None for a, m in marks.items() if a != "poison")

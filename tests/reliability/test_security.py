@@ -205,8 +205,6 @@ def test_article_text_cannot_inject_markup_or_script_into_the_alert_email(secret
         assert "<img src=x onerror=alert(1)>" in parsed.text and "<b onmouseover=alert(2)>" in parsed.text
 
 
-@pytest.mark.xfail(strict=True, reason="flows/summary.py to_markdown() escapes only '|' and newlines: a URL "
-                   "from a feed with <script> in its path goes raw into the Prefect markdown artifact")
 def test_hostile_urls_cannot_inject_markup_into_the_night_report(secret_night):
     report = "\n".join(secret_night.artifacts)
     assert "/missing/" in report                                # the failed hostile link is reported ...
@@ -285,9 +283,6 @@ def test_the_cli_refuses_a_plaintext_password_before_anything_runs(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="stancewatch/config.py Source.url is not validated: a user:password@ "
-                   "in a source URL is accepted, then stored in store.sources.url, named in the Prefect task "
-                   "run 'read-source <url>' and in the run report")
 def test_the_sources_file_refuses_a_password_in_a_url(tmp_path):
     path = write_sources(tmp_path / "sources.yaml",
                          [{"name": "intranet", "url": "https://reader:hunter2-src@feeds.example.org/feed.xml"}])

@@ -42,7 +42,9 @@ sources:
     ({"sources": [{"name": "x", "url": "u", "kind": "blog"}]}, "sources.0.kind"),
     ({"sources": [{"name": "x", "url": "u", "country": "China"}]}, "alpha-3"),
     ({"sources": [{"name": "x", "url": "u", "colour": "red"}]}, "colour"),
-    ({"sources": [{"name": "x", "url": "u"}, {"name": "y", "url": "u"}]}, "listed twice"),
+    ({"sources": [{"name": "x", "url": "https://a.example/f"}, {"name": "y", "url": "https://a.example/f"}]},
+     "listed twice"),
+    ({"sources": [{"name": "x", "url": "ftp://a.example/f"}]}, "http"),
 ])
 def test_mistakes_in_the_sources_file_are_named(tmp_path, data, message):
     with pytest.raises(ConfigError, match=message):

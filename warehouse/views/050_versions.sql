@@ -4,6 +4,7 @@
 -- Example: SELECT * FROM detector_versions ORDER BY last_used DESC;
 CREATE OR REPLACE VIEW detector_versions AS
 SELECT d.detector_version, count(*) AS articles, sum(d.statements) AS statements,
+       count(d.error) AS unreadable,
        min(d.processed_at) AS first_used, max(d.processed_at) AS last_used
 FROM store.detections d GROUP BY d.detector_version;
 COMMENT ON VIEW detector_versions IS 'Detector versions (code + lexicon hash + mode), with the articles they read and statements they found.';
