@@ -122,6 +122,7 @@ def _carry(ctx: DocContext, previous: DocContext | None) -> DocContext:
     """Bring forward what earlier paragraphs of the same document established."""
     if previous is not None:
         ctx.doc_topic = previous.doc_topic
+        ctx.doc_parties = previous.doc_parties + [c for _, c in previous.unit_parties]
         ctx.persons = list(previous.persons)
         ctx.we_override = previous.we_override
         ctx.subject_person = previous.subject_person
@@ -285,8 +286,10 @@ class UnitAnalyser:
             return []
         all_hits = topic_hits(marks, 0, len(doc))
         own = unit_topic(all_hits)
-        fallback = own or ctx.doc_topic
-        ctx.doc_topic = own
+        # a paragraph that names only a generic topic ("progress in the consultations") continues the
+        # document's specific one ("the trade talks between China and the US" in the paragraph before)
+        fallback = ctx.doc_topic if ctx.doc_topic and (not own or own in GENERIC) else own
+        ctx.doc_topic = own if own and own not in GENERIC else ctx.doc_topic or own
         self._prescan(doc, ctx)
         out: dict[tuple[str, str, str, str, int], Statement] = {}
         for sent, smarks, ents in by_sentence(doc, marks):
@@ -344,6 +347,8 @@ class UnitAnalyser:
     def _unit_target(ctx: DocContext, holders: set[str]) -> str:
         """The party a unit is mostly about (for "China deplores and opposes it")."""
         counts = Counter(c for _, c in ctx.unit_parties if c not in holders and c != ctx.voice_country)
+        if not counts:  # a paragraph that names no party continues the document's
+            counts = Counter(c for c in ctx.doc_parties if c not in holders and c != ctx.voice_country)
         return counts.most_common(1)[0][0] if counts else ""
 
     def _holders(self, doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention],

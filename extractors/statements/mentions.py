@@ -69,6 +69,7 @@ class DocContext:
     unit_parties: list[tuple[int, str]] = field(default_factory=list)
     unit_pairs: list[tuple[str, str]] = field(default_factory=list)
     doc_topic: str = ""
+    doc_parties: list[str] = field(default_factory=list)  # parties named in earlier paragraphs of the document
 
     def remember(self, person: Person) -> None:
         """Record a named person; the most recent mention sits last."""

@@ -509,11 +509,22 @@ def _of_a_people(doc: Doc, m: Mention) -> bool:
         not t.is_punct or t.text in ("'s", "’s", "’", "'") for t in window[:2])
 
 
+NORM_NOUNS = {"rules", "rule", "resolution", "resolutions", "charter", "principles", "norms", "obligations",
+              "provisions", "framework", "regulations", "law", "agreement", "treaty", "consensus"}
+
+
+def _names_a_norm(doc: Doc, m: Mention) -> bool:
+    """"in blatant violation of the WTO rules", "inconsistent with UN Security Council resolutions": the
+    body names the norm invoked, not the party criticised."""
+    return m.end < len(doc) and doc[m.end].lower_ in NORM_NOUNS
+
+
 def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders: set[str], limit: int) -> str:
     """The party the position is about: the addressee of a demand, else the nearest party named
     after an attitude cue, or next to an evaluative one."""
     def ok(m: Mention) -> bool:
-        return m.kind == "party" and m.code not in holders and not _of_a_people(doc, m)
+        return m.kind == "party" and m.code not in holders and not _of_a_people(doc, m) \
+            and not (cue.stance != "support" and _names_a_norm(doc, m))
 
     if cue.kind == "appeal":
         return ""

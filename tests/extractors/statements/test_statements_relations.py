@@ -147,3 +147,19 @@ def test_readiness_chained_to_reaffirm_shares_its_object(detector):
     text = "Putin reaffirmed readiness to continue the constructive dialogue with Armenia."
     out = detector.detect(unit(text, day="2019-06-01", country="RUS"))
     assert ("RUS", "support", "ARM") in keys(out)
+
+
+def test_a_body_naming_the_norm_is_not_the_target(detector):
+    text = "In blatant violation of the WTO rules, this move by the US side is unacceptable."
+    out = detector.detect(unit(text, day="2018-07-06", country="CHN"))
+    assert ("CHN", "oppose", "USA") in keys(out)
+    assert not any(s.target == "WTO" for s in out)
+
+
+def test_a_paragraph_continues_the_documents_party_and_topic(detector):
+    units = [unit("I would refer you to the competent authority on the trade talks between China and the US.",
+                  day="2019-04-30", country="CHN", speaker="Geng Shuang", uid="doc-1"),
+             unit("Substantive progress has been made in the consultations.", day="2019-04-30", country="CHN",
+                  speaker="Geng Shuang", uid="doc-2")]
+    second = list(detector.detect_many(units))[1]
+    assert [(s.actor, s.stance, s.target, s.topic) for s in second] == [("CHN", "support", "USA", "trade")]
