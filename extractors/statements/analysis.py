@@ -360,7 +360,10 @@ class UnitAnalyser:
             subj = st.passive_agent(doc, cue, mentions)
             if subj is None:
                 return None
-        if cue.kind in ("attitude", "demand", "appeal"):
+        genitive = st.genitive_holders(doc, cue, mentions) if cue.kind == "attitude" else []
+        if genitive:
+            subj = genitive  # "confirmed the commitment of Russia, France and Germany to ..."
+        elif cue.kind in ("attitude", "demand", "appeal"):
             subj = self._subject(doc, sent, cue, mentions, oracle)
             if subj is None:
                 return None
@@ -373,6 +376,9 @@ class UnitAnalyser:
             reporter = st.expand(st.report_holder(doc, sent, cue.start, marks, mentions) or [], ctx)
             named = [(m.code, m.person) for m in mentions if m.person is not None and m.kind == "party"
                      and m.start < cue.start]
+            if genitive and any(m.kind == "joint" and m.start < cue.start for m in mentions):
+                # "They confirmed the commitment of Russia, France and Germany": the leaders speak for them
+                named += [(c, st.leader_of(c, ctx)) for c, _ in holders]
             return [(c, p or self._speaker_for(c, reporter + named, ctx)) for c, p in holders]
         if not ctx.voice_country:
             return []

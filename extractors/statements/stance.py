@@ -427,6 +427,29 @@ def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> l
     return []
 
 
+NOMINAL_CUES = {"commitment", "commitments", "support", "opposition", "readiness", "determination", "concern",
+                "concerns", "position", "satisfaction"}
+
+
+def genitive_holders(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention]:
+    """A nominal cue followed by "of" and parties holds for those parties: "the commitment of Russia,
+    France and Germany to continuing cooperation", "the support of the United States for ..."."""
+    last = doc[cue.end - 1].lower_
+    if last not in NOMINAL_CUES or cue.end >= len(doc) or doc[cue.end].lower_ != "of":
+        return []
+    group: list[Mention] = []
+    pos = cue.end + 1
+    for m in mentions:
+        if m.start < pos:
+            continue
+        gap = [t.lower_ for t in doc[pos:m.start]]
+        if m.kind != "party" or any(w not in COORDINATORS for w in gap):
+            break
+        group.append(m)
+        pos = m.end
+    return group
+
+
 def report_holder(doc: Doc, sent: Span, upto: int, marks: Marks, mentions: list[Mention]) -> list[Mention] | None:
     """The subject of a reporting verb in the sentence ("..., Wang Yi said", "He stressed that ...").
 
@@ -489,6 +512,11 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     if leaders and ctx.voice_country:
         return [(ctx.voice_country, _leader(ctx.voice_country, ctx) or ctx.voice)]
     return [(ctx.voice_country, ctx.voice)]
+
+
+def leader_of(country: str, ctx: DocContext) -> Person | None:
+    """The country's leader on the text's date, as a Person (for joint positions of "the leaders")."""
+    return _leader(country, ctx)
 
 
 def _leader(country: str, ctx: DocContext) -> Person | None:

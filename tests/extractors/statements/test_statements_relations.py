@@ -163,3 +163,10 @@ def test_a_paragraph_continues_the_documents_party_and_topic(detector):
                   speaker="Geng Shuang", uid="doc-2")]
     second = list(detector.detect_many(units))[1]
     assert [(s.actor, s.stance, s.target, s.topic) for s in second] == [("CHN", "support", "USA", "trade")]
+
+
+def test_genitive_holders_of_a_nominal_cue(detector):
+    text = "They confirmed the commitment of Russia, France and Germany to continuing trade cooperation with Iran."
+    out = detector.detect(unit(text, day="2019-05-16", country="RUS"))
+    assert {(s.actor, s.speaker, s.target) for s in out} == {
+        ("RUS", "Vladimir Putin", "IRN"), ("FRA", "Emmanuel Macron", "IRN"), ("DEU", "Angela Merkel", "IRN")}
