@@ -25,7 +25,8 @@ from .patterns import MODAL_WORDS
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
-CUE_LABELS = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE", "EVAL_CONCERN",
+CUE_LABELS = ("SUPPORT", "SUPPORT_RELATION", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE",
+              "EVAL_CONCERN",
               "NORM_SUPPORT", "NORM_APPEAL", "SOVEREIGN", "EVAL_RELATION", "EVAL_CRITICISM", "DEMAND",
               "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
@@ -170,7 +171,7 @@ def by_sentence(doc: Doc, marks: dict[str, list[tuple[int, int]]]) -> list[tuple
 
 def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
     """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question."""
-    attitude = any(marks.get(lab) for lab in ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT"))
+    attitude = any(marks.get(lab) for lab in ("SUPPORT", "SUPPORT_RELATION", "OPPOSE", "CONCERN", "NEG_SUPPORT"))
     if sent.text.rstrip().endswith("?") or marks.get("PROCEDURAL") or marks.get("EVENT") and not attitude:
         return False  # "spoke today with X to reaffirm the alliance" keeps its cue
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives

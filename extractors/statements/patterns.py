@@ -33,10 +33,11 @@ def attitude_cues() -> dict[str, list[str]]:
     "The United States strongly condemns the diversion" -> OPPOSE
     "China is highly concerned about the situation in Ukraine" -> CONCERN
     "China does not agree to solve problems through sanctions" -> NEG_SUPPORT
+    "Russia wants to deepen cooperation with Vietnam" -> SUPPORT_RELATION (a statement only with a partner)
     """
     cues = lexicon()["cues"]
     return {"SUPPORT": cues["support"], "OPPOSE": cues["oppose"], "CONCERN": cues["concern"],
-            "NEG_SUPPORT": lexicon()["negated_support"]}
+            "NEG_SUPPORT": lexicon()["negated_support"], "SUPPORT_RELATION": cues["support_relation"]}
 
 
 @family

@@ -63,7 +63,8 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
     """Plain cues, with negation: "does not support" / "does not agree to" -> oppose, "not
     concerned" -> nothing; a participle with "by" ("opposed by all Chinese people") is passive."""
     cues = []
-    for label, kind, stance in (("SUPPORT", "attitude", "support"), ("OPPOSE", "attitude", "oppose"),
+    for label, kind, stance in (("SUPPORT", "attitude", "support"), ("SUPPORT_RELATION", "attitude", "support"),
+                                ("OPPOSE", "attitude", "oppose"),
                                 ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),
                                 ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose"),
                                 ("EVAL_CONCERN", "evaluative", "concern"), ("NORM_SUPPORT", "normative", "support"),
@@ -83,7 +84,7 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
             if label == "EVAL_RELATION" and _as_adjunct(doc, s):
                 continue  # "As a traditional friendly neighbor to the DPRK, China maintains ...": a description
             cues.append(Cue(s, e, "passive" if passive else kind, flipped, basis=basis,
-                            needs_party=label in ("EVAL_RELATION", "EVAL_CRITICISM")))
+                            needs_party=label in ("EVAL_RELATION", "EVAL_CRITICISM", "SUPPORT_RELATION")))
     return cues
 
 
