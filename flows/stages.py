@@ -23,6 +23,7 @@ import flows  # noqa: F401  (offline environment before Prefect)
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
 
 from extractors.detection import ArticleText, Found, detect_articles
 from extractors.fetch import FetchPolicy
@@ -41,6 +42,8 @@ from warehouse.statements import articles_to_detect, count_to_detect, mark_unrea
 
 #: Below this many pages to extract, a process pool costs more than it saves.
 POOL_THRESHOLD = 24
+#: Source outcomes stored per transaction: a commit costs milliseconds, a night has hundreds of feeds.
+FEEDS_PER_COMMIT = 20
 
 
 # ----------------------------------------------------------------------------- tasks
@@ -76,9 +79,13 @@ def fetch_stage(wh: Warehouse, run_id: str, srcs: SourcesFile, policy: FetchPoli
     progress.current().stage("feeds", len(specs))
     futures = {read_source_task.submit(sp, states.get(sp.source_id, FeedState()), policy, max_items): sp
                for sp in specs}
+    done: list[SourceOutcome] = []
     for future in as_completed(list(futures)):
-        record_fetch(wh, run_id, _outcome(future, futures[future]))
-        progress.current().advance()
+        done.append(_outcome(future, futures.pop(future)))
+        if len(done) >= FEEDS_PER_COMMIT or not futures:
+            record_fetch(wh, run_id, done)
+            progress.current().advance(len(done))
+            done = []
 
 
 def _outcome(future: Any, spec: SourceSpec) -> SourceOutcome:
@@ -94,10 +101,12 @@ def article_stage(wh: Warehouse, run_id: str, policy: FetchPolicy, cfg: Config,
                   jobs: list[PageJob], pool: Executor | None) -> None:
     """Fetch and extract every pending article, batch by batch, committing each batch."""
     progress.current().stage("articles", len(jobs))
-    futures = {harvest_task.submit(b, policy, pool): b for b in chunks(jobs, cfg.articles.batch_size)}
+    # quote(): Prefect would otherwise walk every job of every batch looking for futures to resolve.
+    futures = {harvest_task.submit(quote(b), policy, pool): b for b in chunks(jobs, cfg.articles.batch_size)}
     for future in as_completed(list(futures)):
-        store_pages(wh, run_id, _harvested(future, futures[future]))
-        progress.current().advance(len(futures[future]))
+        batch = futures.pop(future)              # let each batch's pages go once stored
+        store_pages(wh, run_id, _harvested(future, batch))
+        progress.current().advance(len(batch))
 
 
 def detect_stage(wh: Warehouse, run_id: str, cfg: Config, version: str, pool: Executor | None) -> None:
@@ -106,10 +115,10 @@ def detect_stage(wh: Warehouse, run_id: str, cfg: Config, version: str, pool: Ex
     A crashed batch is logged and left unmarked, so the next run reads it again.
     """
     progress.current().stage("statements", count_to_detect(wh, version))
-    futures = {detect_task.submit(b, cfg.detector.mode, cfg.detector.batch_size, pool): b
+    futures = {detect_task.submit(quote(b), cfg.detector.mode, cfg.detector.batch_size, pool): b
                for b in articles_to_detect(wh, version, cfg.articles.batch_size)}
     for future in as_completed(list(futures)):
-        batch = futures[future]
+        batch = futures.pop(future)
         try:
             store_found(wh, run_id, version, batch, future.result())
         except Exception:
@@ -156,7 +165,8 @@ def shift_stage(wh: Warehouse, run_id: str, cfg: Config, queue_alerts: bool = Tr
     c = cfg.shifts.corroboration
     rules = Rules(cfg.shifts.window_days, dict(cfg.shifts.severity), tuple(c.applies_to), c.min_sources, c.min_days)
     alerts_for = (lambda shift: alert_rows(cfg.alerts, shift, run_id)) if queue_alerts else None
-    return len(store_shifts(wh, find_shifts(load_records(wh), rules), run_id, alerts_for=alerts_for))
+    records = load_records(wh, touched_in_run=run_id)
+    return len(store_shifts(wh, find_shifts(records, rules), run_id, alerts_for=alerts_for))
 
 
 def alert_stage(wh: Warehouse, run_id: str, cfg: Config) -> list[dict[str, Any]]:

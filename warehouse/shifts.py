@@ -126,11 +126,13 @@ def _corroboration(run: Sequence[Record], rules: Rules) -> str | None:
     return None
 
 
-def load_records(wh: Warehouse) -> list[Record]:
-    """Every key's records in order, from the view `stance_records`."""
+def load_records(wh: Warehouse, touched_in_run: str | None = None) -> list[Record]:
+    """Keys' records in order, from the view `stance_records`: every key, or only the keys
+    that got statements in `touched_in_run` (the others cannot have shifted)."""
+    rows = (wh.named("stance_records_touched", [touched_in_run]) if touched_in_run
+            else wh.named("stance_records"))
     return [Record(r["actor"], r["target"], r["topic"], r["day"], r["stance"], tuple(r["statement_ids"] or ()),
-                   tuple(r["sources"] or ()), r["detector_version"] or "")
-            for r in wh.named("stance_records")]
+                   tuple(r["sources"] or ()), r["detector_version"] or "") for r in rows]
 
 
 def store_shifts(wh: Warehouse, shifts: Sequence[Shift], run_id: str,
