@@ -8,8 +8,6 @@ parquet, icu) is built into the Python wheel.
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,14 +29,6 @@ DUCKDB_CONFIG: dict[str, Any] = {
     "autoload_known_extensions": False,
     "allow_community_extensions": False,
 }
-
-
-# DuckDB's Python binding tries `import pandas` on every query parameter it
-# converts; pandas is not installed, and a failed import is not cached, so
-# each query paid a search of sys.path (measured: 40% of the time of the
-# flow's small queries). Recording the absence once makes the failure instant.
-if importlib.util.find_spec("pandas") is None:
-    sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
 
 
 class WarehouseError(Exception):
