@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from extractors.records import Unit
-from extractors.statements import Statement, TextUnit, get_detector
+
+if TYPE_CHECKING:  # spaCy loads only when something is detected: an unchanged night never pays for it
+    from extractors.statements import Statement, TextUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,8 @@ class Found:
 
 def text_units(article: ArticleText) -> list[tuple[int, TextUnit]]:
     """The detector's inputs for one article; question turns are left out (not statements)."""
+    from extractors.statements import TextUnit
+
     return [(u.seq, TextUnit(text=u.text, date=article.published, source_country=article.source_country,
                              speaker=u.speaker, speaker_role=u.speaker_role, id=f"{article.article_id}-{u.seq}"))
             for u in article.units if u.kind != "question" and u.text.strip()]
@@ -43,6 +48,8 @@ def text_units(article: ArticleText) -> list[tuple[int, TextUnit]]:
 
 def detect_articles(articles: list[ArticleText], mode: str = "auto", batch_size: int = 64) -> list[list[Found]]:
     """Statements of each article, in input order. Runs in the flow or in a worker process."""
+    from extractors.statements import get_detector
+
     detector = get_detector(mode)
     inputs = [text_units(a) for a in articles]
     flat = [tu for units in inputs for _, tu in units]
