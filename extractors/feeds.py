@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import feedparser
@@ -39,7 +40,7 @@ class FeedItem:
     link: str                      # the link as the feed gave it, made absolute
     guid: str = ""
     title: str = ""
-    published: datetime | None = None
+    published: datetime | None = None   # timezone-aware, in the offset the feed gave (its own day)
     author: str = ""
     summary: str = ""
     content_html: str = ""         # full article HTML when the feed carries it (content:encoded)
@@ -115,7 +116,12 @@ def _item(entry: dict, base_url: str, now: datetime, warnings: list[str]) -> Fee
 
 
 def _published(entry: dict, now: datetime, warnings: list[str]) -> datetime | None:
-    """The entry's date in UTC; None when missing or in the future (a lying clock)."""
+    """The entry's date; None when missing or in the future (a lying clock).
+
+    The publisher's own UTC offset is kept when the date string carries one:
+    a Beijing press release of 07:00 +0800 belongs to that day in Beijing, not
+    to the previous day in UTC.
+    """
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     if not stamp:
         return None
@@ -123,6 +129,18 @@ def _published(entry: dict, now: datetime, warnings: list[str]) -> datetime | No
     if when > now + timedelta(days=1):
         warnings.append(f"item dated in the future ({when:%Y-%m-%d}) treated as undated: {entry.get('link', '')}")
         return None
+    return _in_own_offset(entry.get("published") or entry.get("updated") or "", when)
+
+
+def _in_own_offset(text: str, when: datetime) -> datetime:
+    """`when` expressed in the offset written in `text` (RFC 822 or ISO 8601), if it says the same instant."""
+    for parse in (parsedate_to_datetime, datetime.fromisoformat):
+        try:
+            local = parse(text.strip())
+        except (TypeError, ValueError, IndexError):
+            continue
+        if local.tzinfo is not None and local == when:
+            return local
     return when
 
 

@@ -13,7 +13,7 @@ def pending_jobs(wh: Warehouse, max_attempts: int) -> list[PageJob]:
     rows = wh.named("pending_articles", [max_attempts])
     return [PageJob(
         url=r["url"], link=r["link"], source_id=r["source_id"], guid=r["guid"] or "",
-        title=r["title"] or "", published=r["published"].date() if r["published"] else None,
+        title=r["title"] or "", published=r["published_day"],
         feed_html=r["feed_html"] or "", extractor=r["extractor"], attempts=r["attempts"],
     ) for r in rows]
 

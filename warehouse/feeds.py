@@ -66,8 +66,9 @@ def _known_items(wh: Warehouse, source_ids: list[str]) -> set[tuple[str, str]]:
 
 def _item_row(source_id: str, i: FeedItem, run_id: str) -> dict:
     return {"source_id": source_id, "url": i.url, "link": i.link, "guid": i.guid or None,
-            "title": i.title or None, "published": i.published, "feed_html": i.content_html or None,
-            "run_id": run_id}
+            "title": i.title or None, "published": i.published,
+            "published_day": i.published.date() if i.published else None,   # the publisher's own day
+            "feed_html": i.content_html or None, "run_id": run_id}
 
 
 def _fetch_row(out: SourceOutcome, run_id: str, new: int) -> dict:

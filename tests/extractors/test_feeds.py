@@ -63,3 +63,12 @@ def test_a_runaway_feed_is_cut_with_a_warning():
     feed = parse_feed(b'<rss version="2.0"><channel><title>x</title>' + items + b"</channel></rss>",
                       HEADERS, "https://example.org/", max_items=10)
     assert len(feed.items) == 10 and "50 items" in feed.warnings[0]
+
+
+def test_an_item_keeps_the_publishers_own_day():
+    body = (b'<rss version="2.0"><channel><title>MFA</title><item><title>Briefing</title>'
+            b"<link>https://example.org/b</link><pubDate>Tue, 18 Sep 2018 07:00:00 +0800</pubDate></item>"
+            b"</channel></rss>")
+    item = parse_feed(body, HEADERS, "https://example.org/", now=NOW).items[0]
+    assert item.published == datetime(2018, 9, 17, 23, tzinfo=timezone.utc)     # the same instant ...
+    assert item.published.date().isoformat() == "2018-09-18"                     # ... on Beijing's day

@@ -10,7 +10,7 @@ WITH first_seen AS (
            row_number() OVER (PARTITION BY i.source_id, coalesce(i.guid, i.url) ORDER BY i.run_id, i.url) AS guid_rn
     FROM store.feed_items i
 )
-SELECT f.url, f.link, f.source_id, f.guid, f.title, f.published, f.feed_html,
+SELECT f.url, f.link, f.source_id, f.guid, f.title, f.published_day, f.feed_html,
        s.extractor, coalesce(a.attempts, 0) AS attempts
 FROM first_seen f
 JOIN store.sources s USING (source_id)
