@@ -63,6 +63,6 @@ def detect_articles(articles: list[ArticleText], mode: str = "auto", batch_size:
 
 def detector_version(mode: str = "auto") -> str:
     """The version string statements from `mode` will carry, without loading spaCy."""
-    from extractors.statements.pipeline import DETECTOR_VERSION, resolve_mode
+    from extractors.statements.version import version_for
 
-    return f"{DETECTOR_VERSION}.{resolve_mode(mode)}"
+    return version_for(mode)

