@@ -9,7 +9,7 @@ import pytest
 
 import extractors.statements as statements
 from extractors.statements import DETECTOR_VERSION, Detector, Statement, TextUnit, get_detector
-from extractors.statements import pipeline, version
+from extractors.statements import version
 from extractors.statements.jsonl import units_from_jsonl
 from statements_helpers import unit
 
