@@ -469,8 +469,15 @@ class UnitAnalyser:
                      for s, e in marks.get("ALL_PARTIES", []))  # "by any country"
         bilateral = any(cue.end <= s < limit and doc[s:e].text.lower().endswith(("two sides", "both sides"))
                         for s, e in marks.get("ALL_PARTIES", []))  # "hope our two sides can ..."
-        contextual = cue.kind == "evaluative" or bilateral or cue.kind in ("attitude", "demand") and (
-            cue.stance != "support" or anaphoric)
+        # opposing an object that names a measure ("objects unilateral sanctions", "opposes protectionism")
+        # is a position on the topic itself: the contract gives it no target (a party would re-key it).
+        # Concern keeps the context's party: it is about a situation somewhere ("troubled by the closures").
+        # Likewise an evaluation whose subject is the measure ("Sanctions will ... hinder a settlement").
+        measure = cue.stance == "oppose" and not anaphoric and (
+            cue.kind == "attitude" and any(slug not in GENERIC for _, slug in topic_hits(marks, cue.end, limit))
+            or cue.kind == "evaluative" and any(slug not in GENERIC for _, slug in topic_hits(marks, sent.start, cue.start)))
+        contextual = (cue.kind == "evaluative" and not measure) or bilateral or cue.kind in ("attitude", "demand") and (
+            (cue.stance != "support" and not measure) or anaphoric)
         return self._unit_target(ctx, holders) if contextual and not anyone else ""
 
     @staticmethod

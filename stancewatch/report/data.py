@@ -206,7 +206,7 @@ def _with_quotes(wh: Warehouse, rows: list[dict[str, Any]]) -> list[Shift]:
     """Attach both sides' quotes to each shift (one query for all of them)."""
     quotes: dict[tuple[str, str], list[Quote]] = {}
     if rows:
-        for q in wh.named("report_shift_quotes", [[r["shift_id"] for r in rows]]):
+        for q in wh.named("shift_evidence", [[r["shift_id"] for r in rows]]):
             quotes.setdefault((q["shift_id"], q["side"]), []).append(
                 Quote(q["sentence"], q["speaker"], q["speaker_role"], q["stated_on"], q["url"],
                       q["title"], q["source"]))

@@ -275,3 +275,24 @@ def test_the_parties_of_a_readout_are_the_two_countries_named_together(detector)
     text = "The parties reaffirmed their readiness to continue coordination between Russia and Saudi Arabia on trade."
     out = detector.detect(unit(text, day="2019-02-19", country="RUS"))
     assert {s.actor for s in out} == {"RUS", "SAU"}
+
+
+def test_opposing_a_measure_keys_on_the_topic_not_on_the_documents_party(detector):
+    """Statements.md: "objects to unilateral sanctions" is oppose / sanctions with no target. The party
+    an earlier paragraph named must not re-key it, or the timeline of CHN on sanctions splits."""
+    paragraphs = ["China supports NATO and the EU to restart a security dialogue with Russia, Wang Yi said.",
+                  "China does not agree to solve problems through sanctions, and objects unilateral sanctions, he said.",
+                  "Sanctions will not only cause a lose-lose scenario, but also hinder the political settlement, "
+                  "Wang explained."]
+    units = [unit(p, day="2022-02-26", uid=f"doc-{i}") for i, p in enumerate(paragraphs)]
+    found = list(detector.detect_many(units))
+    assert [(s.actor, s.stance, s.target, s.topic) for s in found[1]] == [("CHN", "oppose", "", "sanctions")]
+    assert [(s.actor, s.stance, s.target, s.topic) for s in found[2]] == [("CHN", "oppose", "", "sanctions")]
+
+
+def test_concern_keeps_the_place_the_document_is_about(detector):
+    paragraphs = ["The United States is following events in Tunisia closely.",
+                  "We are particularly troubled by reports that media offices have been closed."]
+    units = [unit(p, country="USA", uid=f"doc-{i}") for i, p in enumerate(paragraphs)]
+    found = list(detector.detect_many(units))
+    assert [(s.actor, s.stance, s.target) for s in found[1]] == [("USA", "concern", "TUN")]
