@@ -473,9 +473,12 @@ class UnitAnalyser:
         # is a position on the topic itself: the contract gives it no target (a party would re-key it).
         # Concern keeps the context's party: it is about a situation somewhere ("troubled by the closures").
         # Likewise an evaluation whose subject is the measure ("Sanctions will ... hinder a settlement").
+        def names_measure(start: int, end: int) -> bool:
+            return any(slug not in GENERIC for _, slug in topic_hits(marks, start, end))
+
         measure = cue.stance == "oppose" and not anaphoric and (
-            cue.kind == "attitude" and any(slug not in GENERIC for _, slug in topic_hits(marks, cue.end, limit))
-            or cue.kind == "evaluative" and any(slug not in GENERIC for _, slug in topic_hits(marks, sent.start, cue.start)))
+            cue.kind == "attitude" and names_measure(cue.end, limit)
+            or cue.kind == "evaluative" and names_measure(sent.start, cue.start))
         contextual = (cue.kind == "evaluative" and not measure) or bilateral or cue.kind in ("attitude", "demand") and (
             (cue.stance != "support" and not measure) or anaphoric)
         return self._unit_target(ctx, holders) if contextual and not anyone else ""

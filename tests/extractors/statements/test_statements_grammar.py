@@ -281,7 +281,8 @@ def test_opposing_a_measure_keys_on_the_topic_not_on_the_documents_party(detecto
     """Statements.md: "objects to unilateral sanctions" is oppose / sanctions with no target. The party
     an earlier paragraph named must not re-key it, or the timeline of CHN on sanctions splits."""
     paragraphs = ["China supports NATO and the EU to restart a security dialogue with Russia, Wang Yi said.",
-                  "China does not agree to solve problems through sanctions, and objects unilateral sanctions, he said.",
+                  "China does not agree to solve problems through sanctions, and objects unilateral sanctions, "
+                  "he said.",
                   "Sanctions will not only cause a lose-lose scenario, but also hinder the political settlement, "
                   "Wang explained."]
     units = [unit(p, day="2022-02-26", uid=f"doc-{i}") for i, p in enumerate(paragraphs)]
