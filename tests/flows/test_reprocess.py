@@ -1,0 +1,65 @@
+"""Reprocess after a lexicon change: every stored article read again by the new detector version,
+nothing fetched, both versions kept side by side, and a query that shows what changed."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.nightly import run_night
+from stancewatch.demo import NIGHTS, write_sources
+from stancewatch.demo.server import DemoServer
+from warehouse import open_reader
+from warehouse.publish import published_path
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+REPROCESS = ("import stancewatch.offline; from flows.reprocess import run_reprocess; "
+             "s = run_reprocess({db!r}, config={config!r}, quiet=True); print(s['articles_reprocessed'])")
+
+
+def edited_detector(folder: Path) -> Path:
+    """A copy of `extractors` whose lexicon no longer knows "condemned" (a reviewed lexicon edit)."""
+    shutil.copytree(ROOT / "extractors", folder / "extractors", ignore=shutil.ignore_patterns("__pycache__"))
+    lexicon = folder / "extractors" / "statements" / "data" / "lexicon.yaml"
+    text = lexicon.read_text()
+    assert "condemns, condemn, condemned," in text
+    lexicon.write_text(text.replace("condemns, condemn, condemned,", "condemns, condemn,", 1))
+    return folder
+
+
+def test_reprocess_rereads_stored_articles_with_the_new_version_and_shows_the_changes(tmp_path, config_file):
+    db = tmp_path / "w.duckdb"
+    with DemoServer() as site:
+        sources = write_sources(site.base, tmp_path)
+        for number, night in NIGHTS.items():
+            site.night = number
+            run_night(sources, db, config_file, night=night, quiet=True)
+    # the demo site is gone: reprocessing must not need the network
+    with open_reader(published_path(db)) as wh:
+        articles = wh.scalar("SELECT count(*) FROM articles")
+        (old,) = [r["detector_version"] for r in wh.query("SELECT detector_version FROM detector_versions")]
+        fetches = wh.scalar("SELECT count(*) FROM store.feed_fetches")
+
+    code = REPROCESS.format(db=str(db), config=str(config_file))
+    env = {**os.environ, "PYTHONPATH": str(edited_detector(tmp_path / "edited"))}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert int(done.stdout.strip().splitlines()[-1]) == articles
+
+    with open_reader(published_path(db)) as wh:
+        versions = {r["detector_version"]: r for r in wh.query("SELECT * FROM detector_versions")}
+        (new,) = set(versions) - {old}
+        changes = wh.query("SELECT change, actor, sentence FROM statement_changes(?, ?)", [old, new])
+        current = {r["detector_version"] for r in wh.query("SELECT DISTINCT detector_version FROM statements")}
+        assert wh.scalar("SELECT count(*) FROM store.feed_fetches") == fetches        # nothing was fetched
+    assert versions[old]["articles"] == versions[new]["articles"] == articles      # both versions kept
+    assert current == {new}                                                        # analysts see the new one
+    removed = {r["sentence"] for r in changes if r["change"] == "removed"}
+    assert removed and all("condemned" in s for s in removed)                      # exactly what the edit dropped
+    assert not [r for r in changes if r["change"] == "added"]
