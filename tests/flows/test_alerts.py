@@ -11,6 +11,7 @@ import yaml
 from conftest import TEST_CONFIG, run_crashing
 
 from flows.nightly import run_night
+from flows.summary import to_markdown
 from stancewatch.demo.mailcatcher import MailCatcher, free_port
 from stancewatch.localsite import LocalSite
 from stancewatch.replay import load_docs, nights, site_files, sources
@@ -39,7 +40,9 @@ class Replay:
         self.site, self.db = site, tmp_path / "w.duckdb"
         self.config = alert_config(tmp_path, smtp_port)
         self.sources = tmp_path / "sources.yaml"
-        self.sources.write_text(yaml.safe_dump(sources(DOCS, site.base)))
+        listed = sources(DOCS, site.base)
+        listed["sources"].append({"name": "A feed that moved", "url": f"{site.base}/moved.xml", "kind": "news"})
+        self.sources.write_text(yaml.safe_dump(listed))
 
     def night(self, night: str, crash_at: str | None = None) -> dict | int:
         self.site.files = site_files(DOCS, night, self.site.base)
@@ -98,6 +101,11 @@ def test_a_replayed_sequence_raises_the_expected_shifts_and_mails_them_once(tmp_
         assert quote in text and quote in html
     assert "2024-03-05" in text and "2024-03-12" in text and "Mao Ning" in text and "Lin Jian" in text
     assert f"{site.base}/mfa/" in text and "reversal" in text and "escalation" in text
+    # the feed that 404s on all three nights is named in the digest and in the night's summary
+    assert "Sources failing night after night:" in text and "A feed that moved (3 nights): HTTP 404" in text
+    assert summary["failing_sources"] == [{"source": "A feed that moved", "url": f"{site.base}/moved.xml",
+                                           "nights": 3, "last_error": "HTTP 404"}]
+    assert "Failing for 3 nights in a row:** A feed that moved" in to_markdown(summary)
 
 
 def test_smtp_down_for_a_night_then_up_delivers_each_alert_once(tmp_path):
