@@ -52,8 +52,3 @@ def canonical_url(url: str, base: str | None = None) -> str:
 def url_id(url: str) -> str:
     """A short stable id for a canonical URL (the articles' primary key)."""
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:24]
-
-
-def host_of(url: str) -> str:
-    """The lower-cased host of a URL, "" when it has none."""
-    return (urlsplit(url).hostname or "").lower()

@@ -21,8 +21,8 @@ def sync_sources(wh: Warehouse, sources: Iterable[dict], run_id: str) -> None:
 def sources_due(wh: Warehouse, run_id: str, source_ids: Sequence[str]) -> list[str]:
     """The sources not yet fetched successfully in this run (all of them on a new night)."""
     done = {r["source_id"] for r in wh.query(
-        "SELECT source_id FROM store.feed_fetches WHERE run_id = ? AND status IN ('ok','not_modified','unchanged')",
-        [run_id])}
+        "SELECT source_id FROM store.feed_fetches WHERE run_id = ? AND status IN (SELECT unnest(?))",
+        [run_id, list(DONE)])}
     return [s for s in source_ids if s not in done]
 
 

@@ -1,6 +1,7 @@
 """What `stancewatch demo` prints at the end: what it found, the alert email, and SQL to try."""
 from __future__ import annotations
 
+import sys
 from email.message import Message
 from pathlib import Path
 
@@ -34,7 +35,14 @@ def print_findings(db: Path, mail: list[Message], mail_dir: Path, console: Conso
     for f in failures:
         console.print(f"[yellow]recorded failure[/] {f['source']}: {f['error']}")
     _show_mail(mail, mail_dir, console)
-    console.print(f'\nTry it:  [bold]stancewatch sql --db {db} "{TRY_SQL}"[/]')
+    console.print(f'\nTry it:  [bold]{_command()} sql --db {db} "{TRY_SQL}"[/]')
+    console.print(f"and:     [bold]{_command()} report --db {db} --out report.html[/]")
+
+
+def _command() -> str:
+    """How the user ran stancewatch (".venv/bin/stancewatch" before the venv is activated)."""
+    invoked = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("stancewatch")
+    return str(invoked) if invoked.name == "stancewatch" else "stancewatch"
 
 
 def _show_mail(mail: list[Message], mail_dir: Path, console: Console) -> None:
