@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.builders import page, rss, write_sources  # noqa: F401 (the flow tests import them from here)
+
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -29,43 +31,10 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-def write_sources(path: Path, sources: list[dict], allowed_networks: list[str] | None = None,
-                  allow_private: bool = False) -> Path:
-    """A sources file in the contract's shape; the server's own address is allowed explicitly."""
-    data = {"allow_private_networks": allow_private, "sources": sources}
-    if allowed_networks is not None:
-        data["allowed_networks"] = allowed_networks
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
 
 
-def rss(base: str, items: list[dict], title: str = "Test feed") -> str:
-    """A small RSS 2.0 document; item keys: title, link, guid, date, description, content."""
-    parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
-             f'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>{title}</title>'
-             f"<link>{base}/</link><description>test</description>"]
-    for it in items:
-        parts.append("<item>")
-        parts.append(f"<title>{it.get('title', 'Untitled')}</title><link>{it['link']}</link>")
-        if it.get("guid"):
-            parts.append(f'<guid isPermaLink="false">{it["guid"]}</guid>')
-        if it.get("date"):
-            parts.append(f"<pubDate>{it['date']}</pubDate>")
-        parts.append(f"<description>{it.get('description', 'summary')}</description>")
-        if it.get("content"):
-            parts.append(f"<content:encoded><![CDATA[{it['content']}]]></content:encoded>")
-        parts.append("</item>")
-    parts.append("</channel></rss>")
-    return "".join(parts)
 
 
-def page(title: str, paragraphs: list[str], date: str = "2026-01-05") -> str:
-    """A news-like article page with boilerplate around the text, as trafilatura meets it."""
-    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<meta property="article:published_time" content="{date}T09:00:00+00:00"></head><body>'
-            f'<nav><a href="/">Home</a> <a href="/world">World</a></nav><main><article><h1>{title}</h1>'
-            f"{body}</article></main><footer>Copyright Test News</footer></body></html>")
 
 
 def run_crashing(code: str, crash_at: str) -> int:
