@@ -12,12 +12,18 @@ a silent default at 3 a.m.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
+
+from extractors.fetch import FetchPolicy
+
+#: FetchPolicy's annotations are strings (postponed evaluation); the ones its limits use.
+_FIELD_TYPES: dict[str, type] = {"float": float, "int": int}
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_SOURCES = PACKAGE_DIR / "sources.yaml"
@@ -86,18 +92,15 @@ class SourcesFile(_Strict):
 
 
 # --------------------------------------------------------------------------- configuration
-class FetchSettings(_Strict):
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    max_bytes: int = 10_000_000
-    max_redirects: int = 5
-    per_host_concurrency: int = 2
-    per_host_delay: float = 0.5
-    concurrency: int = 16
-    retries: int = 2
-    backoff: float = 1.0
-    max_retry_after: float = 60.0
+#: FetchPolicy fields that are not the configuration's to set: the sources file decides which
+#: networks may be reached, and the User-Agent and Accept headers are the project's.
+_NOT_CONFIGURABLE = {"allow_private_networks", "allowed_networks", "user_agent", "accept"}
+
+# The fetch limits are FetchPolicy's own fields and defaults (one definition); the
+# configuration validates them strictly like every other section.
+FetchSettings = create_model(
+    "FetchSettings", __base__=_Strict,
+    **{f.name: (_FIELD_TYPES[f.type], f.default) for f in fields(FetchPolicy) if f.name not in _NOT_CONFIGURABLE})
 
 
 class ArticleSettings(_Strict):

@@ -68,3 +68,19 @@ def test_broken_yaml_and_missing_files_are_clear(tmp_path):
         load_config(write(tmp_path, "c.yaml", "fetch: [unclosed"))
     with pytest.raises(ConfigError, match="file not found"):
         load_sources(tmp_path / "nope.yaml")
+
+
+def test_fetch_settings_are_the_fetchers_own_limits(tmp_path):
+    from dataclasses import fields
+
+    from extractors.fetch import FetchPolicy
+
+    cfg = load_config()
+    policy = FetchPolicy(**cfg.fetch.model_dump())        # every configured key is a policy field
+    assert {f.name for f in fields(FetchPolicy)} - set(cfg.fetch.model_dump()) == {
+        "allow_private_networks", "allowed_networks", "user_agent", "accept"}
+    assert policy.max_bytes == 10_000_000
+    with pytest.raises(ConfigError, match="fetch.allow_private_networks"):   # the sources file decides that
+        load_config(write(tmp_path, "c.yaml", {"fetch": {"allow_private_networks": True}}))
+    with pytest.raises(ConfigError, match="fetch.retries"):
+        load_config(write(tmp_path, "d.yaml", {"fetch": {"retries": "many"}}))
