@@ -27,6 +27,7 @@ parser does not use:
 Exit status 1 when any hard check fails; rhetorical-question warnings alone
 do not fail (spokespersons do ask "Anything wrong with that?").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.article import clean_text
-from extractors.sites import mfa_press
+from stancewatch.extractors.article import clean_text
+from stancewatch.extractors.sites import mfa_press
 
 _TAG = re.compile(r"<[^>]+>")
 _RAW_QUESTION = re.compile(
@@ -159,12 +160,9 @@ def _check_structure(report: PageReport, turns, spokesperson: str) -> None:
 def _check_markers(report: PageReport, html: bytes, turns, spokesperson: str) -> None:
     """Question and answer turns match the markers counted in the raw HTML."""
     raw_questions, raw_answers = raw_marker_counts(html.decode("utf-8", "replace"), spokesperson)
-    answered = sum(
-        1 for before, turn in pairwise(turns) if (before.kind, turn.kind) == ("question", "answer")
-    )
+    answered = sum(1 for before, turn in pairwise(turns) if (before.kind, turn.kind) == ("question", "answer"))
     if raw_questions != report.questions:
-        report.problems.append(
-            f"{raw_questions} question markers in HTML, {report.questions} turns")
+        report.problems.append(f"{raw_questions} question markers in HTML, {report.questions} turns")
     if raw_answers != answered:
         report.problems.append(f"{raw_answers} answer markers in HTML, {answered} answer turns")
 
@@ -222,8 +220,7 @@ def check_listings(folder: Path) -> tuple[int, list[str]]:
     for path in sorted(folder.glob("*.html.gz")):
         links = mfa_press.find_links(gzip.decompress(path.read_bytes()), url)
         total += len(links)
-        print(f"listing {path.name}: {len(links)} links, "
-              f"{sum(link.published is None for link in links)} undated")
+        print(f"listing {path.name}: {len(links)} links, {sum(link.published is None for link in links)} undated")
         if not links:
             problems.append(f"{path.name}: no links")
         for link in links:
@@ -255,8 +252,9 @@ def _listing_date_problem(link) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run all checks and print per-page lines, flagged pages and totals."""
     args = _arguments(argv)
-    corpus = args.corpus_dir if (args.corpus_dir / "index.jsonl").exists() \
-        else args.corpus_dir / "mfa-press-conferences"
+    corpus = (
+        args.corpus_dir if (args.corpus_dir / "index.jsonl").exists() else args.corpus_dir / "mfa-press-conferences"
+    )
     index = [json.loads(line) for line in (corpus / "index.jsonl").read_text().splitlines()]
     totals: Counter[str] = Counter()
     transcripts: dict[str, object] = {}
@@ -267,16 +265,19 @@ def main(argv: list[str] | None = None) -> int:
         reports.append(report)
         if transcript is not None:
             transcripts[entry["url"]] = transcript
-        totals.update(pages=1, turns=report.turns, questions=report.questions,
-                      answers=report.answers)
+        totals.update(pages=1, turns=report.turns, questions=report.questions, answers=report.answers)
         totals.update(flagged=bool(report.problems), warned=bool(report.warnings))
-        print(f"{entry['file']}: {report.turns} turns, {report.questions} questions, "
-              f"{report.answers} answers, spokesperson {report.spokesperson or '?'}"
-              f"{'  PROBLEMS ' + str(len(report.problems)) if report.problems else ''}")
+        print(
+            f"{entry['file']}: {report.turns} turns, {report.questions} questions, "
+            f"{report.answers} answers, spokesperson {report.spokesperson or '?'}"
+            f"{'  PROBLEMS ' + str(len(report.problems)) if report.problems else ''}"
+        )
     failed = _print_flags(reports, args.verbose)
-    print(f"\npages {totals['pages']}, turns {totals['turns']}, questions {totals['questions']}, "
-          f"answers {totals['answers']} (incl. openings), pages with problems {totals['flagged']}, "
-          f"pages with warnings {totals['warned']}")
+    print(
+        f"\npages {totals['pages']}, turns {totals['turns']}, questions {totals['questions']}, "
+        f"answers {totals['answers']} (incl. openings), pages with problems {totals['flagged']}, "
+        f"pages with warnings {totals['warned']}"
+    )
     gold = args.gold or corpus.parent.parent / "gold" / "dev.jsonl"
     if gold.exists():
         matched, checked, failures = check_gold(gold, transcripts)
@@ -309,8 +310,7 @@ def _print_flags(reports: list[PageReport], verbose: bool) -> bool:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     """Command-line arguments."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus_dir", type=Path,
-                        help="mfa-press-conferences folder or corpora root")
+    parser.add_argument("corpus_dir", type=Path, help="mfa-press-conferences folder or corpora root")
     parser.add_argument("--gold", type=Path, help="gold JSONL (default: ../../gold/dev.jsonl)")
     parser.add_argument("--listings", type=Path, help="listing pages folder (default: sibling)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list warnings too")

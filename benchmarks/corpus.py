@@ -33,6 +33,7 @@ target size), and full-text feeds carry real State Department items. MFA
 transcript feeds name the `mfa_press_conference` site extractor, as the real
 sources file does. The real pages are read from that folder, never copied.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -60,15 +61,27 @@ FIRST_HOST = ipaddress.IPv4Address("127.0.0.2")
 # ----------------------------------------------------------------------------- material
 # (name, role as written, ISO3, gender pronoun) - people in office in late 2026 per the public record.
 SPEAKERS: dict[str, list[tuple[str, str]]] = {
-    "CHN": [("Mao Ning", "Foreign Ministry spokesperson"), ("Lin Jian", "Foreign Ministry spokesperson"),
-            ("Guo Jiakun", "Foreign Ministry spokesperson"), ("Wang Yi", "Foreign Minister"),
-            ("Xi Jinping", "President")],
-    "USA": [("Marco Rubio", "Secretary of State"), ("Tommy Pigott", "State Department spokesperson"),
-            ("Karoline Leavitt", "White House Press Secretary"), ("Donald Trump", "President"),
-            ("JD Vance", "Vice President")],
-    "RUS": [("Maria Zakharova", "Foreign Ministry spokeswoman"), ("Sergey Lavrov", "Foreign Minister"),
-            ("Dmitry Peskov", "Kremlin spokesman"), ("Vladimir Putin", "President"),
-            ("Sergei Ryabkov", "Deputy Foreign Minister")],
+    "CHN": [
+        ("Mao Ning", "Foreign Ministry spokesperson"),
+        ("Lin Jian", "Foreign Ministry spokesperson"),
+        ("Guo Jiakun", "Foreign Ministry spokesperson"),
+        ("Wang Yi", "Foreign Minister"),
+        ("Xi Jinping", "President"),
+    ],
+    "USA": [
+        ("Marco Rubio", "Secretary of State"),
+        ("Tommy Pigott", "State Department spokesperson"),
+        ("Karoline Leavitt", "White House Press Secretary"),
+        ("Donald Trump", "President"),
+        ("JD Vance", "Vice President"),
+    ],
+    "RUS": [
+        ("Maria Zakharova", "Foreign Ministry spokeswoman"),
+        ("Sergey Lavrov", "Foreign Minister"),
+        ("Dmitry Peskov", "Kremlin spokesman"),
+        ("Vladimir Putin", "President"),
+        ("Sergei Ryabkov", "Deputy Foreign Minister"),
+    ],
     "GBR": [("Yvette Cooper", "Foreign Secretary"), ("Keir Starmer", "Prime Minister")],
     "FRA": [("Jean-Noël Barrot", "Foreign Minister"), ("Emmanuel Macron", "President")],
     "DEU": [("Johann Wadephul", "Foreign Minister"), ("Friedrich Merz", "Chancellor")],
@@ -88,70 +101,180 @@ SPEAKERS: dict[str, list[tuple[str, str]]] = {
 }
 # ISO3 -> (name, demonym, capital). Includes countries whose officials the detector does not know.
 COUNTRIES: dict[str, tuple[str, str, str]] = {
-    "CHN": ("China", "Chinese", "Beijing"), "USA": ("the United States", "US", "Washington"),
-    "RUS": ("Russia", "Russian", "Moscow"), "GBR": ("Britain", "British", "London"),
-    "FRA": ("France", "French", "Paris"), "DEU": ("Germany", "German", "Berlin"),
-    "JPN": ("Japan", "Japanese", "Tokyo"), "IND": ("India", "Indian", "New Delhi"),
-    "UKR": ("Ukraine", "Ukrainian", "Kyiv"), "TUR": ("Turkey", "Turkish", "Ankara"),
-    "IRN": ("Iran", "Iranian", "Tehran"), "KOR": ("South Korea", "South Korean", "Seoul"),
-    "AUS": ("Australia", "Australian", "Canberra"), "CAN": ("Canada", "Canadian", "Ottawa"),
-    "ITA": ("Italy", "Italian", "Rome"), "BRA": ("Brazil", "Brazilian", "Brasilia"),
-    "EGY": ("Egypt", "Egyptian", "Cairo"), "IDN": ("Indonesia", "Indonesian", "Jakarta"),
-    "MEX": ("Mexico", "Mexican", "Mexico City"), "ZAF": ("South Africa", "South African", "Pretoria"),
-    "NGA": ("Nigeria", "Nigerian", "Abuja"), "KEN": ("Kenya", "Kenyan", "Nairobi"),
-    "VNM": ("Vietnam", "Vietnamese", "Hanoi"), "PHL": ("the Philippines", "Philippine", "Manila"),
-    "POL": ("Poland", "Polish", "Warsaw"), "SAU": ("Saudi Arabia", "Saudi", "Riyadh"),
-    "ISR": ("Israel", "Israeli", "Jerusalem"), "PAK": ("Pakistan", "Pakistani", "Islamabad"),
-    "PRK": ("North Korea", "North Korean", "Pyongyang"), "VEN": ("Venezuela", "Venezuelan", "Caracas"),
-    "ARG": ("Argentina", "Argentine", "Buenos Aires"), "ESP": ("Spain", "Spanish", "Madrid"),
-    "NLD": ("the Netherlands", "Dutch", "The Hague"), "SWE": ("Sweden", "Swedish", "Stockholm"),
-    "QAT": ("Qatar", "Qatari", "Doha"), "ETH": ("Ethiopia", "Ethiopian", "Addis Ababa"),
-    "SRB": ("Serbia", "Serbian", "Belgrade"), "HUN": ("Hungary", "Hungarian", "Budapest"),
-    "THA": ("Thailand", "Thai", "Bangkok"), "CHL": ("Chile", "Chilean", "Santiago"),
+    "CHN": ("China", "Chinese", "Beijing"),
+    "USA": ("the United States", "US", "Washington"),
+    "RUS": ("Russia", "Russian", "Moscow"),
+    "GBR": ("Britain", "British", "London"),
+    "FRA": ("France", "French", "Paris"),
+    "DEU": ("Germany", "German", "Berlin"),
+    "JPN": ("Japan", "Japanese", "Tokyo"),
+    "IND": ("India", "Indian", "New Delhi"),
+    "UKR": ("Ukraine", "Ukrainian", "Kyiv"),
+    "TUR": ("Turkey", "Turkish", "Ankara"),
+    "IRN": ("Iran", "Iranian", "Tehran"),
+    "KOR": ("South Korea", "South Korean", "Seoul"),
+    "AUS": ("Australia", "Australian", "Canberra"),
+    "CAN": ("Canada", "Canadian", "Ottawa"),
+    "ITA": ("Italy", "Italian", "Rome"),
+    "BRA": ("Brazil", "Brazilian", "Brasilia"),
+    "EGY": ("Egypt", "Egyptian", "Cairo"),
+    "IDN": ("Indonesia", "Indonesian", "Jakarta"),
+    "MEX": ("Mexico", "Mexican", "Mexico City"),
+    "ZAF": ("South Africa", "South African", "Pretoria"),
+    "NGA": ("Nigeria", "Nigerian", "Abuja"),
+    "KEN": ("Kenya", "Kenyan", "Nairobi"),
+    "VNM": ("Vietnam", "Vietnamese", "Hanoi"),
+    "PHL": ("the Philippines", "Philippine", "Manila"),
+    "POL": ("Poland", "Polish", "Warsaw"),
+    "SAU": ("Saudi Arabia", "Saudi", "Riyadh"),
+    "ISR": ("Israel", "Israeli", "Jerusalem"),
+    "PAK": ("Pakistan", "Pakistani", "Islamabad"),
+    "PRK": ("North Korea", "North Korean", "Pyongyang"),
+    "VEN": ("Venezuela", "Venezuelan", "Caracas"),
+    "ARG": ("Argentina", "Argentine", "Buenos Aires"),
+    "ESP": ("Spain", "Spanish", "Madrid"),
+    "NLD": ("the Netherlands", "Dutch", "The Hague"),
+    "SWE": ("Sweden", "Swedish", "Stockholm"),
+    "QAT": ("Qatar", "Qatari", "Doha"),
+    "ETH": ("Ethiopia", "Ethiopian", "Addis Ababa"),
+    "SRB": ("Serbia", "Serbian", "Belgrade"),
+    "HUN": ("Hungary", "Hungarian", "Budapest"),
+    "THA": ("Thailand", "Thai", "Bangkok"),
+    "CHL": ("Chile", "Chilean", "Santiago"),
 }
 STATE_CODES = [c for c in COUNTRIES]
-GIVEN = ["Ana", "Tomas", "Leila", "Samuel", "Mei", "Kwame", "Irina", "Diego", "Aisha", "Jonas", "Priya", "Omar",
-         "Elena", "Hiroshi", "Fatima", "Lukas", "Nadia", "Carlos", "Sofia", "Arjun", "Zanele", "Pavel", "Hana", "Amir"]
-FAMILY = ["Okafor", "Lindqvist", "Haddad", "Moreno", "Nakamura", "Kowalski", "Mensah", "Petrov", "Alvarez", "Rahman",
-          "Chen", "Fischer", "Silva", "Novak", "Banda", "Karimi", "Dubois", "Tanaka", "Hoang", "Ibrahim", "Costa"]
+GIVEN = [
+    "Ana",
+    "Tomas",
+    "Leila",
+    "Samuel",
+    "Mei",
+    "Kwame",
+    "Irina",
+    "Diego",
+    "Aisha",
+    "Jonas",
+    "Priya",
+    "Omar",
+    "Elena",
+    "Hiroshi",
+    "Fatima",
+    "Lukas",
+    "Nadia",
+    "Carlos",
+    "Sofia",
+    "Arjun",
+    "Zanele",
+    "Pavel",
+    "Hana",
+    "Amir",
+]
+FAMILY = [
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Moreno",
+    "Nakamura",
+    "Kowalski",
+    "Mensah",
+    "Petrov",
+    "Alvarez",
+    "Rahman",
+    "Chen",
+    "Fischer",
+    "Silva",
+    "Novak",
+    "Banda",
+    "Karimi",
+    "Dubois",
+    "Tanaka",
+    "Hoang",
+    "Ibrahim",
+    "Costa",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 # Issues a position can be about: (phrase with {T} = target country name / {TD} = its demonym, topic word).
 ISSUES_BAD = [
-    "the new {TD} tariffs on steel and aluminium imports", "the {TD} export controls on advanced semiconductors",
-    "the latest round of {TD} sanctions against {X}", "unilateral sanctions imposed by {T}",
-    "the sale of {TD} weapons to Taiwan", "{TD} interference in the internal affairs of {X}",
-    "the deployment of {TD} warships in the South China Sea", "the detention of journalists in {T}",
-    "the crackdown on peaceful protesters in {T}", "{TD} missile strikes on civilian infrastructure in {X}",
-    "the military exercises held by {T} near the border", "the resumption of nuclear testing by {T}",
-    "the anti-dumping duties {T} imposed on {XD} electric vehicles", "{TD} restrictions on humanitarian access to {X}",
-    "the annexation plans announced by {T}", "the expulsion of {XD} diplomats from {T}",
-    "{TD} visa restrictions on {XD} students", "the seizure of a {XD} merchant vessel by {T}",
-    "the arbitrary detention of {XD} citizens in {T}", "the {TD} decision to withdraw from the climate agreement",
+    "the new {TD} tariffs on steel and aluminium imports",
+    "the {TD} export controls on advanced semiconductors",
+    "the latest round of {TD} sanctions against {X}",
+    "unilateral sanctions imposed by {T}",
+    "the sale of {TD} weapons to Taiwan",
+    "{TD} interference in the internal affairs of {X}",
+    "the deployment of {TD} warships in the South China Sea",
+    "the detention of journalists in {T}",
+    "the crackdown on peaceful protesters in {T}",
+    "{TD} missile strikes on civilian infrastructure in {X}",
+    "the military exercises held by {T} near the border",
+    "the resumption of nuclear testing by {T}",
+    "the anti-dumping duties {T} imposed on {XD} electric vehicles",
+    "{TD} restrictions on humanitarian access to {X}",
+    "the annexation plans announced by {T}",
+    "the expulsion of {XD} diplomats from {T}",
+    "{TD} visa restrictions on {XD} students",
+    "the seizure of a {XD} merchant vessel by {T}",
+    "the arbitrary detention of {XD} citizens in {T}",
+    "the {TD} decision to withdraw from the climate agreement",
 ]
 ISSUES_GOOD = [
-    "the ceasefire agreement between {T} and {X}", "the resumption of peace talks between {T} and {X}",
-    "the new trade agreement with {T}", "{TD} efforts to resolve the crisis through dialogue",
-    "the release of the detained aid workers by {T}", "the partnership agreement signed with {T}",
-    "the UN Security Council resolution on humanitarian aid to {X}", "the decision by {T} to lift the export ban",
-    "the outcome of the summit in {XC}", "{TD} proposals for a political settlement in {X}",
-    "the agreement on climate finance reached in {XC}", "the prisoner exchange between {T} and {X}",
+    "the ceasefire agreement between {T} and {X}",
+    "the resumption of peace talks between {T} and {X}",
+    "the new trade agreement with {T}",
+    "{TD} efforts to resolve the crisis through dialogue",
+    "the release of the detained aid workers by {T}",
+    "the partnership agreement signed with {T}",
+    "the UN Security Council resolution on humanitarian aid to {X}",
+    "the decision by {T} to lift the export ban",
+    "the outcome of the summit in {XC}",
+    "{TD} proposals for a political settlement in {X}",
+    "the agreement on climate finance reached in {XC}",
+    "the prisoner exchange between {T} and {X}",
 ]
-DEMAND_BAD = ["stop interfering in the internal affairs of other countries", "lift its unilateral sanctions",
-              "halt its military activities near the border", "release the detained journalists immediately",
-              "withdraw its troops from {X}", "abide by international law and the UN Charter",
-              "cancel the planned arms sales to Taiwan", "stop provocative actions in the South China Sea",
-              "respect the sovereignty and territorial integrity of {X}", "return to the negotiating table",
-              "correct its wrong practices on trade", "refrain from actions that escalate the tensions"]
+DEMAND_BAD = [
+    "stop interfering in the internal affairs of other countries",
+    "lift its unilateral sanctions",
+    "halt its military activities near the border",
+    "release the detained journalists immediately",
+    "withdraw its troops from {X}",
+    "abide by international law and the UN Charter",
+    "cancel the planned arms sales to Taiwan",
+    "stop provocative actions in the South China Sea",
+    "respect the sovereignty and territorial integrity of {X}",
+    "return to the negotiating table",
+    "correct its wrong practices on trade",
+    "refrain from actions that escalate the tensions",
+]
 ALL_PARTIES = ["all parties", "the two sides", "all relevant parties", "both sides", "the international community"]
-VERB_OPPOSE = ["firmly opposes", "strongly condemns", "rejects", "strongly opposes", "deplores", "objects to",
-               "categorically rejects", "condemns"]
+VERB_OPPOSE = [
+    "firmly opposes",
+    "strongly condemns",
+    "rejects",
+    "strongly opposes",
+    "deplores",
+    "objects to",
+    "categorically rejects",
+    "condemns",
+]
 VERB_OPPOSE_PAST = ["firmly opposed", "strongly condemned", "rejected", "denounced", "criticized", "deplored"]
 VERB_SUPPORT = ["welcomes", "supports", "strongly supports", "welcomed", "commends", "backs", "applauds"]
-REPORT = ["said on {WD}", "told reporters on {WD}", "said at a regular press briefing on {WD}",
-          "said in a statement on {WD}", "told a news conference in {C}", "said in an interview", "said"]
-EVAL_BAD = ["unacceptable", "a clear violation of international law", "counterproductive", "groundless",
-            "a serious violation of the UN Charter", "irresponsible and dangerous"]
+REPORT = [
+    "said on {WD}",
+    "told reporters on {WD}",
+    "said at a regular press briefing on {WD}",
+    "said in a statement on {WD}",
+    "told a news conference in {C}",
+    "said in an interview",
+    "said",
+]
+EVAL_BAD = [
+    "unacceptable",
+    "a clear violation of international law",
+    "counterproductive",
+    "groundless",
+    "a serious violation of the UN Charter",
+    "irresponsible and dangerous",
+]
 
 # Ordinary news prose: no positions (or only incidental ones).
 PROSE = [
@@ -191,22 +314,103 @@ PROSE = [
     "The agreement covers shipping, ports and customs procedures.",
     "Researchers at the university said the results would be published next year.",
 ]
-TITLE_PROSE = ["Markets edge {UD} as investors weigh rate outlook", "Heavy rain forecast for the weekend",
-               "New terminal to open at {C} airport", "Parliament passes budget bill", "Festival tickets sell out",
-               "National team wins qualifier in {C}", "Unemployment falls to {P} percent", "City council approves housing plan",
-               "Museum opens exhibition of private collections", "Power grid repairs to take days, officials say"]
+TITLE_PROSE = [
+    "Markets edge {UD} as investors weigh rate outlook",
+    "Heavy rain forecast for the weekend",
+    "New terminal to open at {C} airport",
+    "Parliament passes budget bill",
+    "Festival tickets sell out",
+    "National team wins qualifier in {C}",
+    "Unemployment falls to {P} percent",
+    "City council approves housing plan",
+    "Museum opens exhibition of private collections",
+    "Power grid repairs to take days, officials say",
+]
 SECTIONS = ["world", "politics", "asia", "europe", "americas", "africa", "middle-east", "business", "diplomacy"]
-NAV = ["Home", "World", "Politics", "Business", "Markets", "Technology", "Science", "Health", "Climate", "Sport",
-       "Culture", "Opinion", "Video", "Podcasts", "Newsletters", "Live", "Asia", "Europe", "Americas", "Africa",
-       "Middle East", "Analysis", "Fact check", "Weather", "Travel", "Style", "Food", "Books", "Obituaries"]
-FOOTER = ["About us", "Contact", "Careers", "Advertise with us", "Terms of use", "Privacy policy", "Cookie settings",
-          "Accessibility", "Sitemap", "Corrections", "Editorial standards", "Help centre", "Subscribe", "RSS feeds",
-          "Archive", "Mobile apps", "Press office", "Licensing", "Events", "Shop"]
-PAPERS = ["Herald", "Times", "Post", "Observer", "Tribune", "Chronicle", "Gazette", "Courier", "Dispatch", "Journal",
-          "Monitor", "Daily", "Review", "Standard", "Telegraph", "Express", "Sentinel", "Mirror", "Record", "Star"]
+NAV = [
+    "Home",
+    "World",
+    "Politics",
+    "Business",
+    "Markets",
+    "Technology",
+    "Science",
+    "Health",
+    "Climate",
+    "Sport",
+    "Culture",
+    "Opinion",
+    "Video",
+    "Podcasts",
+    "Newsletters",
+    "Live",
+    "Asia",
+    "Europe",
+    "Americas",
+    "Africa",
+    "Middle East",
+    "Analysis",
+    "Fact check",
+    "Weather",
+    "Travel",
+    "Style",
+    "Food",
+    "Books",
+    "Obituaries",
+]
+FOOTER = [
+    "About us",
+    "Contact",
+    "Careers",
+    "Advertise with us",
+    "Terms of use",
+    "Privacy policy",
+    "Cookie settings",
+    "Accessibility",
+    "Sitemap",
+    "Corrections",
+    "Editorial standards",
+    "Help centre",
+    "Subscribe",
+    "RSS feeds",
+    "Archive",
+    "Mobile apps",
+    "Press office",
+    "Licensing",
+    "Events",
+    "Shop",
+]
+PAPERS = [
+    "Herald",
+    "Times",
+    "Post",
+    "Observer",
+    "Tribune",
+    "Chronicle",
+    "Gazette",
+    "Courier",
+    "Dispatch",
+    "Journal",
+    "Monitor",
+    "Daily",
+    "Review",
+    "Standard",
+    "Telegraph",
+    "Express",
+    "Sentinel",
+    "Mirror",
+    "Record",
+    "Star",
+]
 COMMENTERS = ["reader_42", "jmartin", "oldhand", "K. Osei", "anna_b", "truthseeker", "L. Hoffmann", "pj1970"]
-COMMENTS = ["Interesting read, thanks.", "This will not end well.", "Where is the source for this?",
-            "Finally some good news.", "Same story every year.", "Great reporting as always."]
+COMMENTS = [
+    "Interesting read, thanks.",
+    "This will not end well.",
+    "Where is the source for this?",
+    "Finally some good news.",
+    "Same story every year.",
+    "Great reporting as always.",
+]
 
 
 # ----------------------------------------------------------------------------- feeds
@@ -215,10 +419,10 @@ class FeedInfo:
     index: int
     host: str
     name: str
-    country: str        # ISO3 for ministry feeds, "" for news outlets
-    kind: str           # "ministry" | "news"
-    full_text: bool     # carries the article in content:encoded
-    template: str       # "synthetic" | "kremlin" | "mfa" | "statedept"
+    country: str  # ISO3 for ministry feeds, "" for news outlets
+    kind: str  # "ministry" | "news"
+    full_text: bool  # carries the article in content:encoded
+    template: str  # "synthetic" | "kremlin" | "mfa" | "statedept"
 
 
 @dataclass(frozen=True)
@@ -247,6 +451,7 @@ def _slug(title: str) -> str:
 
 def _fill(template: str, r: random.Random, cap: bool = True, **known: str) -> str:
     """Fill {T} {TD} {X} {XD} {XC} {C} {C2} {D} {WD} {N} {M} {K} {P} {UD} {PLACE} slots."""
+
     def pick(_: re.Match) -> str:
         key = _.group(1)
         if key in known:
@@ -260,13 +465,19 @@ def _fill(template: str, r: random.Random, cap: bool = True, **known: str) -> st
             known["X"], known["XD"], known["XC"] = COUNTRIES[code]
             return known[key]
         value = {
-            "C": lambda: COUNTRIES[r.choice(STATE_CODES)][2], "C2": lambda: COUNTRIES[r.choice(STATE_CODES)][2],
-            "D": lambda: COUNTRIES[r.choice(STATE_CODES)][1], "WD": lambda: r.choice(WEEKDAYS),
-            "N": lambda: str(r.randint(12, 9000)), "M": lambda: str(r.randint(2, 40)), "K": lambda: str(r.randint(0, 3)),
-            "P": lambda: f"{r.uniform(0.1, 9.9):.1f}", "UD": lambda: r.choice(["up", "down"]),
+            "C": lambda: COUNTRIES[r.choice(STATE_CODES)][2],
+            "C2": lambda: COUNTRIES[r.choice(STATE_CODES)][2],
+            "D": lambda: COUNTRIES[r.choice(STATE_CODES)][1],
+            "WD": lambda: r.choice(WEEKDAYS),
+            "N": lambda: str(r.randint(12, 9000)),
+            "M": lambda: str(r.randint(2, 40)),
+            "K": lambda: str(r.randint(0, 3)),
+            "P": lambda: f"{r.uniform(0.1, 9.9):.1f}",
+            "UD": lambda: r.choice(["up", "down"]),
             "PLACE": lambda: r.choice(["hospital", "library", "metro line", "stadium", "concert hall", "bridge"]),
         }[key]()
         return value
+
     out = re.sub(r"\{([A-Z0-9]+)\}", pick, template)
     return out[:1].upper() + out[1:] if cap else out
 
@@ -280,7 +491,11 @@ def _actor(r: random.Random, code: str) -> tuple[str, str, str]:
         official = f"{role} {person}"
     else:
         person = f"{r.choice(GIVEN)} {r.choice(FAMILY)}"
-        official = f"a spokesperson, {person}," if code in ("NATO", "UN") else f"{demonym} Foreign Ministry spokesperson {person}"
+        official = (
+            f"a spokesperson, {person},"
+            if code in ("NATO", "UN")
+            else f"{demonym} Foreign Ministry spokesperson {person}"
+        )
     if code in ("NATO", "UN"):
         subject = name
     else:
@@ -300,7 +515,7 @@ def statement_sentence(r: random.Random, actor_code: str | None = None, ministry
         subject = r.choice(["the Ministry", "the Ministry of Foreign Affairs", "the Government", "we"])
     report = _fill(r.choice(REPORT), r, cap=False, C=COUNTRIES[target][2])
     tail = "" if ministry_voice else f", {official} {report}"
-    shape = r.random()      # who holds it: the state (with a reporting clause) or the official himself
+    shape = r.random()  # who holds it: the state (with a reporting clause) or the official himself
     if not ministry_voice and shape < 0.35:
         subject, tail = r.choice([official, person]), ""
     kind = r.random()
@@ -308,29 +523,49 @@ def statement_sentence(r: random.Random, actor_code: str | None = None, ministry
         issue = _fill(r.choice(ISSUES_BAD), r, cap=False, _T=target)
         form = r.randrange(3)
         if form == 1 and not ministry_voice:
-            out = f"\"We {r.choice(['firmly oppose', 'reject', 'condemn'])} {issue},\" {official} {report}."
+            out = f'"We {r.choice(["firmly oppose", "reject", "condemn"])} {issue}," {official} {report}.'
         elif form == 2:
             out = f"{subject} {r.choice(VERB_OPPOSE_PAST)} {issue}, calling it {r.choice(EVAL_BAD)}{tail}."
         else:
             out = f"{subject} {r.choice(VERB_OPPOSE)} {issue}{tail}."
     elif kind < 0.52:
         issue = _fill(r.choice(ISSUES_BAD + ISSUES_GOOD[:4]), r, cap=False, _T=target)
-        cue = r.choice(["is deeply concerned about", "expressed serious concern over", "voiced grave concern at",
-                        "is alarmed by", "is worried about", "raised concerns about"])
+        cue = r.choice(
+            [
+                "is deeply concerned about",
+                "expressed serious concern over",
+                "voiced grave concern at",
+                "is alarmed by",
+                "is worried about",
+                "raised concerns about",
+            ]
+        )
         out = f"{subject} {cue} {issue}{tail}."
     elif kind < 0.72:
         issue = _fill(r.choice(ISSUES_GOOD), r, cap=False, _T=target)
-        extra = r.choice(["", f" and stands ready to work with {tname} to consolidate the progress",
-                          " as an important step towards lasting peace", ""])
+        extra = r.choice(
+            [
+                "",
+                f" and stands ready to work with {tname} to consolidate the progress",
+                " as an important step towards lasting peace",
+                "",
+            ]
+        )
         out = f"{subject} {r.choice(VERB_SUPPORT)} {issue}{extra}{tail}."
     elif kind < 0.9:
         ask = _fill(r.choice(DEMAND_BAD), r, cap=False, X=COUNTRIES[r.choice(STATE_CODES)][0])
         verb = r.choice(["urges", "urged", "called on", "calls on", "demanded that"])
-        body = f"{subject} demanded that {tname} {ask}" if verb == "demanded that" else f"{subject} {verb} {tname} to {ask}"
+        body = (
+            f"{subject} demanded that {tname} {ask}"
+            if verb == "demanded that"
+            else f"{subject} {verb} {tname} to {ask}"
+        )
         out = f"{body}{tail}."
     else:
-        out = (f"{subject} called on {r.choice(ALL_PARTIES)} to exercise restraint and resolve their differences "
-               f"through dialogue and consultation{tail}.")
+        out = (
+            f"{subject} called on {r.choice(ALL_PARTIES)} to exercise restraint and resolve their differences "
+            f"through dialogue and consultation{tail}."
+        )
     return out[:1].upper() + out[1:]
 
 
@@ -346,7 +581,7 @@ def body_paragraphs(r: random.Random, political: bool, ministry: str = "") -> li
         for _ in range(r.randint(2, 5)):
             share = 0.25 if political else 0.03
             if i == 0 and political and not sentences:
-                share = 0.9   # news leads with the position
+                share = 0.9  # news leads with the position
             if r.random() < share:
                 voice = bool(ministry) and r.random() < 0.6
                 sentences.append(statement_sentence(r, ministry if voice else None, voice))
@@ -363,8 +598,10 @@ def body_paragraphs(r: random.Random, political: bool, ministry: str = "") -> li
 def _css(r: random.Random, size: int) -> str:
     rules, total = [], 0
     while total < size:
-        rule = (f".c-{r.randrange(10**6):x}{{margin:{r.randint(0, 24)}px {r.randint(0, 24)}px;"
-                f"color:#{r.randrange(16**6):06x};font-size:{r.randint(11, 22)}px;display:{r.choice(['block', 'flex', 'grid'])}}}")
+        rule = (
+            f".c-{r.randrange(10**6):x}{{margin:{r.randint(0, 24)}px {r.randint(0, 24)}px;"
+            f"color:#{r.randrange(16**6):06x};font-size:{r.randint(11, 22)}px;display:{r.choice(['block', 'flex', 'grid'])}}}"
+        )
         rules.append(rule)
         total += len(rule)
     return "".join(rules)
@@ -374,8 +611,10 @@ def _script(r: random.Random, size: int) -> str:
     parts, total = ["window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"], 0
     while total < size:
         key = f"k{r.randrange(10**8):x}"
-        part = (f"gtag('set','{key}',{{'slot':'ad-{r.randint(1, 99)}','sizes':[[300,250],[728,90]],"
-                f"'targeting':{{'section':'{r.choice(SECTIONS)}','pos':{r.randint(1, 9)}}}}});")
+        part = (
+            f"gtag('set','{key}',{{'slot':'ad-{r.randint(1, 99)}','sizes':[[300,250],[728,90]],"
+            f"'targeting':{{'section':'{r.choice(SECTIONS)}','pos':{r.randint(1, 9)}}}}});"
+        )
         parts.append(part)
         total += len(part)
     return "".join(parts)
@@ -394,44 +633,62 @@ def _headline(r: random.Random) -> str:
 
 
 def _links(r: random.Random, base: str, labels: list[str], cls: str) -> str:
-    items = "".join(f'<li class="{cls}__item"><a class="{cls}__link" href="{base}/{_slug(label)}/">{escape(label)}</a></li>'
-                    for label in labels)
+    items = "".join(
+        f'<li class="{cls}__item"><a class="{cls}__link" href="{base}/{_slug(label)}/">{escape(label)}</a></li>'
+        for label in labels
+    )
     return f'<ul class="{cls}">{items}</ul>'
 
 
 def _teaser(r: random.Random, base: str) -> str:
     title = _headline(r)
-    return (f'<div class="teaser c-{r.randrange(999)}"><a href="{base}/{r.choice(SECTIONS)}/{_slug(title)}-{r.randrange(10**6)}.html">'
-            f'<img src="{base}/img/{r.randrange(10**7)}.jpg" alt="" loading="lazy" width="320" height="180">'
-            f'<h3 class="teaser__title">{escape(title)}</h3></a><p class="teaser__dek">{escape(prose_sentence(r))}</p>'
-            f'<span class="teaser__meta">{r.randint(1, 23)}h ago</span></div>')
+    return (
+        f'<div class="teaser c-{r.randrange(999)}"><a href="{base}/{r.choice(SECTIONS)}/{_slug(title)}-{r.randrange(10**6)}.html">'
+        f'<img src="{base}/img/{r.randrange(10**7)}.jpg" alt="" loading="lazy" width="320" height="180">'
+        f'<h3 class="teaser__title">{escape(title)}</h3></a><p class="teaser__dek">{escape(prose_sentence(r))}</p>'
+        f'<span class="teaser__meta">{r.randint(1, 23)}h ago</span></div>'
+    )
 
 
 def _rail_block(r: random.Random, base: str) -> str:
     kind = r.randrange(4)
     if kind == 0:
-        items = "".join(f'<li><span class="rank">{i + 1}</span><a href="{base}/{_slug(h)}.html">{escape(h)}</a></li>'
-                        for i, h in enumerate(_headline(r) for _ in range(10)))
+        items = "".join(
+            f'<li><span class="rank">{i + 1}</span><a href="{base}/{_slug(h)}.html">{escape(h)}</a></li>'
+            for i, h in enumerate(_headline(r) for _ in range(10))
+        )
         return f'<section class="most-read"><h2>Most read</h2><ol>{items}</ol></section>'
     if kind == 1:
-        return ('<section class="newsletter"><h2>Sign up for our morning briefing</h2><p>The day\'s top stories '
-                'in your inbox every weekday.</p><form action="/subscribe" method="post"><input type="email" '
-                'name="email" placeholder="Your email address"><button type="submit">Sign up</button></form>'
-                '<p class="small">By signing up you agree to our terms and privacy policy.</p></section>')
+        return (
+            '<section class="newsletter"><h2>Sign up for our morning briefing</h2><p>The day\'s top stories '
+            'in your inbox every weekday.</p><form action="/subscribe" method="post"><input type="email" '
+            'name="email" placeholder="Your email address"><button type="submit">Sign up</button></form>'
+            '<p class="small">By signing up you agree to our terms and privacy policy.</p></section>'
+        )
     if kind == 2:
         return f'<div class="ad-slot" id="ad-{r.randrange(10**6)}" data-size="300x600"><span>Advertisement</span></div>'
     teasers = "".join(_teaser(r, base) for _ in range(4))
     return f'<section class="more-from"><h2>More from {r.choice(NAV)}</h2>{teasers}</section>'
 
 
-def page_html(site: str, url: str, base: str, meta: ArticleMeta, paragraphs: list[str], target: int,
-              r: random.Random) -> str:
+def page_html(
+    site: str, url: str, base: str, meta: ArticleMeta, paragraphs: list[str], target: int, r: random.Random
+) -> str:
     """A whole article page of about `target` bytes around the body paragraphs."""
     iso = meta.published.isoformat()
     dek = paragraphs[0].split(". ")[0] + "."
-    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": meta.title,
-                     "datePublished": iso, "dateModified": iso, "author": {"@type": "Person", "name": meta.author},
-                     "publisher": {"@type": "Organization", "name": site}, "mainEntityOfPage": url})
+    ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": meta.title,
+            "datePublished": iso,
+            "dateModified": iso,
+            "author": {"@type": "Person", "name": meta.author},
+            "publisher": {"@type": "Organization", "name": site},
+            "mainEntityOfPage": url,
+        }
+    )
     body_parts = []
     for i, p in enumerate(paragraphs):
         body_parts.append(f"<p>{escape(p)}</p>")
@@ -439,33 +696,43 @@ def page_html(site: str, url: str, base: str, meta: ArticleMeta, paragraphs: lis
             body_parts.append(f'<aside class="inline-related"><h4>Read more</h4>{_teaser(r, base)}</aside>')
         if i == 5:
             body_parts.append('<div class="ad-slot ad-inline"><span>Advertisement</span></div>')
-    article = (f'<article class="story" itemscope itemtype="https://schema.org/NewsArticle">'
-               f'<div class="breadcrumb"><a href="{base}/">Home</a> &rsaquo; <a href="{base}/{meta.section}/">'
-               f'{meta.section.title()}</a></div><h1 class="story__title" itemprop="headline">{escape(meta.title)}</h1>'
-               f'<div class="byline">By <a rel="author" href="{base}/authors/{_slug(meta.author)}">{escape(meta.author)}</a>'
-               f' &middot; <time datetime="{iso}">{meta.published:%d %B %Y, %H:%M} UTC</time></div>'
-               f'<figure class="lead-image"><img src="{base}/img/{meta.feed}-{meta.n}.jpg" alt="" width="1200" height="675">'
-               f'<figcaption>{escape(prose_sentence(r))} Photo: {escape(r.choice(FAMILY))}/{site}</figcaption></figure>'
-               f'<div class="story__body" itemprop="articleBody">{"".join(body_parts)}</div>'
-               f'<div class="tags">{_links(r, base, r.sample(NAV, 5), "tag-list")}</div>'
-               f'<div class="share"><a href="#">Share</a><a href="#">Email</a><a href="#">Print</a></div></article>')
-    header = (f'<header class="site-header"><div class="top-bar"><a href="{base}/subscribe">Subscribe</a>'
-              f'<a href="{base}/login">Log in</a><span class="date">{meta.published:%A %d %B %Y}</span></div>'
-              f'<div class="logo"><a href="{base}/">{escape(site)}</a></div><nav class="main-nav" aria-label="Sections">'
-              f'{_links(r, base, NAV, "nav")}</nav><div class="ticker"><strong>Breaking:</strong> '
-              f'<a href="{base}/live/">{escape(_headline(r))}</a></div></header>')
-    footer_cols = "".join(f'<div class="footer-col"><h3>{h}</h3>{_links(r, base, r.sample(FOOTER, 8), "footer-links")}</div>'
-                          for h in ("Sections", "Company", "Help", "Follow us"))
-    footer = (f'<footer class="site-footer">{footer_cols}<p class="copyright">&copy; 2026 {escape(site)}. All rights '
-              f'reserved. Reproduction without permission is prohibited.</p><p>{escape(site)} is not responsible for '
-              f'the content of external sites.</p></footer>')
-    head = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(meta.title)} | {escape(site)}</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta name="description" content="{escape(dek)}"><meta property="og:title" content="{escape(meta.title)}">'
-            f'<meta property="og:type" content="article"><meta property="og:url" content="{url}">'
-            f'<meta property="og:site_name" content="{escape(site)}"><meta name="author" content="{escape(meta.author)}">'
-            f'<meta property="article:published_time" content="{iso}"><meta property="article:section" content="{meta.section}">'
-            f'<link rel="canonical" href="{url}"><script type="application/ld+json">{ld}</script>')
+    article = (
+        f'<article class="story" itemscope itemtype="https://schema.org/NewsArticle">'
+        f'<div class="breadcrumb"><a href="{base}/">Home</a> &rsaquo; <a href="{base}/{meta.section}/">'
+        f'{meta.section.title()}</a></div><h1 class="story__title" itemprop="headline">{escape(meta.title)}</h1>'
+        f'<div class="byline">By <a rel="author" href="{base}/authors/{_slug(meta.author)}">{escape(meta.author)}</a>'
+        f' &middot; <time datetime="{iso}">{meta.published:%d %B %Y, %H:%M} UTC</time></div>'
+        f'<figure class="lead-image"><img src="{base}/img/{meta.feed}-{meta.n}.jpg" alt="" width="1200" height="675">'
+        f"<figcaption>{escape(prose_sentence(r))} Photo: {escape(r.choice(FAMILY))}/{site}</figcaption></figure>"
+        f'<div class="story__body" itemprop="articleBody">{"".join(body_parts)}</div>'
+        f'<div class="tags">{_links(r, base, r.sample(NAV, 5), "tag-list")}</div>'
+        f'<div class="share"><a href="#">Share</a><a href="#">Email</a><a href="#">Print</a></div></article>'
+    )
+    header = (
+        f'<header class="site-header"><div class="top-bar"><a href="{base}/subscribe">Subscribe</a>'
+        f'<a href="{base}/login">Log in</a><span class="date">{meta.published:%A %d %B %Y}</span></div>'
+        f'<div class="logo"><a href="{base}/">{escape(site)}</a></div><nav class="main-nav" aria-label="Sections">'
+        f'{_links(r, base, NAV, "nav")}</nav><div class="ticker"><strong>Breaking:</strong> '
+        f'<a href="{base}/live/">{escape(_headline(r))}</a></div></header>'
+    )
+    footer_cols = "".join(
+        f'<div class="footer-col"><h3>{h}</h3>{_links(r, base, r.sample(FOOTER, 8), "footer-links")}</div>'
+        for h in ("Sections", "Company", "Help", "Follow us")
+    )
+    footer = (
+        f'<footer class="site-footer">{footer_cols}<p class="copyright">&copy; 2026 {escape(site)}. All rights '
+        f"reserved. Reproduction without permission is prohibited.</p><p>{escape(site)} is not responsible for "
+        f"the content of external sites.</p></footer>"
+    )
+    head = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(meta.title)} | {escape(site)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="description" content="{escape(dek)}"><meta property="og:title" content="{escape(meta.title)}">'
+        f'<meta property="og:type" content="article"><meta property="og:url" content="{url}">'
+        f'<meta property="og:site_name" content="{escape(site)}"><meta name="author" content="{escape(meta.author)}">'
+        f'<meta property="article:published_time" content="{iso}"><meta property="article:section" content="{meta.section}">'
+        f'<link rel="canonical" href="{url}"><script type="application/ld+json">{ld}</script>'
+    )
     fixed = len(head) + len(header) + len(article) + len(footer) + 200
     room = max(0, target - fixed)
     css_size, script_size = int(room * 0.12), int(room * 0.18)
@@ -481,28 +748,41 @@ def page_html(site: str, url: str, base: str, meta: ArticleMeta, paragraphs: lis
             block = _teaser(r, base)
             related.append(block)
         else:
-            block = (f'<li class="comment"><span class="comment__author">{r.choice(COMMENTERS)}</span>'
-                     f'<span class="comment__time">{r.randint(1, 59)} minutes ago</span>'
-                     f'<p class="comment__text">{r.choice(COMMENTS)}</p><a class="reply" href="#">Reply</a></li>')
+            block = (
+                f'<li class="comment"><span class="comment__author">{r.choice(COMMENTERS)}</span>'
+                f'<span class="comment__time">{r.randint(1, 59)} minutes ago</span>'
+                f'<p class="comment__text">{r.choice(COMMENTS)}</p><a class="reply" href="#">Reply</a></li>'
+            )
             comments.append(block)
         used += len(block)
     half = len(rails) // 2
     left, right = "".join(rails[:half]), "".join(rails[half:])
-    return (f'{head}<style>{_css(r, css_size)}</style><script>{_script(r, script_size // 2)}</script></head>'
-            f'<body class="article-page">{header}<div class="layout"><aside class="rail rail--left">{left}</aside>'
-            f'<main id="main">{article}<section class="related"><h2>Related stories</h2>{"".join(related)}</section>'
-            f'<section class="comments" id="comments"><h2>Comments</h2><ol>{"".join(comments)}</ol></section></main>'
-            f'<aside class="rail rail--right">{right}</aside></div>{footer}'
-            f'<script>{_script(r, script_size - script_size // 2)}</script></body></html>')
+    return (
+        f"{head}<style>{_css(r, css_size)}</style><script>{_script(r, script_size // 2)}</script></head>"
+        f'<body class="article-page">{header}<div class="layout"><aside class="rail rail--left">{left}</aside>'
+        f'<main id="main">{article}<section class="related"><h2>Related stories</h2>{"".join(related)}</section>'
+        f'<section class="comments" id="comments"><h2>Comments</h2><ol>{"".join(comments)}</ol></section></main>'
+        f'<aside class="rail rail--right">{right}</aside></div>{footer}'
+        f"<script>{_script(r, script_size - script_size // 2)}</script></body></html>"
+    )
 
 
 # ----------------------------------------------------------------------------- the corpus
 class Corpus:
     """`feeds` x `per_feed` articles, every byte a function of (seed, URL)."""
 
-    def __init__(self, feeds: int = 200, per_feed: int = 50, seed: int = 1, full_text_share: float = 0.2,
-                 ministry_share: float = 0.3, corpora: str | Path | None = None,
-                 min_kb: int = 30, max_kb: int = 150, edition: int = 1) -> None:
+    def __init__(
+        self,
+        feeds: int = 200,
+        per_feed: int = 50,
+        seed: int = 1,
+        full_text_share: float = 0.2,
+        ministry_share: float = 0.3,
+        corpora: str | Path | None = None,
+        min_kb: int = 30,
+        max_kb: int = 150,
+        edition: int = 1,
+    ) -> None:
         self.feeds, self.per_feed, self.seed = feeds, per_feed, seed
         self.min_bytes, self.max_bytes = min_kb * 1000, max_kb * 1000
         self.edition = edition
@@ -553,8 +833,18 @@ class Corpus:
     @staticmethod
     def _political_title(r: random.Random) -> str:
         code = r.choice(list(SPEAKERS)[:17])
-        verb = r.choice(["opposes", "welcomes", "voices concern over", "urges restraint on", "condemns",
-                         "backs", "rejects", "calls for talks on"])
+        verb = r.choice(
+            [
+                "opposes",
+                "welcomes",
+                "voices concern over",
+                "urges restraint on",
+                "condemns",
+                "backs",
+                "rejects",
+                "calls for talks on",
+            ]
+        )
         title = f"{COUNTRIES[code][0]} {verb} {_fill(r.choice(ISSUES_BAD + ISSUES_GOOD), r, cap=False)}"
         return title[:1].upper() + title[1:]
 
@@ -592,11 +882,15 @@ class Corpus:
         """The whole HTML page of article n of feed f."""
         info, meta = self.feed_info[f], self.meta(f, n)
         r = _rng(self.seed, "page", f, n)
-        target = int(r.triangular(self.min_bytes, self.max_bytes, self.min_bytes + (self.max_bytes - self.min_bytes) // 4))
+        target = int(
+            r.triangular(self.min_bytes, self.max_bytes, self.min_bytes + (self.max_bytes - self.min_bytes) // 4)
+        )
         base = f"http://{info.host}:{port}"
         url = base + self.article_path(f, n)
         if self.real is not None and info.template in ("kremlin", "mfa"):
-            return self.real.page(info.template, self.seed, f, n, self.paragraphs(f, n), target, r, base).encode("utf-8")
+            return self.real.page(info.template, self.seed, f, n, self.paragraphs(f, n), target, r, base).encode(
+                "utf-8"
+            )
         return page_html(info.name.split(" #")[0], url, base, meta, self.paragraphs(f, n), target, r).encode("utf-8")
 
     def feed(self, f: int, port: int) -> bytes:
@@ -612,15 +906,19 @@ class Corpus:
             content = ""
             if info.full_text:
                 content = f"<content:encoded><![CDATA[{self.body_html(f, n)}]]></content:encoded>"
-            items.append(f"<item><title>{escape(m.title)}</title><link>{url}</link>"
-                         f"<guid isPermaLink=\"true\">{url}</guid><pubDate>{format_datetime(m.published)}</pubDate>"
-                         f"<dc:creator>{escape(m.author)}</dc:creator><category>{m.section}</category>"
-                         f"<description>{teaser}</description>{content}</item>")
-        return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
-                f'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-                f"<channel><title>{escape(info.name)}</title><link>{base}/</link>"
-                f"<description>Latest stories from {escape(info.name)}</description><language>en</language>"
-                f"<lastBuildDate>{format_datetime(BASE_TIME)}</lastBuildDate>{''.join(items)}</channel></rss>").encode("utf-8")
+            items.append(
+                f"<item><title>{escape(m.title)}</title><link>{url}</link>"
+                f'<guid isPermaLink="true">{url}</guid><pubDate>{format_datetime(m.published)}</pubDate>'
+                f"<dc:creator>{escape(m.author)}</dc:creator><category>{m.section}</category>"
+                f"<description>{teaser}</description>{content}</item>"
+            )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+            f'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f"<channel><title>{escape(info.name)}</title><link>{base}/</link>"
+            f"<description>Latest stories from {escape(info.name)}</description><language>en</language>"
+            f"<lastBuildDate>{format_datetime(BASE_TIME)}</lastBuildDate>{''.join(items)}</channel></rss>"
+        ).encode("utf-8")
 
     def etag(self, kind: str, f: int, n: int = 0) -> str:
         return '"' + hashlib.sha256(f"{self.seed}|{self.edition}|{kind}|{f}|{n}".encode()).hexdigest()[:20] + '"'
@@ -629,8 +927,11 @@ class Corpus:
         """A sources file for the corpus served on `port`."""
         out = []
         for info in self.feed_info:
-            entry: dict[str, Any] = {"name": info.name, "url": f"http://{info.host}:{port}{self.feed_path(info.index)}",
-                                     "kind": info.kind}
+            entry: dict[str, Any] = {
+                "name": info.name,
+                "url": f"http://{info.host}:{port}{self.feed_path(info.index)}",
+                "kind": info.kind,
+            }
             if info.country:
                 entry["country"] = info.country
             if info.template == "mfa":
@@ -649,7 +950,11 @@ class RealMaterial:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.kremlin = sorted((root / "kremlin-news").glob("*.html.gz")) if (root / "kremlin-news").is_dir() else []
-        self.mfa = sorted((root / "mfa-press-conferences").glob("*.html.gz")) if (root / "mfa-press-conferences").is_dir() else []
+        self.mfa = (
+            sorted((root / "mfa-press-conferences").glob("*.html.gz"))
+            if (root / "mfa-press-conferences").is_dir()
+            else []
+        )
         self._statedept: list[tuple[str, str]] | None = None
         self._lock = threading.Lock()
 
@@ -678,17 +983,18 @@ class RealMaterial:
         if not items:
             return f"<p>{escape(unique)}</p>"
         _, content = items[_rng(seed, "sd", f, n).randrange(len(items))]
-        return f"{content}<p>{escape(unique)}</p>"   # a generated paragraph keeps every copy distinct
+        return f"{content}<p>{escape(unique)}</p>"  # a generated paragraph keeps every copy distinct
 
-    def page(self, template: str, seed: int, f: int, n: int, paragraphs: list[str], target: int,
-             r: random.Random, base: str) -> str:
+    def page(
+        self, template: str, seed: int, f: int, n: int, paragraphs: list[str], target: int, r: random.Random, base: str
+    ) -> str:
         files = self.kremlin if template == "kremlin" else self.mfa
         html = self._read(files[_rng(seed, "real", f, n).randrange(len(files))])
-        unique = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:2])   # keeps every copy distinct
-        if template == "mfa":   # opening announcements: before the first "Q:" turn
+        unique = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:2])  # keeps every copy distinct
+        if template == "mfa":  # opening announcements: before the first "Q:" turn
             found = re.search(r"<p[^>]*>\s*(?:<[^>]+>\s*){0,4}Q\s*[:\uff1a]", html, re.I)
             at = found.start() if found else -1
-        else:                   # the start of the readout's body
+        else:  # the start of the readout's body
             found = re.search(r'itemprop="articleBody"[^>]*>', html)
             at = found.end() if found else -1
         if at < 0:
@@ -708,13 +1014,14 @@ class RealMaterial:
 class CorpusServer:
     """Serves a Corpus on 0.0.0.0:port (every 127.x address) with injected latency, ETags and gzip."""
 
-    def __init__(self, corpus: Corpus, latency: tuple[float, float] = (0.02, 0.08), port: int = 0,
-                 gzip_level: int | None = 1) -> None:
+    def __init__(
+        self, corpus: Corpus, latency: tuple[float, float] = (0.02, 0.08), port: int = 0, gzip_level: int | None = 1
+    ) -> None:
         self.corpus = corpus
         self.latency = latency
         self.gzip_level = gzip_level
         self.stats = {"feeds": 0, "pages": 0, "not_modified": 0, "not_found": 0, "bytes": 0}
-        self.busy = 0.0           # seconds spent building responses (CPU in the benchmark process)
+        self.busy = 0.0  # seconds spent building responses (CPU in the benchmark process)
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("0.0.0.0", port), self._handler(), bind_and_activate=False)
         self._httpd.daemon_threads = True
@@ -747,7 +1054,7 @@ class CorpusServer:
         corpus = self.corpus
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"   # keep-alive, as real servers do
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
 
             def do_GET(self) -> None:  # noqa: N802
                 started = time.perf_counter()

@@ -10,6 +10,7 @@ hands them over. Prints words per second over the timed detect_many run and the 
 process and its worker processes (sampled every 100 ms). Also prints CPU seconds and words per
 CPU-second, which stay comparable when other jobs load the machine (watch load_average).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,8 @@ from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors.statements import TextUnit, get_detector  # noqa: E402
-from extractors.statements.jsonl import unit_from_dict  # noqa: E402
+from stancewatch.extractors.statements import TextUnit, get_detector  # noqa: E402
+from stancewatch.extractors.statements.jsonl import unit_from_dict  # noqa: E402
 
 
 def _rss_kib(pid: int) -> int:

@@ -9,6 +9,7 @@ shifts found against the expected shifts (missed, spurious, wrong date), and
 checks the control keys raise none. Exit status 1 when any expected shift is
 missed or any spurious shift appears on an expected or control key.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import stancewatch.offline  # noqa: F401  (offline Prefect environment first)
+import stancewatch.flows.offline  # noqa: F401  (offline Prefect environment first)
 from stancewatch.replay import load_docs, replay
-from warehouse import open_reader
-from warehouse.publish import published_path
+from stancewatch.warehouse import open_reader
+from stancewatch.warehouse.publish import published_path
 
 
 def run_sequence(folder: Path, mode: str) -> bool:
@@ -30,8 +31,10 @@ def run_sequence(folder: Path, mode: str) -> bool:
         db, config = Path(tmp) / "w.duckdb", Path(tmp) / "c.yaml"
         config.write_text(f"detector: {{mode: {mode}}}\nfetch: {{per_host_delay: 0, retries: 0}}\n")
         for night, summary in replay(docs, db, config):
-            print(f"  night {night}: {summary['new_articles']} articles, {summary['new_statements']} statements, "
-                  f"{summary['new_shifts']} shifts")
+            print(
+                f"  night {night}: {summary['new_articles']} articles, {summary['new_statements']} statements, "
+                f"{summary['new_shifts']} shifts"
+            )
         with open_reader(published_path(db)) as wh:
             records = wh.query("SELECT actor, target, topic, day, stance FROM stance_records")
             shifts = wh.query("SELECT actor, target, topic, new_on, previous_stance, new_stance FROM stance_shifts")
@@ -50,8 +53,11 @@ def _report_key(key: dict, records: list[dict], shifts: list[dict], control: boo
     for step in key.get("timeline", []):
         mark = "ok " if got.get(step["date"]) == step["stance"] else "-- "
         print(f"    {mark}{step['date']} expected {step['stance']:<8} got {got.get(step['date'], '(none)')}")
-    found = {(str(s["new_on"]), s["previous_stance"], s["new_stance"]) for s in shifts
-             if (s["actor"], s["target"], s["topic"]) == k}
+    found = {
+        (str(s["new_on"]), s["previous_stance"], s["new_stance"])
+        for s in shifts
+        if (s["actor"], s["target"], s["topic"]) == k
+    }
     want = {(s["date"], s["from"], s["to"]) for s in key.get("shifts", [])}
     for s in sorted(want | found):
         status = "found" if s in want and s in found else ("MISSED" if s in want else "SPURIOUS")

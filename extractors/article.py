@@ -23,6 +23,7 @@ paragraphs are found with every setting):
   detector, so the balanced default is kept.
 - `favor_recall=True` adds 14 more boilerplate units and finds nothing new.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,7 @@ from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 from trafilatura.utils import decode_file, load_html
 
-from extractors.records import Extracted, Unit
+from stancewatch.extractors.records import Extracted, Unit
 
 __all__ = [
     "Block",
@@ -53,11 +54,44 @@ __all__ = [
 # Elements that never carry article text.
 _INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head")
 # Elements whose start and end separate paragraphs (plus <br>, handled apart).
-_BLOCKS = frozenset((
-    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "pre", "table", "thead", "tbody", "tr", "td", "th", "section", "article",
-    "header", "footer", "aside", "figure", "figcaption", "hr", "address", "center", "main", "nav",
-))
+_BLOCKS = frozenset(
+    (
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "figure",
+        "figcaption",
+        "hr",
+        "address",
+        "center",
+        "main",
+        "nav",
+    )
+)
 # Paragraph-level elements of trafilatura's output tree (its own XML, not HTML).
 _TRAFILATURA_PARAS = frozenset({"p", "head", "item", "quote", "row", "code"})
 _BOLD = frozenset({"b", "strong"})
@@ -113,11 +147,16 @@ def extract_article(html: bytes | str, url: str) -> Extracted | None:
         raise ExtractionError(f"page too large to extract: more than {MAX_ELEMENTS} HTML elements")
     longest = max(map(len, tree.xpath(_VISIBLE_TEXT)), default=0)
     if longest > MAX_TEXT_CHARS:
-        raise ExtractionError(f"page too large to extract: a text of {longest} characters without a break "
-                              f"(limit {MAX_TEXT_CHARS})")
+        raise ExtractionError(
+            f"page too large to extract: a text of {longest} characters without a break (limit {MAX_TEXT_CHARS})"
+        )
     declared = declared_language(tree)
     document = trafilatura.bare_extraction(
-        tree, url=url or None, include_comments=False, with_metadata=True, include_tables=True,
+        tree,
+        url=url or None,
+        include_comments=False,
+        with_metadata=True,
+        include_tables=True,
         date_extraction_params=_METADATA_DATES,
     )
     if document is None or document.body is None:
@@ -337,7 +376,7 @@ def _iso_date(value: str | None) -> date | None:
 
 
 def _primary_subtag(tag: str) -> str:
-    """"en-GB" / "en_US" / "EN" -> "en"; "" for anything that is not a language tag."""
+    """ "en-GB" / "en_US" / "EN" -> "en"; "" for anything that is not a language tag."""
     subtag = re.split(r"[-_]", tag.strip(), maxsplit=1)[0].lower()
     return subtag if re.fullmatch(r"[a-z]{2,3}", subtag) else ""
 

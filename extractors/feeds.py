@@ -6,6 +6,7 @@ encoding). A feed that is not well-formed ("bozo") still yields the entries
 that parsed, plus a warning; an HTML page where a feed was expected is an
 error, because silently treating it as "no news" would hide a moved feed.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -17,7 +18,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from extractors.urls import canonical_url
+from stancewatch.extractors.urls import canonical_url
 
 #: Text shorter than this in content:encoded is a teaser, not the article.
 FULL_TEXT_MIN_CHARS = 200
@@ -36,14 +37,14 @@ class FeedError(Exception):
 class FeedItem:
     """One entry of a feed, reduced to what the pipeline needs."""
 
-    url: str                       # canonical article URL
-    link: str                      # the link as the feed gave it, made absolute
+    url: str  # canonical article URL
+    link: str  # the link as the feed gave it, made absolute
     guid: str = ""
     title: str = ""
-    published: datetime | None = None   # timezone-aware, in the offset the feed gave (its own day)
+    published: datetime | None = None  # timezone-aware, in the offset the feed gave (its own day)
     author: str = ""
     summary: str = ""
-    content_html: str = ""         # full article HTML when the feed carries it (content:encoded)
+    content_html: str = ""  # full article HTML when the feed carries it (content:encoded)
 
 
 @dataclass(slots=True)
@@ -55,8 +56,9 @@ class ParsedFeed:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse_feed(body: bytes, headers: dict[str, str], base_url: str,
-               max_items: int = 1000, now: datetime | None = None) -> ParsedFeed:
+def parse_feed(
+    body: bytes, headers: dict[str, str], base_url: str, max_items: int = 1000, now: datetime | None = None
+) -> ParsedFeed:
     """Parse feed bytes; raise FeedError when they are not a feed.
 
     `max_items` bounds the work a hostile or runaway feed can cause: only the

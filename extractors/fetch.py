@@ -31,6 +31,7 @@ called from a thread whose loop is running, it runs in a helper thread.
 Network and HTTP problems never raise: they come back as
 ``FetchResult.error``, a short reason a person can read in a run report.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -50,9 +51,17 @@ from email.utils import parsedate_to_datetime
 import httpcore
 import httpx
 
-from extractors.netguard import (STEP, BodyError, GuardedBackend, Refused, decode, decoders_for, parse_networks,
-                                 static_refusal)
-from extractors.netguard import check_url as check_url  # part of this module's API
+from stancewatch.extractors.netguard import (
+    STEP,
+    BodyError,
+    GuardedBackend,
+    Refused,
+    decode,
+    decoders_for,
+    parse_networks,
+    static_refusal,
+)
+from stancewatch.extractors.netguard import check_url as check_url  # part of this module's API
 
 DEFAULT_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -272,8 +281,12 @@ def _transport(policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
 def _request_headers(policy: FetchPolicy, req: FetchRequest) -> dict[str, str]:
     """Sent on every hop: a validator from the final URL must reach it."""
     conditional = {"If-None-Match": req.etag, "If-Modified-Since": req.last_modified}
-    return {"User-Agent": policy.user_agent, "Accept": policy.accept, "Accept-Encoding": "gzip, deflate",
-            **{k: v for k, v in conditional.items() if v}}
+    return {
+        "User-Agent": policy.user_agent,
+        "Accept": policy.accept,
+        "Accept-Encoding": "gzip, deflate",
+        **{k: v for k, v in conditional.items() if v},
+    }
 
 
 async def _run(reqs: list[FetchRequest], policy: FetchPolicy) -> list[FetchResult]:
@@ -314,9 +327,14 @@ async def _fetch_one(batch: _Batch, req: FetchRequest) -> FetchResult:
             wait = retry_after
         await asyncio.sleep(wait)
     return FetchResult(
-        url=req.url, final_url=out.final_url, status=out.status, headers=out.headers,
-        body=out.body if out.error is None else b"", error=out.error,
-        attempts=attempts, elapsed=loop.time() - started,
+        url=req.url,
+        final_url=out.final_url,
+        status=out.status,
+        headers=out.headers,
+        body=out.body if out.error is None else b"",
+        error=out.error,
+        attempts=attempts,
+        elapsed=loop.time() - started,
     )
 
 
@@ -365,16 +383,23 @@ async def _attempt(batch: _Batch, req: FetchRequest) -> _Outcome:
 
 
 async def _hop(
-    transport: httpx.AsyncHTTPTransport, url: httpx.URL, headers: dict[str, str],
-    policy: FetchPolicy, out: _Outcome,
+    transport: httpx.AsyncHTTPTransport,
+    url: httpx.URL,
+    headers: dict[str, str],
+    policy: FetchPolicy,
+    out: _Outcome,
 ) -> str | None:
     """One request, recorded into `out`; returns a redirect's Location.
 
     `out` is filled in place so a timeout or error mid-body still reports
     the status and headers that did arrive.
     """
-    timeouts = {"connect": policy.connect_timeout, "read": policy.read_timeout,
-                "write": policy.read_timeout, "pool": policy.total_timeout}
+    timeouts = {
+        "connect": policy.connect_timeout,
+        "read": policy.read_timeout,
+        "write": policy.read_timeout,
+        "pool": policy.total_timeout,
+    }
     request = httpx.Request("GET", url, headers=headers, extensions={"timeout": timeouts})
     resp = await transport.handle_async_request(request)
     resp.request = request

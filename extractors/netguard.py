@@ -32,6 +32,7 @@ passed through ``getaddrinfo`` (which answers IP literals without DNS), so
 odd spellings such as ``http://2130706433/`` are classified by the address
 the OS would actually use.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -189,9 +190,7 @@ async def resolve_async(host: str, port: int, timeout: float) -> list[IPAddress]
     """Like :func:`resolve`, without blocking the event loop."""
     loop = asyncio.get_running_loop()
     try:
-        addresses = await asyncio.wait_for(
-            loop.run_in_executor(_DNS_POOL, _lookup, host, port), timeout
-        )
+        addresses = await asyncio.wait_for(loop.run_in_executor(_DNS_POOL, _lookup, host, port), timeout)
     except Exception as exc:
         raise _resolve_error(host, exc) from None
     if not addresses:
@@ -275,8 +274,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         for ip in addresses:  # in resolver order, like a normal client
             try:
                 return await self._inner.connect_tcp(
-                    str(ip), port, timeout=max(deadline - loop.time(), 0.001),
-                    local_address=local_address, socket_options=socket_options,
+                    str(ip),
+                    port,
+                    timeout=max(deadline - loop.time(), 0.001),
+                    local_address=local_address,
+                    socket_options=socket_options,
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc

@@ -6,6 +6,7 @@ process pool so both cores work on the HTML. Items whose feed carried the
 whole article skip the fetch. Every item comes back as a `PageResult`, failed
 ones with their reason, so the warehouse records what happened to each.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,10 +16,10 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from extractors import sites
-from extractors.article import ExtractionError, extract_fragment
-from extractors.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_many
-from extractors.records import Extracted, Unit
+from stancewatch.extractors import sites
+from stancewatch.extractors.article import ExtractionError, extract_fragment
+from stancewatch.extractors.fetch import FetchPolicy, FetchRequest, FetchResult, fetch_many
+from stancewatch.extractors.records import Extracted, Unit
 
 #: Media types an article page may have; anything else (PDF, images, zip) is refused.
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
@@ -34,15 +35,15 @@ _WS = re.compile(r"\s+")
 class PageJob:
     """One article to get: its URL, where it came from and what the feed gave."""
 
-    url: str                      # canonical
-    link: str                     # what to fetch
+    url: str  # canonical
+    link: str  # what to fetch
     source_id: str
     guid: str = ""
     title: str = ""
     published: date | None = None
-    feed_html: str = ""           # the feed's full text, when it carried the article
+    feed_html: str = ""  # the feed's full text, when it carried the article
     extractor: str | None = None  # the source's site extractor
-    attempts: int = 0             # earlier failed attempts
+    attempts: int = 0  # earlier failed attempts
 
 
 @dataclass(slots=True)
@@ -50,7 +51,7 @@ class PageResult:
     """What became of one PageJob."""
 
     job: PageJob
-    status: str                   # 'ok' | 'failed'
+    status: str  # 'ok' | 'failed'
     error: str | None = None
     extracted: Extracted | None = None
     final_url: str = ""
@@ -83,8 +84,9 @@ def _extract_one(pair: tuple[PageJob, FetchResult | None]) -> PageResult:
     except ExtractionError as exc:
         return PageResult(job, "failed", error=str(exc), final_url=result.final_url)
     except Exception as exc:  # a parser bug on hostile HTML must not end the batch
-        return PageResult(job, "failed", error=f"extraction crashed: {type(exc).__name__}: {exc}"[:300],
-                          final_url=result.final_url)
+        return PageResult(
+            job, "failed", error=f"extraction crashed: {type(exc).__name__}: {exc}"[:300], final_url=result.final_url
+        )
     return _finish(job, extracted, result.final_url)
 
 
@@ -105,10 +107,13 @@ def _finish(job: PageJob, extracted: Extracted, final_url: str) -> PageResult:
         extracted.units = _paragraph_units(extracted.text)
     longest = max(len(u.text) for u in extracted.units) if extracted.units else 0
     if longest > MAX_UNIT_CHARS:
-        return PageResult(job, "failed", final_url=final_url,
-                          error=f"paragraph too long to analyse: {longest} characters (limit {MAX_UNIT_CHARS})")
-    return PageResult(job, "ok", extracted=extracted, final_url=final_url,
-                      content_hash=text_hash(extracted.text))
+        return PageResult(
+            job,
+            "failed",
+            final_url=final_url,
+            error=f"paragraph too long to analyse: {longest} characters (limit {MAX_UNIT_CHARS})",
+        )
+    return PageResult(job, "ok", extracted=extracted, final_url=final_url, content_hash=text_hash(extracted.text))
 
 
 def _not_html(result: FetchResult) -> str | None:

@@ -3,6 +3,7 @@
 They are deliberately small and serialisable (strings, dates, lists) so they
 cross process-pool boundaries cheaply and map one-to-one onto warehouse rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -6,18 +6,19 @@ of stored items. Nothing here raises for bad input: a 404, a hang, an HTML
 page where a feed was expected all come back as a failed outcome with the
 reason in words.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin
 
-from extractors import sites
-from extractors.article import ExtractionError
-from extractors.feeds import FeedError, FeedItem, parse_feed
-from extractors.fetch import FetchPolicy, FetchResult, body_hash, fetch
-from extractors.netguard import static_refusal
-from extractors.urls import canonical_url
+from stancewatch.extractors import sites
+from stancewatch.extractors.article import ExtractionError
+from stancewatch.extractors.feeds import FeedError, FeedItem, parse_feed
+from stancewatch.extractors.fetch import FetchPolicy, FetchResult, body_hash, fetch
+from stancewatch.extractors.netguard import static_refusal
+from stancewatch.extractors.urls import canonical_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class SourceOutcome:
     """What one source gave this run."""
 
     source_id: str
-    status: str                    # 'ok' | 'not_modified' | 'unchanged' | 'failed'
+    status: str  # 'ok' | 'not_modified' | 'unchanged' | 'failed'
     http_status: int | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -54,8 +55,7 @@ class SourceOutcome:
     state: FeedState | None = None  # new state to store; None = keep the old one
 
 
-def read_source(spec: SourceSpec, state: FeedState, policy: FetchPolicy,
-                max_items: int = 1000) -> SourceOutcome:
+def read_source(spec: SourceSpec, state: FeedState, policy: FetchPolicy, max_items: int = 1000) -> SourceOutcome:
     """Fetch a source conditionally and turn it into items (or a reason it could not)."""
     result = fetch(spec.url, policy, etag=state.etag, last_modified=state.last_modified)
     out = SourceOutcome(spec.source_id, "failed", http_status=result.status, attempts=result.attempts)
@@ -70,8 +70,7 @@ def read_source(spec: SourceSpec, state: FeedState, policy: FetchPolicy,
     return out
 
 
-def _parse_into(out: SourceOutcome, spec: SourceSpec, result: FetchResult,
-                max_items: int) -> None:
+def _parse_into(out: SourceOutcome, spec: SourceSpec, result: FetchResult, max_items: int) -> None:
     try:
         if spec.listing:
             out.items = _listing_items(spec, result, max_items, out.warnings)
@@ -83,12 +82,10 @@ def _parse_into(out: SourceOutcome, spec: SourceSpec, result: FetchResult,
         return
     out.items = _safe_items(out.items, out.warnings)
     out.status = "ok"
-    out.state = FeedState(result.headers.get("etag"), result.headers.get("last-modified"),
-                          body_hash(result.body))
+    out.state = FeedState(result.headers.get("etag"), result.headers.get("last-modified"), body_hash(result.body))
 
 
-def _listing_items(spec: SourceSpec, result: FetchResult, max_items: int,
-                   warnings: list[str]) -> list[FeedItem]:
+def _listing_items(spec: SourceSpec, result: FetchResult, max_items: int, warnings: list[str]) -> list[FeedItem]:
     links = sites.find_links(result.body, result.final_url, spec.extractor)
     if not links:
         warnings.append("listing page yielded no article links (has the page layout changed?)")
@@ -96,8 +93,12 @@ def _listing_items(spec: SourceSpec, result: FetchResult, max_items: int,
         warnings.append(f"listing has {len(links)} links; kept the first {max_items}")
         links = links[:max_items]
     base = result.final_url
-    return [FeedItem(url=canonical_url(link.url, base), link=urljoin(base, link.url), title=link.title,
-                     published=link.published) for link in links]
+    return [
+        FeedItem(
+            url=canonical_url(link.url, base), link=urljoin(base, link.url), title=link.title, published=link.published
+        )
+        for link in links
+    ]
 
 
 def _safe_items(items: list[FeedItem], warnings: list[str]) -> list[FeedItem]:

@@ -5,18 +5,51 @@ of the host and sometimes the scheme; the same article then arrives under
 several addresses. `canonical_url` folds those variants so deduplication by
 URL works, while keeping every parameter that can change the content.
 """
+
 from __future__ import annotations
 
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that never change what the page says. Prefix entries end in "_".
-TRACKING_PARAMS: frozenset[str] = frozenset({
-    "utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid",
-    "_ga", "_gl", "ref", "ref_src", "cmpid", "ocid", "at_medium", "at_campaign", "at_source",
-    "ns_source", "ns_mchannel", "ns_campaign", "ns_linkname", "ns_fee", "rss", "feed", "via",
-    "spm", "share", "smid", "mkt_tok", "wt.mc_id", "cid", "__twitter_impression", "s_cid",
-})
+TRACKING_PARAMS: frozenset[str] = frozenset(
+    {
+        "utm_",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_src",
+        "cmpid",
+        "ocid",
+        "at_medium",
+        "at_campaign",
+        "at_source",
+        "ns_source",
+        "ns_mchannel",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "rss",
+        "feed",
+        "via",
+        "spm",
+        "share",
+        "smid",
+        "mkt_tok",
+        "wt.mc_id",
+        "cid",
+        "__twitter_impression",
+        "s_cid",
+    }
+)
 
 
 def _is_tracking(name: str) -> bool:

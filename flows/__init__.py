@@ -3,4 +3,5 @@
 Importing this package first sets the offline environment (no telemetry, a
 project-owned PREFECT_HOME), because Prefect reads it at import time.
 """
-import stancewatch.offline  # noqa: F401  (side effect: environment before Prefect)
+
+import stancewatch.flows.offline  # noqa: F401  (side effect: environment before Prefect)

@@ -4,6 +4,7 @@ Setting STANCEWATCH_CRASH_AT=<stage> makes the process die abruptly
 (os._exit, no cleanup, no flush) when the flow reaches that boundary, as a
 power cut or an OOM kill would. Unset, `checkpoint` does nothing.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ timezone): running a night again resumes it. The stages live in
 `flows.stages`; this module only puts them in order, marks the fault-injection
 checkpoints between them, and publishes the read-only copy at the end.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,30 +13,43 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import flows  # noqa: F401  (offline environment before Prefect)
+import stancewatch.flows  # noqa: F401  (offline environment before Prefect)
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extractors.detection import detector_version
-from extractors.fetch import FetchPolicy
-from flows import progress
-from flows.faults import checkpoint
-from flows.stages import (POOL_THRESHOLD, StageClock, alert_stage, article_stage, detect_stage, fetch_stage,
-                          process_pool, shift_stage)
-from flows.summary import print_summary, to_markdown
-from stancewatch.config import Config, SourcesFile, load_config, load_sources
-from warehouse import Warehouse, open_warehouse
-from warehouse.articles import pending_jobs
-from warehouse.publish import publish
-from warehouse.runs import begin_run, finish_run, run_summary
-from warehouse.statements import count_to_detect
+from stancewatch.extractors.detection import detector_version
+from stancewatch.extractors.fetch import FetchPolicy
+from stancewatch.flows import progress
+from stancewatch.flows.faults import checkpoint
+from stancewatch.flows.stages import (
+    POOL_THRESHOLD,
+    StageClock,
+    alert_stage,
+    article_stage,
+    detect_stage,
+    fetch_stage,
+    process_pool,
+    shift_stage,
+)
+from stancewatch.flows.summary import print_summary, to_markdown
+from stancewatch.domain.config import Config, SourcesFile, load_config, load_sources
+from stancewatch.warehouse import Warehouse, open_warehouse
+from stancewatch.warehouse.articles import pending_jobs
+from stancewatch.warehouse.publish import publish
+from stancewatch.warehouse.runs import begin_run, finish_run, run_summary
+from stancewatch.warehouse.statements import count_to_detect
 
 
 @flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
-def nightly(sources: str | None = None, config: str | None = None, db: str = "stancewatch.duckdb",
-            night: str | None = None, quiet: bool = False) -> dict[str, Any]:
+def nightly(
+    sources: str | None = None,
+    config: str | None = None,
+    db: str = "stancewatch.duckdb",
+    night: str | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
     """Run one night into the warehouse at `db` and return its summary.
 
     sources: the sources YAML (default: the shipped real feeds).
@@ -53,9 +67,8 @@ def nightly(sources: str | None = None, config: str | None = None, db: str = "st
             finish_run(wh, run_id, "failed", run_summary(wh, run_id))
             raise
         finish_run(wh, run_id, "completed", summary)
-    publish(db)   # only after a successful night, and after the writer closed the file
-    create_markdown_artifact(to_markdown(summary), key="nightly-summary",
-                             description=f"stancewatch night {run_id}")
+    publish(db)  # only after a successful night, and after the writer closed the file
+    create_markdown_artifact(to_markdown(summary), key="nightly-summary", description=f"stancewatch night {run_id}")
     if not quiet:
         print_summary(summary)
     return summary
@@ -63,8 +76,11 @@ def nightly(sources: str | None = None, config: str | None = None, db: str = "st
 
 def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> dict[str, Any]:
     """The stages in order, each committed before the next; wall seconds per stage are kept."""
-    policy = FetchPolicy(**cfg.fetch.model_dump(), allow_private_networks=srcs.allow_private_networks,
-                         allowed_networks=tuple(srcs.allowed_networks))
+    policy = FetchPolicy(
+        **cfg.fetch.model_dump(),
+        allow_private_networks=srcs.allow_private_networks,
+        allowed_networks=tuple(srcs.allowed_networks),
+    )
     clock = StageClock()
     with clock("feeds"):
         fetch_stage(wh, run_id, srcs, policy, cfg.articles.max_items_per_feed)
@@ -94,8 +110,18 @@ def _tonight(tz: str) -> str:
     return when.astimezone(ZoneInfo(tz)).date().isoformat()
 
 
-def run_night(sources: str | Path | None, db: str | Path, config: str | Path | None = None,
-              night: str | None = None, quiet: bool = False) -> dict[str, Any]:
+def run_night(
+    sources: str | Path | None,
+    db: str | Path,
+    config: str | Path | None = None,
+    night: str | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
     """Run the nightly flow from plain Python (the CLI and tests use this)."""
-    return nightly(sources=str(sources) if sources else None, config=str(config) if config else None,
-                   db=str(db), night=night, quiet=quiet)
+    return nightly(
+        sources=str(sources) if sources else None,
+        config=str(config) if config else None,
+        db=str(db),
+        night=night,
+        quiet=quiet,
+    )

@@ -4,6 +4,7 @@ The CLI installs a rich progress bar on a terminal; a scheduled run, a test
 or `--quiet` keeps the silent default. Kept out of the flow's parameters so
 deployments stay serialisable.
 """
+
 from __future__ import annotations
 
 from typing import Protocol

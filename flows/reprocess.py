@@ -7,32 +7,34 @@ recomputes shifts from the new statements. Shifts found only now are stored
 without mailing anyone unless `send_alerts` is set: they are history, not
 news. Compare versions with the SQL macro `statement_changes(old, new)`.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import flows  # noqa: F401  (offline environment before Prefect)
+import stancewatch.flows  # noqa: F401  (offline environment before Prefect)
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extractors.detection import detector_version
-from flows import progress
-from flows.stages import POOL_THRESHOLD, StageClock, alert_stage, detect_stage, process_pool, shift_stage
-from flows.summary import print_summary, to_markdown
-from stancewatch.config import load_config
-from warehouse import open_warehouse
-from warehouse.publish import publish
-from warehouse.runs import begin_run, finish_run, run_summary
-from warehouse.statements import count_to_detect
+from stancewatch.extractors.detection import detector_version
+from stancewatch.flows import progress
+from stancewatch.flows.stages import POOL_THRESHOLD, StageClock, alert_stage, detect_stage, process_pool, shift_stage
+from stancewatch.flows.summary import print_summary, to_markdown
+from stancewatch.domain.config import load_config
+from stancewatch.warehouse import open_warehouse
+from stancewatch.warehouse.publish import publish
+from stancewatch.warehouse.runs import begin_run, finish_run, run_summary
+from stancewatch.warehouse.statements import count_to_detect
 
 
 @flow(name="reprocess", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
-def reprocess(config: str | None = None, db: str = "stancewatch.duckdb", send_alerts: bool = False,
-              quiet: bool = False) -> dict[str, Any]:
+def reprocess(
+    config: str | None = None, db: str = "stancewatch.duckdb", send_alerts: bool = False, quiet: bool = False
+) -> dict[str, Any]:
     """Re-detect statements with the current detector version and recompute shifts; no refetching."""
     cfg = load_config(config)
     version = detector_version(cfg.detector.mode)
@@ -47,8 +49,13 @@ def reprocess(config: str | None = None, db: str = "stancewatch.duckdb", send_al
             shift_stage(wh, run_id, cfg, queue_alerts=send_alerts)
         failing = alert_stage(wh, run_id, cfg) if send_alerts else []
         progress.current().done()
-        summary = {**run_summary(wh, run_id), "articles_reprocessed": todo, "detector_version": version,
-                   "failing_sources": failing, "stage_seconds": clock.seconds}
+        summary = {
+            **run_summary(wh, run_id),
+            "articles_reprocessed": todo,
+            "detector_version": version,
+            "failing_sources": failing,
+            "stage_seconds": clock.seconds,
+        }
         finish_run(wh, run_id, "completed", summary)
     publish(db)
     create_markdown_artifact(to_markdown(summary), key="reprocess-summary", description=f"reprocess {version}")
@@ -57,7 +64,8 @@ def reprocess(config: str | None = None, db: str = "stancewatch.duckdb", send_al
     return summary
 
 
-def run_reprocess(db: str | Path, config: str | Path | None = None, send_alerts: bool = False,
-                  quiet: bool = False) -> dict[str, Any]:
+def run_reprocess(
+    db: str | Path, config: str | Path | None = None, send_alerts: bool = False, quiet: bool = False
+) -> dict[str, Any]:
     """Run the reprocess flow from plain Python (the CLI and tests use this)."""
     return reprocess(config=str(config) if config else None, db=str(db), send_alerts=send_alerts, quiet=quiet)

@@ -10,6 +10,7 @@ because Prefect pays a few milliseconds and an API write per task run. The
 task bodies are single calls into `extractors` (no Prefect, no DuckDB); only
 the flow's own thread writes to the warehouse.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -19,26 +20,26 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-import flows  # noqa: F401  (offline environment before Prefect)
+import stancewatch.flows  # noqa: F401  (offline environment before Prefect)
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
-from extractors.detection import ArticleText, Found, detect_articles
-from extractors.fetch import FetchPolicy
-from extractors.pages import PageJob, PageResult, harvest
-from extractors.sources import FeedState, SourceOutcome, SourceSpec, read_source
-from flows import progress
-from stancewatch.alerts.deliver import deliver
-from stancewatch.alerts.subscriptions import alert_rows
-from stancewatch.config import Config, SourcesFile
-from warehouse import Warehouse
-from warehouse.articles import store_pages
-from warehouse.feeds import feed_states, record_fetch, sources_due, sync_sources
-from warehouse.health import failing_sources
-from warehouse.shifts import Rules, find_shifts, load_records, store_shifts
-from warehouse.statements import articles_to_detect, count_to_detect, mark_unreadable, store_found
+from stancewatch.extractors.detection import ArticleText, Found, detect_articles
+from stancewatch.extractors.fetch import FetchPolicy
+from stancewatch.extractors.pages import PageJob, PageResult, harvest
+from stancewatch.extractors.sources import FeedState, SourceOutcome, SourceSpec, read_source
+from stancewatch.flows import progress
+from stancewatch.domain.alerts.deliver import deliver
+from stancewatch.domain.alerts.subscriptions import alert_rows
+from stancewatch.domain.config import Config, SourcesFile
+from stancewatch.warehouse import Warehouse
+from stancewatch.warehouse.articles import store_pages
+from stancewatch.warehouse.feeds import feed_states, record_fetch, sources_due, sync_sources
+from stancewatch.warehouse.health import failing_sources
+from stancewatch.warehouse.shifts import Rules, find_shifts, load_records, store_shifts
+from stancewatch.warehouse.statements import articles_to_detect, count_to_detect, mark_unreadable, store_found
 
 #: Below this many pages to extract, a process pool costs more than it saves.
 POOL_THRESHOLD = 24
@@ -47,8 +48,13 @@ FEEDS_PER_COMMIT = 20
 
 
 # ----------------------------------------------------------------------------- tasks
-@task(name="read-source", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE,
-      task_run_name="read-source {spec.url}")
+@task(
+    name="read-source",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    cache_policy=NO_CACHE,
+    task_run_name="read-source {spec.url}",
+)
 def read_source_task(spec: SourceSpec, state: FeedState, policy: FetchPolicy, max_items: int) -> SourceOutcome:
     """Fetch and parse one source. Bad input is an outcome, not an exception;
     Prefect's retries are for the unexpected (a bug, a full disk)."""
@@ -77,8 +83,9 @@ def fetch_stage(wh: Warehouse, run_id: str, srcs: SourcesFile, policy: FetchPoli
     states = feed_states(wh)
     specs = [SourceSpec(s.source_id, s.url, s.extractor, s.listing) for s in srcs.sources if s.source_id in due]
     progress.current().stage("feeds", len(specs))
-    futures = {read_source_task.submit(sp, states.get(sp.source_id, FeedState()), policy, max_items): sp
-               for sp in specs}
+    futures = {
+        read_source_task.submit(sp, states.get(sp.source_id, FeedState()), policy, max_items): sp for sp in specs
+    }
     done: list[SourceOutcome] = []
     for future in as_completed(list(futures)):
         done.append(_outcome(future, futures.pop(future)))
@@ -97,14 +104,15 @@ def _outcome(future: Any, spec: SourceSpec) -> SourceOutcome:
         return SourceOutcome(spec.source_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}"[:300])
 
 
-def article_stage(wh: Warehouse, run_id: str, policy: FetchPolicy, cfg: Config,
-                  jobs: list[PageJob], pool: Executor | None) -> None:
+def article_stage(
+    wh: Warehouse, run_id: str, policy: FetchPolicy, cfg: Config, jobs: list[PageJob], pool: Executor | None
+) -> None:
     """Fetch and extract every pending article, batch by batch, committing each batch."""
     progress.current().stage("articles", len(jobs))
     # quote(): Prefect would otherwise walk every job of every batch looking for futures to resolve.
     futures = {harvest_task.submit(quote(b), policy, pool): b for b in chunks(jobs, cfg.articles.batch_size)}
     for future in as_completed(list(futures)):
-        batch = futures.pop(future)              # let each batch's pages go once stored
+        batch = futures.pop(future)  # let each batch's pages go once stored
         store_pages(wh, run_id, _harvested(future, batch))
         progress.current().advance(len(batch))
 
@@ -115,21 +123,25 @@ def detect_stage(wh: Warehouse, run_id: str, cfg: Config, version: str, pool: Ex
     A crashed batch is logged and left unmarked, so the next run reads it again.
     """
     progress.current().stage("statements", count_to_detect(wh, version))
-    futures = {detect_task.submit(quote(b), cfg.detector.mode, cfg.detector.batch_size, pool): b
-               for b in articles_to_detect(wh, version, cfg.articles.batch_size)}
+    futures = {
+        detect_task.submit(quote(b), cfg.detector.mode, cfg.detector.batch_size, pool): b
+        for b in articles_to_detect(wh, version, cfg.articles.batch_size)
+    }
     for future in as_completed(list(futures)):
         batch = futures.pop(future)
         try:
             store_found(wh, run_id, version, batch, future.result())
         except Exception:
-            get_run_logger().exception("detection failed on a batch of %d articles; reading them one by one",
-                                       len(batch))
+            get_run_logger().exception(
+                "detection failed on a batch of %d articles; reading them one by one", len(batch)
+            )
             _detect_one_by_one(wh, run_id, cfg, version, batch, pool)
         progress.current().advance(len(batch))
 
 
-def _detect_one_by_one(wh: Warehouse, run_id: str, cfg: Config, version: str, batch: list[ArticleText],
-                       pool: Executor | None) -> None:
+def _detect_one_by_one(
+    wh: Warehouse, run_id: str, cfg: Config, version: str, batch: list[ArticleText], pool: Executor | None
+) -> None:
     """After a failed batch: each article alone, so one bad article cannot hold back the others.
 
     A dead worker pool is the machine's fault, not the article's: those
@@ -137,8 +149,11 @@ def _detect_one_by_one(wh: Warehouse, run_id: str, cfg: Config, version: str, ba
     """
     for article in batch:
         try:
-            found = (detect_articles([article], cfg.detector.mode, cfg.detector.batch_size) if pool is None
-                     else pool.submit(detect_articles, [article], cfg.detector.mode, cfg.detector.batch_size).result())
+            found = (
+                detect_articles([article], cfg.detector.mode, cfg.detector.batch_size)
+                if pool is None
+                else pool.submit(detect_articles, [article], cfg.detector.mode, cfg.detector.batch_size).result()
+            )
             store_found(wh, run_id, version, [article], found)
         except BrokenExecutor:
             get_run_logger().error("the detection worker pool died; the rest is left for the next run")
@@ -207,9 +222,16 @@ def process_pool(workers: int) -> Iterator[Executor | None]:
 
 def chunks(items: Sequence[PageJob], size: int) -> Iterator[list[PageJob]]:
     for start in range(0, len(items), max(1, size)):
-        yield list(items[start:start + size])
+        yield list(items[start : start + size])
 
 
 def source_row(src: Any) -> dict[str, Any]:
-    return {"source_id": src.source_id, "name": src.name, "url": src.url, "country": src.country,
-            "kind": src.kind, "extractor": src.extractor, "listing": src.listing}
+    return {
+        "source_id": src.source_id,
+        "name": src.name,
+        "url": src.url,
+        "country": src.country,
+        "kind": src.kind,
+        "extractor": src.extractor,
+        "listing": src.listing,
+    }

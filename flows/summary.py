@@ -3,6 +3,7 @@
 Both render the same dict (from `warehouse.runs.run_summary`), so what the
 operator sees in the Prefect UI and in the terminal never disagree.
 """
+
 from __future__ import annotations
 
 import html
@@ -41,8 +42,10 @@ def to_markdown(summary: dict[str, Any]) -> str:
     errors = summary.get("errors") or []
     if errors:
         lines += ["", f"## Failures ({len(errors)})", "", "| what | source | url | reason |", "|---|---|---|---|"]
-        lines += [f"| {e['what']} | {_md_cell(e['source'])} | {_md_cell(e['url'])} | {_md_cell(e['reason'])} |"
-                  for e in errors[:MAX_ERRORS_SHOWN]]
+        lines += [
+            f"| {e['what']} | {_md_cell(e['source'])} | {_md_cell(e['url'])} | {_md_cell(e['reason'])} |"
+            for e in errors[:MAX_ERRORS_SHOWN]
+        ]
     for name in summary.get("failing_sources") or []:
         lines.append(f"\n**Failing for {name['nights']} nights in a row:** {_md_cell(name['source'])}")
     return "\n".join(lines)

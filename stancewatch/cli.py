@@ -4,6 +4,7 @@ Every command is a thin shell over a module that does the work; see
 `stancewatch COMMAND --help`. Prefect is imported only by the commands that
 run a flow, so `sql`, `detect` and friends start fast.
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,10 +14,13 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-import stancewatch.offline  # noqa: F401  (offline Prefect environment, before any Prefect import)
+import stancewatch.flows.offline  # noqa: F401  (offline Prefect environment, before any Prefect import)
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Nightly monitoring of diplomatic statements: feeds -> DuckDB -> stance shifts -> alerts.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Nightly monitoring of diplomatic statements: feeds -> DuckDB -> stance shifts -> alerts.",
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -32,10 +36,11 @@ def _use_progress(quiet: bool) -> None:
     import os
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows import progress
+    from stancewatch.flows import progress
 
     if not quiet and sys.stderr.isatty():
         from stancewatch.progressbar import RichReporter
+
         progress.use(RichReporter(Console(stderr=True)))
     else:
         progress.use(progress.Silent())
@@ -52,12 +57,13 @@ def run(
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help="Warehouse file (created if missing)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration YAML merged over the defaults."),
     night: Optional[str] = typer.Option(
-        None, help="Run id of the night (default: today). Re-running a night resumes it."),
+        None, help="Run id of the night (default: today). Re-running a night resumes it."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary table."),
 ) -> None:
     """Run one night: fetch the sources, store articles, detect statements and shifts, send alerts."""
-    from stancewatch.config import ConfigError, load_config, load_sources
-    from warehouse import WarehouseError
+    from stancewatch.domain.config import ConfigError, load_config, load_sources
+    from stancewatch.warehouse import WarehouseError
 
     try:  # validate before Prefect starts, so a typo is a one-line error
         load_sources(sources)
@@ -65,7 +71,8 @@ def run(
     except ConfigError as exc:
         _fail(str(exc), 2)
     _use_progress(quiet)
-    from flows.nightly import run_night
+    from stancewatch.flows.nightly import run_night
+
     try:
         summary = run_night(sources, db, config=config, night=night, quiet=quiet)
     except WarehouseError as exc:
@@ -83,7 +90,7 @@ def demo(
     from stancewatch.demo import run_demo
     from stancewatch.demo.report import print_findings
 
-    from warehouse.publish import published_path
+    from stancewatch.warehouse.publish import published_path
 
     for stale in (db, Path(f"{db}.wal"), published_path(db)):
         stale.unlink(missing_ok=True)
@@ -95,7 +102,8 @@ def demo(
 @app.command()
 def replay(
     docs: Path = typer.Argument(
-        ..., help="JSON lines: id, date, text (+ source_country, speaker, speaker_role, title, url)."),
+        ..., help="JSON lines: id, date, text (+ source_country, speaker, speaker_role, title, url)."
+    ),
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help="Warehouse file (created if missing)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration YAML merged over the defaults."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary tables."),
@@ -106,8 +114,10 @@ def replay(
     _use_progress(quiet)
     for night, summary in run_replay(load_docs(docs), db, config, quiet=quiet):
         if quiet:
-            console.print(f"{night}: {summary['new_articles']} articles, {summary['new_statements']} statements, "
-                          f"{summary['new_shifts']} shifts")
+            console.print(
+                f"{night}: {summary['new_articles']} articles, {summary['new_statements']} statements, "
+                f"{summary['new_shifts']} shifts"
+            )
 
 
 @app.command()
@@ -118,15 +128,16 @@ def reprocess(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary table."),
 ) -> None:
     """Re-run detection and shift detection over stored articles (after a lexicon or config change); no refetching."""
-    from stancewatch.config import ConfigError, load_config
-    from warehouse import WarehouseError
+    from stancewatch.domain.config import ConfigError, load_config
+    from stancewatch.warehouse import WarehouseError
 
     try:
         load_config(config)
     except ConfigError as exc:
         _fail(str(exc), 2)
     _use_progress(quiet)
-    from flows.reprocess import run_reprocess
+    from stancewatch.flows.reprocess import run_reprocess
+
     try:
         run_reprocess(db, config=config, send_alerts=send_alerts, quiet=quiet)
     except WarehouseError as exc:
@@ -138,8 +149,8 @@ DB_HELP = "The warehouse; its published copy (<name>.published.duckdb) is what g
 
 
 def _reader(db: Path):
-    from warehouse import WarehouseError, open_reader
-    from warehouse.publish import published_path
+    from stancewatch.warehouse import WarehouseError, open_reader
+    from stancewatch.warehouse.publish import published_path
 
     try:
         return open_reader(published_path(db))
@@ -185,7 +196,7 @@ def _run_query(wh, query: str, fmt: str) -> None:
 
 @app.command()
 def sql(
-    query: str = typer.Argument(..., help="SQL to run, e.g. \"SELECT * FROM stance_shifts\"."),
+    query: str = typer.Argument(..., help='SQL to run, e.g. "SELECT * FROM stance_shifts".'),
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
 ) -> None:
@@ -198,8 +209,10 @@ def sql(
 def shell(db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP)) -> None:
     """An interactive read-only SQL prompt on the published warehouse (end a query with ';')."""
     with _reader(db) as wh:
-        console.print(f"[bold]{wh.path}[/] (read-only). Views: articles, statements, stance_timeline, "
-                      "stance_shifts, source_health, ...  Ctrl-D to leave.")
+        console.print(
+            f"[bold]{wh.path}[/] (read-only). Views: articles, statements, stance_timeline, "
+            "stance_shifts, source_health, ...  Ctrl-D to leave."
+        )
         buffer = ""
         while True:
             try:
@@ -219,8 +232,8 @@ def export(
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
 ) -> None:
     """Write every table as Parquet, with schema.sql/load.sql that recreate the tables and views."""
-    from warehouse.export import export_parquet
-    from warehouse.publish import published_path
+    from stancewatch.warehouse.export import export_parquet
+    from stancewatch.warehouse.publish import published_path
 
     files = export_parquet(published_path(db), parquet)
     console.print(f"wrote {len(files)} files to {parquet}")
@@ -229,7 +242,8 @@ def export(
 @app.command()
 def shifts(
     since: Optional[str] = typer.Option(
-        None, help="Only shifts whose new stance began on or after this date (YYYY-MM-DD). Default: 30 days ago."),
+        None, help="Only shifts whose new stance began on or after this date (YYYY-MM-DD). Default: 30 days ago."
+    ),
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
 ) -> None:
     """Print recent stance shifts as a table."""
@@ -254,11 +268,12 @@ def report(
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
     since: Optional[str] = typer.Option(None, help="Only timelines and shifts from this date on (YYYY-MM-DD)."),
     actor: Optional[list[str]] = typer.Option(
-        None, "--actor", help="Only these actors (repeatable), e.g. --actor CHN."),
+        None, "--actor", help="Only these actors (repeatable), e.g. --actor CHN."
+    ),
 ) -> None:
     """Write one self-contained HTML page: stance timelines, latest shifts with quotes, source health."""
     from stancewatch.report import build_report
-    from warehouse import WarehouseError
+    from stancewatch.warehouse import WarehouseError
 
     try:
         path = build_report(db, out, since=since, actors=actor or None)
@@ -271,14 +286,15 @@ def report(
 @app.command()
 def detect(
     file: str = typer.Argument(
-        "-", help="JSON lines in the gold format (text, date, source_country, speaker, speaker_role); '-' = stdin."),
+        "-", help="JSON lines in the gold format (text, date, source_country, speaker, speaker_role); '-' = stdin."
+    ),
     mode: str = typer.Option("auto", help="auto | rules | trained"),
 ) -> None:
     """Detect statements in JSON lines; print one JSON line per input line."""
     import json
 
-    from extractors.statements import get_detector
-    from extractors.statements.jsonl import units_from_jsonl
+    from stancewatch.extractors.statements import get_detector
+    from stancewatch.extractors.statements.jsonl import units_from_jsonl
 
     stream = sys.stdin if file == "-" else open(file, encoding="utf-8")
     with stream:
@@ -292,14 +308,15 @@ def evaluate(
     gold: Path = typer.Argument(..., help="A gold JSON-lines file (e.g. shared/data/gold/dev.jsonl)."),
     mode: str = typer.Option("auto", help="auto | rules | trained"),
     as_json: bool = typer.Option(
-        False, "--json", help="Print the figures as JSON (the reference scorer's --json shape)."),
+        False, "--json", help="Print the figures as JSON (the reference scorer's --json shape)."
+    ),
 ) -> None:
     """Score the detector on a gold file: strict/loose P/R/F1, speaker accuracy, per-stance recall."""
     import json
 
-    from extractors.statements import get_detector
-    from extractors.statements.evaluate import format_report, score
-    from extractors.statements.jsonl import units_from_jsonl
+    from stancewatch.extractors.statements import get_detector
+    from stancewatch.extractors.statements.evaluate import format_report, score
+    from stancewatch.extractors.statements.jsonl import units_from_jsonl
 
     lines = gold.read_text(encoding="utf-8").splitlines()
     gold_units = [json.loads(line) for line in lines if line.strip()]

@@ -5,14 +5,19 @@ Used by `stancewatch demo` (the bundled demo site) and `stancewatch replay`
 parser and extractors. ETags make unchanged files answer 304, as real
 servers do.
 """
+
 from __future__ import annotations
 
 import hashlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-CONTENT_TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml",
-                 ".html": "text/html; charset=utf-8", ".shtml": "text/html; charset=utf-8"}
+CONTENT_TYPES = {
+    ".xml": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".html": "text/html; charset=utf-8",
+    ".shtml": "text/html; charset=utf-8",
+}
 
 
 def content_type(path: str) -> str:

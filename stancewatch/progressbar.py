@@ -1,4 +1,5 @@
 """A rich progress bar for the flow's stages, shown only on a terminal."""
+
 from __future__ import annotations
 
 from rich.console import Console
@@ -6,11 +7,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 
 class RichReporter:
-    """Implements flows.progress.Reporter with one bar per stage."""
+    """Implements stancewatch.flows.progress.Reporter with one bar per stage."""
 
     def __init__(self, console: Console | None = None) -> None:
-        self._progress = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                                  TimeElapsedColumn(), console=console, transient=False)
+        self._progress = Progress(
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
         self._task: int | None = None
         self._started = False
 

@@ -9,6 +9,7 @@ names the spokesperson from the title), everything else as RSS items that
 carry their full text in content:encoded. Input: JSON lines with id, date,
 text, and optionally source_country, speaker, speaker_role, title, url.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ import yaml
 
 from stancewatch.localsite import LocalSite
 
-FEED_ITEMS = 50   # items per replayed feed, newest first (like a real feed's window)
+FEED_ITEMS = 50  # items per replayed feed, newest first (like a real feed's window)
 
 
 def load_docs(path: str | Path) -> list[dict[str, Any]]:
@@ -70,8 +71,16 @@ def sources(docs: list[dict[str, Any]], base: str) -> dict[str, Any]:
     out = []
     if any(is_transcript(d) for d in docs):
         country = next(d.get("source_country") for d in docs if is_transcript(d))
-        out.append({"name": "Replayed press conferences", "url": f"{base}/mfa/index.html", "country": country,
-                    "kind": "ministry", "listing": True, "extractor": "mfa_press_conference"})
+        out.append(
+            {
+                "name": "Replayed press conferences",
+                "url": f"{base}/mfa/index.html",
+                "country": country,
+                "kind": "ministry",
+                "listing": True,
+                "extractor": "mfa_press_conference",
+            }
+        )
     for name in sorted({_feed_name(d) for d in docs if not is_transcript(d)}):
         entry = {"name": f"Replayed feed ({name})", "url": f"{base}/feeds/{name}.xml", "kind": "news"}
         if name != "news":
@@ -89,21 +98,28 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _transcript(doc: dict[str, Any]) -> str:
-    title = doc.get("title") or (f"Foreign Ministry Spokesperson {doc['speaker']}'s "
-                                 f"Regular Press Conference on {doc['date']}")
+    title = doc.get("title") or (
+        f"Foreign Ministry Spokesperson {doc['speaker']}'s Regular Press Conference on {doc['date']}"
+    )
     paras = _paragraphs(doc["text"])
     answer = [f"<p>A: {escape(paras[0])}</p>"] + [f"<p>{escape(p)}</p>" for p in paras[1:]]
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(title)}</title></head><body>'
-            f'<div class="content_mod"><h2 class="title">{escape(title)}</h2><div class="content">'
-            f"<p><b>Q: (The question is not part of this replay.)</b></p>{''.join(answer)}"
-            f"</div></div></body></html>")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(title)}</title></head><body>'
+        f'<div class="content_mod"><h2 class="title">{escape(title)}</h2><div class="content">'
+        f"<p><b>Q: (The question is not part of this replay.)</b></p>{''.join(answer)}"
+        f"</div></div></body></html>"
+    )
 
 
 def _listing(pages: list[tuple[str, dict[str, Any]]]) -> str:
-    items = "".join(f'<li><a href="./{name}">{escape(d.get("title") or d["id"])}</a> <span>{d["date"]}</span></li>'
-                    for name, d in pages)
-    return f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Regular Press Conference</title></head>' \
-           f'<body><div class="newsLst_mod"><ul>{items}</ul></div></body></html>'
+    items = "".join(
+        f'<li><a href="./{name}">{escape(d.get("title") or d["id"])}</a> <span>{d["date"]}</span></li>'
+        for name, d in pages
+    )
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Regular Press Conference</title></head>'
+        f'<body><div class="newsLst_mod"><ul>{items}</ul></div></body></html>'
+    )
 
 
 def _rss(name: str, docs: list[dict[str, Any]], base: str) -> str:
@@ -111,14 +127,19 @@ def _rss(name: str, docs: list[dict[str, Any]], base: str) -> str:
     for d in docs:
         content = "".join(f"<p>{escape(p)}</p>" for p in _paragraphs(d["text"]))
         link = d.get("url") or f"{base}/items/{d['id']}"
-        items.append(f"<item><title>{escape(d.get('title') or d['id'])}</title><link>{escape(link)}</link>"
-                     f'<guid isPermaLink="false">{escape(d["id"])}</guid><pubDate>{_rfc822(d["date"])}</pubDate>'
-                     f"<description>{escape(_paragraphs(d['text'])[0][:200])}</description>"
-                     f"<content:encoded><![CDATA[{content}]]></content:encoded></item>")
-    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
-            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
-            f"<title>Replayed {escape(name)}</title><link>{base}/</link><description>replay</description>"
-            + "".join(items) + "</channel></rss>")
+        items.append(
+            f"<item><title>{escape(d.get('title') or d['id'])}</title><link>{escape(link)}</link>"
+            f'<guid isPermaLink="false">{escape(d["id"])}</guid><pubDate>{_rfc822(d["date"])}</pubDate>'
+            f"<description>{escape(_paragraphs(d['text'])[0][:200])}</description>"
+            f"<content:encoded><![CDATA[{content}]]></content:encoded></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>Replayed {escape(name)}</title><link>{base}/</link><description>replay</description>"
+        + "".join(items)
+        + "</channel></rss>"
+    )
 
 
 def _rfc822(day: str) -> str:
@@ -126,10 +147,15 @@ def _rfc822(day: str) -> str:
     return format_datetime(datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc))
 
 
-def replay(docs: list[dict[str, Any]], db: str | Path, config: str | Path | None = None,
-           quiet: bool = True, only: Iterable[str] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+def replay(
+    docs: list[dict[str, Any]],
+    db: str | Path,
+    config: str | Path | None = None,
+    quiet: bool = True,
+    only: Iterable[str] | None = None,
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """Run one nightly flow per date (or per date in `only`); yields (night, summary)."""
-    from flows.nightly import run_night
+    from stancewatch.flows.nightly import run_night
 
     wanted = set(only) if only is not None else None
     with LocalSite() as site, tempfile.TemporaryDirectory(prefix="stancewatch-replay-") as tmp:

@@ -1,4 +1,5 @@
 """Root test fixtures: the offline Prefect environment and the real web server, nothing autouse."""
+
 from __future__ import annotations
 
 import atexit
@@ -25,7 +26,7 @@ from tests.support.webserver import WebServer  # noqa: E402
 _home = tempfile.mkdtemp(prefix="stancewatch-test-prefect-")
 atexit.register(shutil.rmtree, _home, ignore_errors=True)
 os.environ["PREFECT_HOME"] = _home
-os.environ.pop("PREFECT_API_URL", None)      # never a developer's own server
+os.environ.pop("PREFECT_API_URL", None)  # never a developer's own server
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

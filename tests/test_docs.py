@@ -1,4 +1,5 @@
 """The README cannot drift: every command is documented, and every SQL example runs."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from stancewatch.cli import app
-from warehouse import open_reader
-from warehouse.publish import published_path
+from stancewatch.warehouse import open_reader
+from stancewatch.warehouse.publish import published_path
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", README, re.S)
@@ -32,7 +33,7 @@ def demo_db(tmp_path_factory) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("block", SQL_BLOCKS, ids=[b.split("\n")[0][:50] for b in SQL_BLOCKS])
 def test_every_sql_example_runs_on_the_demo_warehouse(demo_db, block):
-    code = re.sub(r"--[^\n]*", "", block)             # comments out, then one statement at a time
+    code = re.sub(r"--[^\n]*", "", block)  # comments out, then one statement at a time
     statements = [s for s in code.split(";") if s.strip()]
     assert statements
     with open_reader(published_path(demo_db)) as wh:

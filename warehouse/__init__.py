@@ -5,6 +5,7 @@ capability each (runs, feeds, articles, statements, shifts, outbox, publish).
 Schema lives in `schema/*.sql` (applied once, in order), analyst views in
 `views/*.sql` (re-created on every start), internal queries in `queries/`.
 """
-from warehouse.db import Warehouse, WarehouseBusy, WarehouseError, open_reader, open_warehouse
+
+from stancewatch.warehouse.db import Warehouse, WarehouseBusy, WarehouseError, open_reader, open_warehouse
 
 __all__ = ["Warehouse", "WarehouseBusy", "WarehouseError", "open_reader", "open_warehouse"]

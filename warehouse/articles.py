@@ -1,21 +1,31 @@
 """Articles: the work list for the article stage, and storing its results."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractors.pages import PageJob, PageResult
-from extractors.urls import url_id
-from warehouse.db import Warehouse
+from stancewatch.extractors.pages import PageJob, PageResult
+from stancewatch.extractors.urls import url_id
+from stancewatch.warehouse.db import Warehouse
 
 
 def pending_jobs(wh: Warehouse, max_attempts: int) -> list[PageJob]:
     """Articles to get this run: new items, and failures with attempts left."""
     rows = wh.named("pending_articles", [max_attempts])
-    return [PageJob(
-        url=r["url"], link=r["link"], source_id=r["source_id"], guid=r["guid"] or "",
-        title=r["title"] or "", published=r["published_day"],
-        feed_html=r["feed_html"] or "", extractor=r["extractor"], attempts=r["attempts"],
-    ) for r in rows]
+    return [
+        PageJob(
+            url=r["url"],
+            link=r["link"],
+            source_id=r["source_id"],
+            guid=r["guid"] or "",
+            title=r["title"] or "",
+            published=r["published_day"],
+            feed_html=r["feed_html"] or "",
+            extractor=r["extractor"],
+            attempts=r["attempts"],
+        )
+        for r in rows
+    ]
 
 
 def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> dict[str, int]:
@@ -35,7 +45,7 @@ def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> di
         for res in results:
             row = _article_row(res, run_id, by_hash)
             if row["article_id"] in tried_tonight:
-                row["attempts"] = res.job.attempts   # already counted for this night
+                row["attempts"] = res.job.attempts  # already counted for this night
             counts[row["status"]] += 1
             rows.append(row)
             if row["status"] == "ok":
@@ -49,35 +59,63 @@ def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> di
 def _known_hashes(wh: Warehouse, hashes: list[str]) -> dict[str, str]:
     if not hashes:
         return {}
-    return {r["content_hash"]: r["article_id"] for r in wh.query(
-        "SELECT content_hash, min(article_id) AS article_id FROM store.articles "
-        "WHERE status = 'ok' AND content_hash IN (SELECT unnest(?)) GROUP BY content_hash", [hashes])}
+    return {
+        r["content_hash"]: r["article_id"]
+        for r in wh.query(
+            "SELECT content_hash, min(article_id) AS article_id FROM store.articles "
+            "WHERE status = 'ok' AND content_hash IN (SELECT unnest(?)) GROUP BY content_hash",
+            [hashes],
+        )
+    }
 
 
 def _tried_in_run(wh: Warehouse, run_id: str, article_ids: list[str]) -> set[str]:
     """The articles among `article_ids` whose stored row was written by this same run."""
     if not article_ids:
         return set()
-    return {r["article_id"] for r in wh.query(
-        "SELECT article_id FROM store.articles WHERE run_id = ? AND article_id IN (SELECT unnest(?))",
-        [run_id, article_ids])}
+    return {
+        r["article_id"]
+        for r in wh.query(
+            "SELECT article_id FROM store.articles WHERE run_id = ? AND article_id IN (SELECT unnest(?))",
+            [run_id, article_ids],
+        )
+    }
 
 
 def _article_row(res: PageResult, run_id: str, by_hash: dict[str, str]) -> dict:
     job, ex = res.job, res.extracted
     article_id = url_id(job.url)
     row = {
-        "article_id": article_id, "url": job.url, "source_id": job.source_id, "guid": job.guid or None,
-        "status": res.status, "error": res.error, "attempts": job.attempts + 1, "duplicate_of": None,
-        "title": job.title or None, "published": job.published, "author": None, "language": None,
-        "text": None, "content_hash": None, "extractor": None, "final_url": res.final_url or None,
-        "fetched_at": res.fetched_at, "run_id": run_id,
+        "article_id": article_id,
+        "url": job.url,
+        "source_id": job.source_id,
+        "guid": job.guid or None,
+        "status": res.status,
+        "error": res.error,
+        "attempts": job.attempts + 1,
+        "duplicate_of": None,
+        "title": job.title or None,
+        "published": job.published,
+        "author": None,
+        "language": None,
+        "text": None,
+        "content_hash": None,
+        "extractor": None,
+        "final_url": res.final_url or None,
+        "fetched_at": res.fetched_at,
+        "run_id": run_id,
     }
     if res.status != "ok" or ex is None:
         return row
     original = by_hash.get(res.content_hash)
-    row.update(title=ex.title or None, published=ex.published, author=ex.author or None,
-               language=ex.language or None, content_hash=res.content_hash, extractor=ex.extractor)
+    row.update(
+        title=ex.title or None,
+        published=ex.published,
+        author=ex.author or None,
+        language=ex.language or None,
+        content_hash=res.content_hash,
+        extractor=ex.extractor,
+    )
     if original and original != article_id:
         row.update(status="duplicate", duplicate_of=original)
     else:
@@ -86,6 +124,15 @@ def _article_row(res: PageResult, run_id: str, by_hash: dict[str, str]) -> dict:
 
 
 def _unit_rows(article_id: str, res: PageResult, run_id: str) -> list[dict]:
-    return [{"article_id": article_id, "seq": u.seq, "kind": u.kind, "speaker": u.speaker or None,
-             "speaker_role": u.speaker_role or None, "text": u.text, "run_id": run_id}
-            for u in res.extracted.units]
+    return [
+        {
+            "article_id": article_id,
+            "seq": u.seq,
+            "kind": u.kind,
+            "speaker": u.speaker or None,
+            "speaker_role": u.speaker_role or None,
+            "text": u.text,
+            "run_id": run_id,
+        }
+        for u in res.extracted.units
+    ]

@@ -6,6 +6,7 @@ thread. Analysts read a published copy (see `publish`). Extensions are never
 downloaded: autoinstall and autoload are off, and everything used (json,
 parquet, icu) is built into the Python wheel.
 """
+
 from __future__ import annotations
 
 import time
@@ -47,7 +48,8 @@ def _connect(path: str, read_only: bool, extra: dict[str, Any] | None = None) ->
             raise WarehouseBusy(
                 f"{path} is open for writing in another process ({exc}). Close that "
                 "connection (analysts: query the published copy with `stancewatch sql`), "
-                "then run again.") from None
+                "then run again."
+            ) from None
         raise WarehouseError(f"cannot open {path}: {exc}") from None
 
 
@@ -141,8 +143,9 @@ class Warehouse:
         return row[0] if row else None
 
     # -- writing ----------------------------------------------------------------
-    def insert(self, table: str, rows: Sequence[dict[str, Any]], on_conflict: str = "ignore",
-               schema: pa.Schema | None = None) -> int:
+    def insert(
+        self, table: str, rows: Sequence[dict[str, Any]], on_conflict: str = "ignore", schema: pa.Schema | None = None
+    ) -> int:
         """Bulk-insert dict rows through Arrow; idempotent by the table's primary key.
 
         `on_conflict` is "ignore" (keep the stored row) or "replace" (overwrite it).

@@ -1,11 +1,12 @@
 """Parquet export of the published warehouse, for notebooks and tools without DuckDB."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
 
-from warehouse.db import DUCKDB_CONFIG
+from stancewatch.warehouse.db import DUCKDB_CONFIG
 
 
 def export_parquet(db: Path, folder: Path) -> list[Path]:

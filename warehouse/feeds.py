@@ -1,11 +1,12 @@
 """Sources, their conditional-GET state, and what each fetch produced."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from extractors.feeds import FeedItem
-from extractors.sources import FeedState, SourceOutcome
-from warehouse.db import Warehouse
+from stancewatch.extractors.feeds import FeedItem
+from stancewatch.extractors.sources import FeedState, SourceOutcome
+from stancewatch.warehouse.db import Warehouse
 
 #: Fetch statuses that mean "this source is done for this run".
 DONE = ("ok", "not_modified", "unchanged")
@@ -20,16 +21,22 @@ def sync_sources(wh: Warehouse, sources: Iterable[dict], run_id: str) -> None:
 
 def sources_due(wh: Warehouse, run_id: str, source_ids: Sequence[str]) -> list[str]:
     """The sources not yet fetched successfully in this run (all of them on a new night)."""
-    done = {r["source_id"] for r in wh.query(
-        "SELECT source_id FROM store.feed_fetches WHERE run_id = ? AND status IN (SELECT unnest(?))",
-        [run_id, list(DONE)])}
+    done = {
+        r["source_id"]
+        for r in wh.query(
+            "SELECT source_id FROM store.feed_fetches WHERE run_id = ? AND status IN (SELECT unnest(?))",
+            [run_id, list(DONE)],
+        )
+    }
     return [s for s in source_ids if s not in done]
 
 
 def feed_states(wh: Warehouse) -> dict[str, FeedState]:
     """Conditional-GET state of every source, by source_id."""
-    return {r["source_id"]: FeedState(r["etag"], r["last_modified"], r["body_hash"])
-            for r in wh.query("SELECT source_id, etag, last_modified, body_hash FROM store.feed_state")}
+    return {
+        r["source_id"]: FeedState(r["etag"], r["last_modified"], r["body_hash"])
+        for r in wh.query("SELECT source_id, etag, last_modified, body_hash FROM store.feed_state")
+    }
 
 
 def record_fetch(wh: Warehouse, run_id: str, outcomes: Sequence[SourceOutcome]) -> int:
@@ -49,9 +56,15 @@ def record_fetch(wh: Warehouse, run_id: str, outcomes: Sequence[SourceOutcome]) 
             items.extend(new)
             fetches.append(_fetch_row(out, run_id, len(new)))
             if out.state is not None:
-                states.append({"source_id": out.source_id, "etag": out.state.etag,
-                               "last_modified": out.state.last_modified, "body_hash": out.state.body_hash,
-                               "run_id": run_id})
+                states.append(
+                    {
+                        "source_id": out.source_id,
+                        "etag": out.state.etag,
+                        "last_modified": out.state.last_modified,
+                        "body_hash": out.state.body_hash,
+                        "run_id": run_id,
+                    }
+                )
         wh.insert("store.feed_items", items)
         wh.insert("store.feed_fetches", fetches, on_conflict="replace")
         wh.insert("store.feed_state", states, on_conflict="replace")
@@ -59,19 +72,36 @@ def record_fetch(wh: Warehouse, run_id: str, outcomes: Sequence[SourceOutcome]) 
 
 
 def _known_items(wh: Warehouse, source_ids: list[str]) -> set[tuple[str, str]]:
-    rows = wh.con.execute("SELECT source_id, url FROM store.feed_items WHERE source_id IN (SELECT unnest(?))",
-                          [source_ids]).fetchall()
+    rows = wh.con.execute(
+        "SELECT source_id, url FROM store.feed_items WHERE source_id IN (SELECT unnest(?))", [source_ids]
+    ).fetchall()
     return set(rows)
 
 
 def _item_row(source_id: str, i: FeedItem, run_id: str) -> dict:
-    return {"source_id": source_id, "url": i.url, "link": i.link, "guid": i.guid or None,
-            "title": i.title or None, "published": i.published,
-            "published_day": i.published.date() if i.published else None,   # the publisher's own day
-            "feed_html": i.content_html or None, "run_id": run_id}
+    return {
+        "source_id": source_id,
+        "url": i.url,
+        "link": i.link,
+        "guid": i.guid or None,
+        "title": i.title or None,
+        "published": i.published,
+        "published_day": i.published.date() if i.published else None,  # the publisher's own day
+        "feed_html": i.content_html or None,
+        "run_id": run_id,
+    }
 
 
 def _fetch_row(out: SourceOutcome, run_id: str, new: int) -> dict:
-    return {"run_id": run_id, "source_id": out.source_id, "status": out.status, "http_status": out.http_status,
-            "error": out.error, "warnings": list(out.warnings), "items_seen": len(out.items), "items_new": new,
-            "attempts": out.attempts, "fetched_at": out.fetched_at}
+    return {
+        "run_id": run_id,
+        "source_id": out.source_id,
+        "status": out.status,
+        "http_status": out.http_status,
+        "error": out.error,
+        "warnings": list(out.warnings),
+        "items_seen": len(out.items),
+        "items_new": new,
+        "attempts": out.attempts,
+        "fetched_at": out.fetched_at,
+    }

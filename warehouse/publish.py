@@ -8,6 +8,7 @@ an atomic rename. Readers that hold the old copy open keep reading it (the
 old file lives on until they close it); new readers get the new night. A
 failed run publishes nothing, so nobody ever sees half a night.
 """
+
 from __future__ import annotations
 
 import os

@@ -8,6 +8,7 @@ second day), and an uncorroborated blip must not become the baseline the
 next record is compared with. That small state machine lives here, in plain
 Python, testable without a database.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,12 +18,15 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from warehouse.db import Warehouse
+from stancewatch.warehouse.db import Warehouse
 
 KINDS: dict[tuple[str, str], str] = {
-    ("support", "oppose"): "reversal", ("oppose", "support"): "reversal",
-    ("concern", "oppose"): "escalation", ("oppose", "concern"): "softening",
-    ("concern", "support"): "warming", ("support", "concern"): "cooling",
+    ("support", "oppose"): "reversal",
+    ("oppose", "support"): "reversal",
+    ("concern", "oppose"): "escalation",
+    ("oppose", "concern"): "softening",
+    ("concern", "support"): "warming",
+    ("support", "concern"): "cooling",
 }
 EXPLAIN = {
     "reversal": "support and oppose are opposite positions",
@@ -38,8 +42,15 @@ class Rules:
     """Shift rules from the configuration (see defaults.yaml, `shifts`)."""
 
     window_days: int = 365
-    severity: dict[str, str] = field(default_factory=lambda: {
-        "reversal": "high", "escalation": "medium", "softening": "low", "warming": "low", "cooling": "medium"})
+    severity: dict[str, str] = field(
+        default_factory=lambda: {
+            "reversal": "high",
+            "escalation": "medium",
+            "softening": "low",
+            "warming": "low",
+            "cooling": "medium",
+        }
+    )
     corroborate: tuple[str, ...] = ("low",)
     min_sources: int = 2
     min_days: int = 2
@@ -83,8 +94,10 @@ class Shift:
         p, n = self.previous, self.new
         about = " towards " + n.target if n.target else ""
         about += f" on {n.topic}" if n.topic else ""
-        text = (f"{n.actor}'s stance{about} moved from {p.stance} (last recorded {p.day}) to {n.stance} "
-                f"({n.day}): a {self.kind}, because {EXPLAIN[self.kind]}; severity {self.severity}")
+        text = (
+            f"{n.actor}'s stance{about} moved from {p.stance} (last recorded {p.day}) to {n.stance} "
+            f"({n.day}): a {self.kind}, because {EXPLAIN[self.kind]}; severity {self.severity}"
+        )
         return text + (f"; corroborated by {self.corroboration}" if self.corroboration else "") + "."
 
 
@@ -98,11 +111,11 @@ def find_shifts(records: Iterable[Record], rules: Rules) -> list[Shift]:
 
 def _key_shifts(records: Sequence[Record], rules: Rules) -> Iterator[Shift]:
     """Walk one key's records, comparing each run of equal stances with the established one."""
-    established: Record | None = None      # latest record of the established stance
+    established: Record | None = None  # latest record of the established stance
     runs = [list(g) for _, g in groupby(records, key=lambda r: r.stance)]
     for run in runs:
         if established is None or (run[0].day - established.day).days > rules.window_days:
-            established = run[-1]           # first stance, or the old one is too old to compare
+            established = run[-1]  # first stance, or the old one is too old to compare
             continue
         if run[0].stance == established.stance:
             established = run[-1]
@@ -111,7 +124,7 @@ def _key_shifts(records: Sequence[Record], rules: Rules) -> Iterator[Shift]:
         severity = rules.severity.get(kind, "medium")
         corroboration = _corroboration(run, rules) if severity in rules.corroborate else None
         if severity in rules.corroborate and corroboration is None:
-            continue                        # a blip: the established stance stands
+            continue  # a blip: the established stance stands
         yield Shift(established, run[0], kind, severity, corroboration)
         established = run[-1]
 
@@ -129,14 +142,23 @@ def _corroboration(run: Sequence[Record], rules: Rules) -> str | None:
 def load_records(wh: Warehouse, touched_in_run: str | None = None) -> list[Record]:
     """Keys' records in order, from the view `stance_records`: every key, or only the keys
     that got statements in `touched_in_run` (the others cannot have shifted)."""
-    rows = (wh.named("stance_records_touched", [touched_in_run]) if touched_in_run
-            else wh.named("stance_records"))
-    return [Record(r["actor"], r["target"], r["topic"], r["day"], r["stance"], tuple(r["statement_ids"] or ()),
-                   tuple(r["sources"] or ()), r["detector_version"] or "") for r in rows]
+    rows = wh.named("stance_records_touched", [touched_in_run]) if touched_in_run else wh.named("stance_records")
+    return [
+        Record(
+            r["actor"],
+            r["target"],
+            r["topic"],
+            r["day"],
+            r["stance"],
+            tuple(r["statement_ids"] or ()),
+            tuple(r["sources"] or ()),
+            r["detector_version"] or "",
+        )
+        for r in rows
+    ]
 
 
-def store_shifts(wh: Warehouse, shifts: Sequence[Shift], run_id: str,
-                 alerts_for: Any = None) -> list[Shift]:
+def store_shifts(wh: Warehouse, shifts: Sequence[Shift], run_id: str, alerts_for: Any = None) -> list[Shift]:
     """Store the shifts not stored before and queue their alerts, in one transaction.
 
     `alerts_for(shift) -> list[dict]` gives the alert rows for a new shift
@@ -153,10 +175,20 @@ def store_shifts(wh: Warehouse, shifts: Sequence[Shift], run_id: str,
 
 def _row(s: Shift, run_id: str) -> dict[str, Any]:
     return {
-        "shift_id": s.shift_id, "actor": s.new.actor, "target": s.new.target, "topic": s.new.topic,
-        "previous_stance": s.previous.stance, "new_stance": s.new.stance,
-        "previous_on": s.previous.day, "new_on": s.new.day, "kind": s.kind, "severity": s.severity,
-        "corroboration": s.corroboration, "reason": s.reason,
-        "previous_statement_ids": list(s.previous.statement_ids), "new_statement_ids": list(s.new.statement_ids),
-        "detector_version": s.new.detector_version, "detected_run_id": run_id,
+        "shift_id": s.shift_id,
+        "actor": s.new.actor,
+        "target": s.new.target,
+        "topic": s.new.topic,
+        "previous_stance": s.previous.stance,
+        "new_stance": s.new.stance,
+        "previous_on": s.previous.day,
+        "new_on": s.new.day,
+        "kind": s.kind,
+        "severity": s.severity,
+        "corroboration": s.corroboration,
+        "reason": s.reason,
+        "previous_statement_ids": list(s.previous.statement_ids),
+        "new_statement_ids": list(s.new.statement_ids),
+        "detector_version": s.new.detector_version,
+        "detected_run_id": run_id,
     }

@@ -15,6 +15,7 @@ signature once, and tries extractors in module-name order. Trafilatura is
 the fallback for every page no site extractor takes, and can be named
 explicitly as "trafilatura" in `extract_page` / `find_links`.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -24,8 +25,8 @@ from functools import cache
 from types import ModuleType
 from urllib.parse import urljoin, urlsplit
 
-from extractors.article import ExtractionError, clean_text, extract_article, parse_html
-from extractors.records import Extracted, Link
+from stancewatch.extractors.article import ExtractionError, clean_text, extract_article, parse_html
+from stancewatch.extractors.records import Extracted, Link
 
 __all__ = ["GENERIC", "extract_page", "find_links", "generic_links", "get", "names"]
 

@@ -27,6 +27,7 @@ Two marker styles are handled, as the site printed them:
 `extract` returns None for any other page of the site (a statement, a
 readout), so the registry falls back to trafilatura.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,8 +39,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from extractors.article import Block, blocks, clean_text, parse_html
-from extractors.records import Extracted, Link, Unit
+from stancewatch.extractors.article import Block, blocks, clean_text, parse_html
+from stancewatch.extractors.records import Extracted, Link, Unit
 
 LOGGER = logging.getLogger(__name__)
 NAME = "mfa_press_conference"
@@ -59,22 +60,39 @@ _ARTICLE_PATH = re.compile(r"/t(?:(?P<ymd>\d{8})_)?\d+\.s?html?$")
 # A paragraph-initial label and its colon, ASCII or full-width (U+FF1A).
 _MARKER = re.compile(r"^(?P<label>[^:\uff1a]{1,80}?)\s*[:\uff1a]\s*(?P<rest>.*)$", re.DOTALL)
 _QUESTION_LABELS = frozenset(
-    {"q", "question", "follow-up", "follow up", "followup", "follow-up question",
-     "journalist", "reporter", "correspondent"}
+    {
+        "q",
+        "question",
+        "follow-up",
+        "follow up",
+        "followup",
+        "follow-up question",
+        "journalist",
+        "reporter",
+        "correspondent",
+    }
 )
 _ANSWER_LABELS = frozenset({"a", "answer"})
 # "After the press conference, the following question was raised: ..."
-_LATE_QUESTION = re.compile(
-    r"\bthe following questions? (?:was|were|is|are) (?:raised|asked)\b", re.IGNORECASE
-)
+_LATE_QUESTION = re.compile(r"\bthe following questions? (?:was|were|is|are) (?:raised|asked)\b", re.IGNORECASE)
 _OUTLET_WORD = re.compile(r"(?:[A-Z0-9][\w.&'\u2019-]*|of|the|and|de|du|da|al|el|la|di|news|tv)$")
 _MONTHS = {
     month: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for month in names
@@ -194,9 +212,7 @@ def split_turns(paragraphs: list[Block], spokesperson: str) -> list[Turn]:
     return [turn for turn in turns if turn.paragraphs]
 
 
-def _unmarked_kind(
-    turns: list[Turn], block: Block, named_style: bool, questions_bold: bool
-) -> str | None:
+def _unmarked_kind(turns: list[Turn], block: Block, named_style: bool, questions_bold: bool) -> str | None:
     """The kind of turn an unmarked paragraph opens, or None when it continues the last one.
 
     After a question, an unmarked paragraph continues it when it can be told
@@ -235,8 +251,7 @@ def turn_units(turns: list[Turn], spokesperson: str) -> list[Unit]:
     for turn in turns:
         speaker, role = (spokesperson, SPEAKER_ROLE) if turn.kind == "answer" else ("", "")
         for text in turn.paragraphs:
-            units.append(Unit(seq=len(units) + 1, text=text, kind=turn.kind,
-                              speaker=speaker, speaker_role=role))
+            units.append(Unit(seq=len(units) + 1, text=text, kind=turn.kind, speaker=speaker, speaker_role=role))
     return units
 
 
@@ -301,11 +316,7 @@ def _named_style(paragraphs: list[Block], spokesperson: str) -> bool:
 
 def _questions_are_bold(paragraphs: list[Block], spokesperson: str, named_style: bool) -> bool:
     """True when most marked questions are printed in bold."""
-    shares = [
-        block.bold
-        for block in paragraphs
-        if classify(block.text, spokesperson, named_style)[0] == "question"
-    ]
+    shares = [block.bold for block in paragraphs if classify(block.text, spokesperson, named_style)[0] == "question"]
     return bool(shares) and sum(share >= 0.5 for share in shares) * 2 > len(shares)
 
 
@@ -317,9 +328,7 @@ def _looks_like_outlet(label: str) -> bool:
     return all(_OUTLET_WORD.match(word) for word in words)
 
 
-def _listed_date(
-    title: str, context: str, ymd: str | None
-) -> tuple[date | None, tuple[int, int] | None]:
+def _listed_date(title: str, context: str, ymd: str | None) -> tuple[date | None, tuple[int, int] | None]:
     """(full date, (month, day) when the year is missing) of one listing entry."""
     month_day = None
     for text in (title, context):
@@ -350,8 +359,7 @@ def _fill_years(entries: list[tuple[date | None, tuple[int, int] | None]]) -> li
             filled.append(day)
             continue
         anchor = min(dated, key=lambda item: abs(item[0] - index))[1]
-        candidates = [_safe_date(year, *month_day) for year in (anchor.year - 1, anchor.year,
-                                                                 anchor.year + 1)]
+        candidates = [_safe_date(year, *month_day) for year in (anchor.year - 1, anchor.year, anchor.year + 1)]
         valid = [candidate for candidate in candidates if candidate is not None]
         filled.append(min(valid, key=lambda c: abs(c - anchor)) if valid else None)
     return filled
@@ -371,7 +379,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 
 def _parse_date(text: str) -> date | None:
-    """"May 11, 2018" / "Sept. 5, 2018" -> date; None without a year or if impossible."""
+    """ "May 11, 2018" / "Sept. 5, 2018" -> date; None without a year or if impossible."""
     match = re.fullmatch(r"([A-Za-z]+)\.?\s*(\d{1,2})\s*,\s*(\d{4})", text.strip())
     if match is None or match.group(1).lower() not in _MONTHS:
         return None

@@ -2,9 +2,10 @@
 
 Public surface::
 
-    from extractors.statements import Detector, TextUnit, Statement, DETECTOR_VERSION, get_detector
+    from stancewatch.extractors.statements import Detector, TextUnit, Statement, DETECTOR_VERSION, get_detector
     statements = get_detector().detect(TextUnit(text, date=..., source_country="CHN"))
 """
+
 from typing import TYPE_CHECKING, Any
 
 from .schema import Statement, TextUnit

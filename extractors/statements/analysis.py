@@ -4,6 +4,7 @@ The loop is sequential on purpose: each sentence can lean on what earlier senten
 paragraphs of the same document) established — who "he" is, which foreign minister "the Foreign
 Minister" is, that "we" is the G7.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,10 +26,24 @@ from .patterns import MODAL_WORDS
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
 
-CUE_LABELS = ("SUPPORT", "SUPPORT_RELATION", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_SUPPORT", "EVAL_OPPOSE",
-              "EVAL_CONCERN",
-              "NORM_SUPPORT", "NORM_APPEAL", "SOVEREIGN", "EVAL_RELATION", "EVAL_CRITICISM", "DEMAND",
-              "PASSIVE_SUPPORT", "PASSIVE_OPPOSE")
+CUE_LABELS = (
+    "SUPPORT",
+    "SUPPORT_RELATION",
+    "OPPOSE",
+    "CONCERN",
+    "NEG_SUPPORT",
+    "EVAL_SUPPORT",
+    "EVAL_OPPOSE",
+    "EVAL_CONCERN",
+    "NORM_SUPPORT",
+    "NORM_APPEAL",
+    "SOVEREIGN",
+    "EVAL_RELATION",
+    "EVAL_CRITICISM",
+    "DEMAND",
+    "PASSIVE_SUPPORT",
+    "PASSIVE_OPPOSE",
+)
 MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
 MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
 ANAPHORA = {"this", "it", "that", "these", "those", "such"}
@@ -38,8 +53,10 @@ SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
 # A transcript turn opens with its speaker and a colon: "Vladimir Putin:", "MR PRICE:", "QUESTION:",
 # "Regional governor Ivan Petrov:"; the name must end in two capitalised words (or be in capitals),
 # so "Regarding the question about Taiwan:" is no turn.
-TURN = re.compile(r"^\s*((?:[\w.’'-]+\s+){0,8}?(?:[A-Z][\w.’'-]*\s+[A-Z][\w.’'-]*|[A-Z][A-Z.’'-]*)"
-                  r"|Journalist|Question|Reporter|Moderator|Operator|Participant|Audience)\s*:\s")
+TURN = re.compile(
+    r"^\s*((?:[\w.’'-]+\s+){0,8}?(?:[A-Z][\w.’'-]*\s+[A-Z][\w.’'-]*|[A-Z][A-Z.’'-]*)"
+    r"|Journalist|Question|Reporter|Moderator|Operator|Participant|Audience)\s*:\s"
+)
 TITLE_WORDS = r"\b(President|Minister|Premier|Chancellor|King|Emir|Spokesperson|Secretary|Ambassador)\b"
 
 
@@ -113,8 +130,11 @@ def new_context(unit: TextUnit, previous: DocContext | None) -> DocContext:
         ctx = DocContext(date=unit.date, voice=voice, voice_country=voice.country if voice else "")
         return _carry(ctx, previous)
     if unit.speaker:
-        voice = official_person(unit.speaker, unit.date, unit.speaker_role) or _speaker_voice(unit) or \
-            Person(unit.speaker, unit.source_country, unit.speaker_role)
+        voice = (
+            official_person(unit.speaker, unit.date, unit.speaker_role)
+            or _speaker_voice(unit)
+            or Person(unit.speaker, unit.source_country, unit.speaker_role)
+        )
         country = voice.country or country
     return _carry(DocContext(date=unit.date, voice=voice, voice_country=country), previous)
 
@@ -136,8 +156,9 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
     has_modal = MODAL_RX.search(doc.text) is not None  # the token matcher is the costly one
     for match_id, s, e in list(phrases(doc)) + (list(tokens(doc)) if has_modal else []):
         marks[doc.vocab.strings[match_id]].append((s, e))
-    cue_spans = sorted(((s, e, lab) for lab in CUE_LABELS for s, e in marks.get(lab, [])),
-                       key=lambda x: (x[0], -(x[1] - x[0])))
+    cue_spans = sorted(
+        ((s, e, lab) for lab in CUE_LABELS for s, e in marks.get(lab, [])), key=lambda x: (x[0], -(x[1] - x[0]))
+    )
     ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
     marks["REPORT"] = [(s, e) for s, e in marks.get("REPORT", []) if s not in ent_tokens]
     blocked = marks.get("BLOCKED", [])
@@ -178,21 +199,26 @@ def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
 
 
 def _voice_pairs(doc: Doc, voice: str) -> list[tuple[str, str]]:
-    """"coordination between Russia and Saudi Arabia" in a Russian readout: the two sides."""
+    """ "coordination between Russia and Saudi Arabia" in a Russian readout: the two sides."""
     ents = [e for e in doc.ents if e.label_ == gz.COUNTRY]
-    return [(a.ent_id_, b.ent_id_) for a, b in zip(ents, ents[1:])
-            if voice in (a.ent_id_, b.ent_id_) and a.ent_id_ != b.ent_id_
-            and [t.lower_ for t in doc[a.end:b.start]] == ["and"]]
+    return [
+        (a.ent_id_, b.ent_id_)
+        for a, b in zip(ents, ents[1:])
+        if voice in (a.ent_id_, b.ent_id_)
+        and a.ent_id_ != b.ent_id_
+        and [t.lower_ for t in doc[a.end : b.start]] == ["and"]
+    ]
 
 
 def _object_limit(doc: Doc, sent: Span, cues: list[st.Cue], k: int) -> int:
     """Where cue k's object ends: at the next cue, except a same-stance cue joined to it by "and"
     ("strongly dissatisfied with and firmly opposed to the remarks by the US side")."""
     cue = cues[k]
-    for nxt in cues[k + 1:]:
-        chained = nxt.start - cue.end <= 2 and not any(t.is_punct for t in doc[cue.end:nxt.start])
-        joined = nxt.stance == cue.stance and (chained or nxt.start - cue.end <= 4 and any(
-            t.lower_ == "and" for t in doc[cue.end:nxt.start]))  # "reaffirm readiness to", "opposed to and condemns"
+    for nxt in cues[k + 1 :]:
+        chained = nxt.start - cue.end <= 2 and not any(t.is_punct for t in doc[cue.end : nxt.start])
+        joined = nxt.stance == cue.stance and (
+            chained or nxt.start - cue.end <= 4 and any(t.lower_ == "and" for t in doc[cue.end : nxt.start])
+        )  # "reaffirm readiness to", "opposed to and condemns"
         if not joined:
             return nxt.start
         cue = nxt
@@ -207,8 +233,11 @@ def _pairs(doc: Doc) -> list[tuple[str, str]]:
     """Bilateral compounds: "Russian-French contacts", "China-US relations", "China-EU" -> (RUS, FRA),
     (CHN, USA), (CHN, EU); both names are modifiers, never a verb's subject."""
     ents = [e for e in doc.ents if e.label_ in (gz.COUNTRY, gz.BODY)]
-    found = [(a, b) for a, b in zip(ents, ents[1:])
-             if b.start == a.end + 1 and doc[a.end].text in ("-", "–") and a.ent_id_ != b.ent_id_]
+    found = [
+        (a, b)
+        for a, b in zip(ents, ents[1:])
+        if b.start == a.end + 1 and doc[a.end].text in ("-", "–") and a.ent_id_ != b.ent_id_
+    ]
     doc.user_data[PAIR_STARTS] = {a.start for a, _ in found}
     doc.user_data[st.PAIR_TOKENS] = {e.start for pair in found for e in pair}
     return [(a.ent_id_, b.ent_id_) for a, b in found]
@@ -221,16 +250,32 @@ def _clause_break(doc: Doc, start: int, end: int, marks: dict, semicolon: bool =
     if any(start <= s < end for s, _ in marks.get("REPORT", [])):
         return True
     starts = doc.user_data.get(VERB_STARTS, ())
-    return any(t.text == ";" and semicolon
-               or t.text == "," and t.i + 1 < end and _clause_participle(doc[t.i + 1], starts) for t in doc[start:end])
+    return any(
+        t.text == ";" and semicolon or t.text == "," and t.i + 1 < end and _clause_participle(doc[t.i + 1], starts)
+        for t in doc[start:end]
+    )
 
 
-CLAUSE_PARTICIPLES = {"focusing", "stressing", "noting", "underlining", "emphasizing", "emphasising", "highlighting",
-                      "agreeing", "adding", "saying", "confirming", "reaffirming", "reiterating", "expressing"}
+CLAUSE_PARTICIPLES = {
+    "focusing",
+    "stressing",
+    "noting",
+    "underlining",
+    "emphasizing",
+    "emphasising",
+    "highlighting",
+    "agreeing",
+    "adding",
+    "saying",
+    "confirming",
+    "reaffirming",
+    "reiterating",
+    "expressing",
+}
 
 
 def _clause_participle(tok, starts) -> bool:
-    """", focusing on ...", ", confirming their commitment": a participle that opens a new clause, not a
+    """ ", focusing on ...", ", confirming their commitment": a participle that opens a new clause, not a
     gerund that lists one more thing discussed (", implementing Sudan's peace agreements, and ...")."""
     return tok.lower_.endswith("ing") and (tok.lower_ in CLAUSE_PARTICIPLES or tok.i in starts)
 
@@ -246,21 +291,38 @@ def _in_object(doc: Doc, sent: Span, cue: st.Cue, plain: list[st.Cue], marks: di
         i -= 1
     if doc[i].lower_ != "to":
         return False
-    return any(c.kind == "attitude" and c.stance in ("support", "oppose") and c.end <= i
-               and not _clause_break(doc, c.end, cue.start, marks) for c in plain if c is not cue)
+    return any(
+        c.kind == "attitude"
+        and c.stance in ("support", "oppose")
+        and c.end <= i
+        and not _clause_break(doc, c.end, cue.start, marks)
+        for c in plain
+        if c is not cue
+    )
 
 
 def _discussed(doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention]) -> bool:
     """A cue in the object of "discussed" / "exchanged views on" names what was talked about:
     "The Secretary and the Minister discussed the U.S. commitment to Israel's security" is a report
     of a meeting (contract "What is not a statement")."""
-    def new_subject(start: int) -> bool:  # "When exchanging views on ..., the parties reaffirmed ..."
-        return any(start <= m.start < cue.start and m.kind in ("party", "joint", "self", "pronoun")
-                   and doc[m.start - 1].text == "," for m in mentions if m.start > 0)
 
-    return any(sent.start <= s and e <= cue.start and not _clause_break(doc, e, cue.start, marks, semicolon=False)
-               and not (s > 0 and doc[s - 1].lower_ in st.BE)  # "was discussed in view of the disastrous policy"
-               and not new_subject(e) for s, e in marks.get("DISCUSS", []))
+    def new_subject(start: int) -> bool:  # "When exchanging views on ..., the parties reaffirmed ..."
+        return any(
+            start <= m.start < cue.start
+            and m.kind in ("party", "joint", "self", "pronoun")
+            and doc[m.start - 1].text == ","
+            for m in mentions
+            if m.start > 0
+        )
+
+    return any(
+        sent.start <= s
+        and e <= cue.start
+        and not _clause_break(doc, e, cue.start, marks, semicolon=False)
+        and not (s > 0 and doc[s - 1].lower_ in st.BE)  # "was discussed in view of the disastrous policy"
+        and not new_subject(e)
+        for s, e in marks.get("DISCUSS", [])
+    )
 
 
 RELATION_NOUNS = {"relations", "relationship", "ties", "cooperation", "partnership", "friendship"}
@@ -268,7 +330,7 @@ RELATION_NOUNS = {"relations", "relationship", "ties", "cooperation", "partnersh
 
 def _names_relation(doc: Doc, start: int) -> bool:
     """The compound at `start` ("China-Tonga", "U.S.-Spain") modifies a relation noun."""
-    return any(t.lower_ in RELATION_NOUNS for t in doc[start:min(start + 6, len(doc))])
+    return any(t.lower_ in RELATION_NOUNS for t in doc[start : min(start + 6, len(doc))])
 
 
 class UnitAnalyser:
@@ -279,8 +341,14 @@ class UnitAnalyser:
         self.version = version
         self.window = int(lexicon().get("negation_window", 3))
 
-    def statements(self, unit: TextUnit, doc: Doc, marks: dict[str, list[tuple[int, int]]], ctx: DocContext,
-                   oracle: SubjectOracle | None = None) -> list[Statement]:
+    def statements(
+        self,
+        unit: TextUnit,
+        doc: Doc,
+        marks: dict[str, list[tuple[int, int]]],
+        ctx: DocContext,
+        oracle: SubjectOracle | None = None,
+    ) -> list[Statement]:
         """The unit's statements, one per (actor, stance, target, topic) and sentence: a position
         restated in another sentence is kept, as evidence for the day's prevailing stance."""
         if unit.text.lstrip().startswith(("Q:", "Q：")):
@@ -331,17 +399,25 @@ class UnitAnalyser:
         evaluative cue after an attitude cue describes that cue's object and adds nothing."""
         demands: list[st.Cue] = []
         for cue in st.demand_cues(doc, sent, marks, mentions):  # a demand inside another's act is part of it
-            if not any(d.end <= cue.start < d.act_end and d.act_end != cue.act_end for d in demands) \
-                    and not (cue.kind == "normative" and _discussed(doc, sent, cue, marks, mentions)):
+            if not any(d.end <= cue.start < d.act_end and d.act_end != cue.act_end for d in demands) and not (
+                cue.kind == "normative" and _discussed(doc, sent, cue, marks, mentions)
+            ):
                 demands.append(cue)  # "engaged in discussions on the need for ..." reports a discussion
         acts = [(c.end, c.act_end) for c in demands]
-        plain = [c for c in st.attitude_and_evaluative(doc, marks, self.window)
-                 if not any(s <= c.start < e for s, e in acts)]
+        plain = [
+            c for c in st.attitude_and_evaluative(doc, marks, self.window) if not any(s <= c.start < e for s, e in acts)
+        ]
         first_att = min((c.start for c in plain if c.kind == "attitude"), default=None)
-        plain = [c for c in plain if c.kind not in ("evaluative", "normative", "sovereign") or first_att is None
-                 or c.start < first_att]
-        plain = [c for c in plain
-                 if not _in_object(doc, sent, c, plain, marks) and not _discussed(doc, sent, c, marks, mentions)]
+        plain = [
+            c
+            for c in plain
+            if c.kind not in ("evaluative", "normative", "sovereign") or first_att is None or c.start < first_att
+        ]
+        plain = [
+            c
+            for c in plain
+            if not _in_object(doc, sent, c, plain, marks) and not _discussed(doc, sent, c, marks, mentions)
+        ]
         return sorted(demands + plain, key=lambda c: c.start)
 
     @staticmethod
@@ -352,8 +428,16 @@ class UnitAnalyser:
             counts = Counter(c for c in ctx.doc_parties if c not in holders and c != ctx.voice_country)
         return counts.most_common(1)[0][0] if counts else ""
 
-    def _holders(self, doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention],
-                 ctx: DocContext, oracle: SubjectOracle | None) -> list[tuple[str, Person | None]] | None:
+    def _holders(
+        self,
+        doc: Doc,
+        sent: Span,
+        cue: st.Cue,
+        marks: dict,
+        mentions: list[Mention],
+        ctx: DocContext,
+        oracle: SubjectOracle | None,
+    ) -> list[tuple[str, Person | None]] | None:
         """Who holds the position: the cue's subject (attitude, verb demands), else a reporting
         clause's subject, else the text's voice. None when a non-actor holds it."""
         subj: list[Mention] | None = []
@@ -375,8 +459,11 @@ class UnitAnalyser:
         if subj:
             holders = st.expand(subj, ctx)
             reporter = st.expand(st.report_holder(doc, sent, cue.start, marks, mentions) or [], ctx)
-            named = [(m.code, m.person) for m in mentions if m.person is not None and m.kind == "party"
-                     and m.start < cue.start]
+            named = [
+                (m.code, m.person)
+                for m in mentions
+                if m.person is not None and m.kind == "party" and m.start < cue.start
+            ]
             if genitive and any(m.kind == "joint" and m.start < cue.start for m in mentions):
                 # "They confirmed the commitment of Russia, France and Germany": the leaders speak for them
                 named += [(c, st.leader_of(c, ctx)) for c, _ in holders]
@@ -386,8 +473,9 @@ class UnitAnalyser:
         return [(ctx.voice_country, self._speaker_for(ctx.voice_country, [], ctx))]
 
     @staticmethod
-    def _subject(doc: Doc, sent: Span, cue: st.Cue, mentions: list[Mention],
-                 oracle: SubjectOracle | None) -> list[Mention] | None:
+    def _subject(
+        doc: Doc, sent: Span, cue: st.Cue, mentions: list[Mention], oracle: SubjectOracle | None
+    ) -> list[Mention] | None:
         if oracle is not None:
             span = oracle(sent, doc[cue.head].idx)
             if span is not None:
@@ -415,8 +503,17 @@ class UnitAnalyser:
                 return ctx.subject_person  # the paragraph continues the previous one's speaker
         return None
 
-    def _sentence(self, unit: TextUnit, doc: Doc, sent: Span, marks: dict, mentions: list[Mention],
-                  ctx: DocContext, fallback: str, oracle: SubjectOracle | None) -> list[Statement]:
+    def _sentence(
+        self,
+        unit: TextUnit,
+        doc: Doc,
+        sent: Span,
+        marks: dict,
+        mentions: list[Mention],
+        ctx: DocContext,
+        fallback: str,
+        oracle: SubjectOracle | None,
+    ) -> list[Statement]:
         """Every cue of a candidate sentence, read into statements (one per holder and topic)."""
         hits = topic_hits(marks, sent.start, sent.end)
         day = stated_on(sent.text, unit.date)
@@ -442,33 +539,65 @@ class UnitAnalyser:
                 # "Minister Lapid and Secretary Blinken acknowledged the strong partnership": each side's
                 # position is about the other
                 targets = {c: next(o for o in codes if o != c) for c in codes}
-            if cue.needs_party and not st.pick_target(doc, sent, cue, mentions, set(codes), limit) and \
-                    all(t == "" for t in targets.values()) or cue.kind == "sovereign" and not target:
+            if (
+                cue.needs_party
+                and not st.pick_target(doc, sent, cue, mentions, set(codes), limit)
+                and all(t == "" for t in targets.values())
+                or cue.kind == "sovereign"
+                and not target
+            ):
                 continue  # "a successful event" names no partner; "its internal affairs" no possessor
             if not any(targets.values()) and not hits and (cue.stance == "support" or not fallback):
                 continue  # about no party and nothing on the watch list (domestic remarks, thanks)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
             for topic in topics:
-                out.extend(Statement(
-                    actor=code, speaker=person.name if person else "", speaker_role=person.role if person else "",
-                    stance=cue.stance, target=targets[code], topic=topic, flags=flags, sentence=sent.text,
-                    cue=doc[cue.start:cue.end].text, stated_on=day, sentence_start=sent.start_char,
-                    sentence_end=sent.end_char, basis=cue.basis, detector_version=self.version)
-                    for code, person in holders)
+                out.extend(
+                    Statement(
+                        actor=code,
+                        speaker=person.name if person else "",
+                        speaker_role=person.role if person else "",
+                        stance=cue.stance,
+                        target=targets[code],
+                        topic=topic,
+                        flags=flags,
+                        sentence=sent.text,
+                        cue=doc[cue.start : cue.end].text,
+                        stated_on=day,
+                        sentence_start=sent.start_char,
+                        sentence_end=sent.end_char,
+                        basis=cue.basis,
+                        detector_version=self.version,
+                    )
+                    for code, person in holders
+                )
         return out
 
-    def _target(self, doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Mention], ctx: DocContext,
-                holders: set[str], limit: int) -> str:
+    def _target(
+        self,
+        doc: Doc,
+        sent: Span,
+        cue: st.Cue,
+        marks: dict,
+        mentions: list[Mention],
+        ctx: DocContext,
+        holders: set[str],
+        limit: int,
+    ) -> str:
         """The party named with the cue; failing that, for criticism, concern and assessments (and
         "supports this"), the party the paragraph is about, unless the object is "any country"."""
         target = st.pick_target(doc, sent, cue, mentions, holders, limit)
         if target or cue.addressee:
             return target
         anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA
-        anyone = any(cue.end <= s < limit and doc[s:e].text.lower() in ("any country", "any countries", "all countries")
-                     for s, e in marks.get("ALL_PARTIES", []))  # "by any country"
-        bilateral = any(cue.end <= s < limit and doc[s:e].text.lower().endswith(("two sides", "both sides"))
-                        for s, e in marks.get("ALL_PARTIES", []))  # "hope our two sides can ..."
+        anyone = any(
+            cue.end <= s < limit and doc[s:e].text.lower() in ("any country", "any countries", "all countries")
+            for s, e in marks.get("ALL_PARTIES", [])
+        )  # "by any country"
+        bilateral = any(
+            cue.end <= s < limit and doc[s:e].text.lower().endswith(("two sides", "both sides"))
+            for s, e in marks.get("ALL_PARTIES", [])
+        )  # "hope our two sides can ..."
+
         # opposing an object that names a measure ("objects unilateral sanctions", "opposes protectionism")
         # is a position on the topic itself: the contract gives it no target (a party would re-key it).
         # Concern keeps the context's party: it is about a situation somewhere ("troubled by the closures").
@@ -476,31 +605,49 @@ class UnitAnalyser:
         def names_measure(start: int, end: int) -> bool:
             return any(slug not in GENERIC for _, slug in topic_hits(marks, start, end))
 
-        measure = cue.stance == "oppose" and not anaphoric and (
-            cue.kind == "attitude" and names_measure(cue.end, limit)
-            or cue.kind == "evaluative" and names_measure(sent.start, cue.start))
-        contextual = (cue.kind == "evaluative" and not measure) or bilateral or cue.kind in ("attitude", "demand") and (
-            (cue.stance != "support" and not measure) or anaphoric)
+        measure = (
+            cue.stance == "oppose"
+            and not anaphoric
+            and (
+                cue.kind == "attitude"
+                and names_measure(cue.end, limit)
+                or cue.kind == "evaluative"
+                and names_measure(sent.start, cue.start)
+            )
+        )
+        contextual = (
+            (cue.kind == "evaluative" and not measure)
+            or bilateral
+            or cue.kind in ("attitude", "demand")
+            and ((cue.stance != "support" and not measure) or anaphoric)
+        )
         return self._unit_target(ctx, holders) if contextual and not anyone else ""
 
     @staticmethod
-    def _topics(doc: Doc, cue: st.Cue, hits: list[tuple[int, str]], limit: int, fallback: str,
-                has_party: bool) -> list[str]:
+    def _topics(
+        doc: Doc, cue: st.Cue, hits: list[tuple[int, str]], limit: int, fallback: str, has_party: bool
+    ) -> list[str]:
         """The cue's topic, plus one per further ";"-separated item of an attitude cue's object
         ("concerns about Beijing's conduct in cyberspace; across the Taiwan Strait; ...")."""
         if cue.topic:
             return [cue.topic]
         # a noun-phrase cue names its own topic ("strategic partnership", "Cold War mentality")
-        first = choose_topic(hits, cue.start if cue.kind in ("evaluative", "normative") else cue.end, cue.stance,
-                             fallback)
+        first = choose_topic(
+            hits, cue.start if cue.kind in ("evaluative", "normative") else cue.end, cue.stance, fallback
+        )
         generic_only = not any(slug not in GENERIC for _, slug in hits)
-        if first in GENERIC and fallback and fallback not in GENERIC and generic_only and cue.kind in (
-                "attitude", "evaluative", "passive") \
-                and (cue.stance != "support" or first == "dialogue" and not has_party):
+        if (
+            first in GENERIC
+            and fallback
+            and fallback not in GENERIC
+            and generic_only
+            and cue.kind in ("attitude", "evaluative", "passive")
+            and (cue.stance != "support" or first == "dialogue" and not has_party)
+        ):
             first = fallback  # "opposed to arranging such a stopover" in an answer about Taiwan
         if cue.kind != "attitude":
             return [first]
-        cuts = [t.i for t in doc[cue.end:limit] if t.text == ";"]
+        cuts = [t.i for t in doc[cue.end : limit] if t.text == ";"]
         topics = [first]
         for a, b in zip(cuts, cuts[1:] + [limit]):
             seg = [slug for i, slug in hits if a < i < b and slug not in GENERIC]

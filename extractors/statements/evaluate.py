@@ -4,6 +4,7 @@
 re-implemented here because shared/ is not present at run time. Matching per unit is greedy and
 one-to-one; a detection that fits an already matched gold statement counts neither way.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -101,8 +102,14 @@ def score(gold_units: list[dict], detected: dict[str, list[dict]]) -> dict[str, 
     return out
 
 
-def _strict_bookkeeping(unit: dict, golds: list[dict], pairs: list[tuple[dict, dict]],
-                        by_stance: defaultdict, by_src: defaultdict, tp_g: int) -> tuple[int, int]:
+def _strict_bookkeeping(
+    unit: dict,
+    golds: list[dict],
+    pairs: list[tuple[dict, dict]],
+    by_stance: defaultdict,
+    by_src: defaultdict,
+    tp_g: int,
+) -> tuple[int, int]:
     """Per-source and per-stance recall counts and the speaker tally for one unit's strict pairs."""
     src = source_of(unit["id"])
     by_src[src]["tp_g"] += tp_g
@@ -133,8 +140,10 @@ def format_report(result: dict[str, Any]) -> str:
     lines.append(f"speaker accuracy {spk:.3f}" if spk is not None else "speaker accuracy n/a")
     lines.append("recall by stance: " + _pairs(result.get("recall_by_stance", {})))
     lines.append("recall by source: " + _pairs(result.get("recall_by_source", {})))
-    lines.append(f"{result.get('units', 0)} units, {result.get('gold_statements', 0)} gold statements, "
-                 f"{result.get('empty_units_with_detections', 0)} empty units with detections")
+    lines.append(
+        f"{result.get('units', 0)} units, {result.get('gold_statements', 0)} gold statements, "
+        f"{result.get('empty_units_with_detections', 0)} empty units with detections"
+    )
     return "\n".join(lines)
 
 
@@ -161,7 +170,7 @@ def evaluate_file(path: str, mode: str = "auto") -> dict[str, Any]:
     return score(gold, detections_by_id((u.id for u in units), results))
 
 
-if __name__ == "__main__":  # python -m extractors.statements.evaluate GOLD.jsonl [rules|trained|auto]
+if __name__ == "__main__":  # python -m stancewatch.extractors.statements.evaluate GOLD.jsonl [rules|trained|auto]
     import sys
 
     print(format_report(evaluate_file(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "auto")))
@@ -189,8 +198,14 @@ def document_stance(statements: list[dict[str, Any]], actor: str, target: str, t
     stance with the most assessments prevails (an assessment outweighs the demands that accompany
     it), then the one with the most statements of either basis, then the more critical one
     (oppose, concern, support): a text that restates support while voicing alarm is read for the alarm."""
-    on_key = [s for s in statements if s["actor"] == actor and (s.get("target") or "") == target
-              and (s.get("topic") or "") == topic and "hypothetical" not in (s.get("flags") or [])]
+    on_key = [
+        s
+        for s in statements
+        if s["actor"] == actor
+        and (s.get("target") or "") == target
+        and (s.get("topic") or "") == topic
+        and "hypothetical" not in (s.get("flags") or [])
+    ]
     if not on_key:
         return None
     assessments = Counter(s["stance"] for s in on_key if not is_demand(s))

@@ -5,6 +5,7 @@ bodies, government institutions and officials with their dates in office. The en
 from here, and titles ("the Secretary", "the President of Russia") are resolved to people here,
 because the same title names different people in different years.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,7 +20,14 @@ from .version import DATA_DIR, DATA_FILES  # noqa: F401 (one definition of the d
 
 # Entity labels the ruler writes; the entity's ent_id_ carries the code or person key.
 COUNTRY, BODY, INSTITUTION, GENERIC_INST, PERSON, NON_ACTOR, TITLE = (
-    "COUNTRY", "BODY", "INST", "GINST", "OFFICIAL", "NONACTOR", "TITLE")
+    "COUNTRY",
+    "BODY",
+    "INST",
+    "GINST",
+    "OFFICIAL",
+    "NONACTOR",
+    "TITLE",
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +84,14 @@ def countries() -> dict[str, dict[str, list[str]]]:
     """code -> {"names", "demonyms", "capitals"} from countries.csv (comment lines skipped)."""
     with open(DATA_DIR / "countries.csv", encoding="utf-8") as fh:
         rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return {r["code"]: {"names": _split(r["names"]), "demonyms": _split(r["demonyms"]),
-                            "capitals": _split(r["capitals"])} for r in rows}
+        return {
+            r["code"]: {
+                "names": _split(r["names"]),
+                "demonyms": _split(r["demonyms"]),
+                "capitals": _split(r["capitals"]),
+            }
+            for r in rows
+        }
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +118,9 @@ def officials() -> tuple[Official, ...]:
     out = []
     for row in _read_yaml("officials.yaml")["officials"]:
         roles = tuple(Role(r[0], r[1], _date(r[2]), _date(r[3])) for r in row["roles"])
-        out.append(Official(row["name"], row["country"], row.get("surname", ""),
-                            tuple(row.get("aliases") or ()), roles))
+        out.append(
+            Official(row["name"], row["country"], row.get("surname", ""), tuple(row.get("aliases") or ()), roles)
+        )
     return tuple(out)
 
 
@@ -160,7 +175,7 @@ def _the_less(form: str) -> list[str]:
 
 
 def _plurals(demonyms: list[str]) -> list[str]:
-    """"Venezuelans", "Israelis": a people named as a whole stands for its country."""
+    """ "Venezuelans", "Israelis": a people named as a whole stands for its country."""
     return [d + "s" for d in demonyms if d[-1] in "ni" and not d.endswith("s")]
 
 

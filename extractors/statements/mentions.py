@@ -6,6 +6,7 @@ country or body code and, for people, the person. Titles are resolved here, agai
 already named in the document first ("the Foreign Minister" after "UAE Foreign Minister Sheikh
 Abdullah bin Zayed"), then against the officials gazetteer on the text's date.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,16 +16,50 @@ from spacy.tokens import Doc, Span
 
 from . import gazetteer as gz
 
-PREPOSITIONS = {"by", "to", "with", "of", "for", "against", "between", "from", "on", "in", "at", "over", "about",
-                "towards", "toward", "around", "into", "among", "across", "along", "than", "under", "within",
-                "including",
-                "like", "via", "upon", "after", "before", "during", "as"}
+PREPOSITIONS = {
+    "by",
+    "to",
+    "with",
+    "of",
+    "for",
+    "against",
+    "between",
+    "from",
+    "on",
+    "in",
+    "at",
+    "over",
+    "about",
+    "towards",
+    "toward",
+    "around",
+    "into",
+    "among",
+    "across",
+    "along",
+    "than",
+    "under",
+    "within",
+    "including",
+    "like",
+    "via",
+    "upon",
+    "after",
+    "before",
+    "during",
+    "as",
+}
 HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
 # Offices a text names without a country only for its own side ("Vice Foreign Minister X said");
 # a bare "Foreign Minister X" in a readout is as likely the visiting counterpart.
 HOME_OFFICES = {"spokesperson", "deputy_foreign_minister", "vice_premier", "press_secretary"}
-PLURAL_TITLES = {"presidents": "head_of_state", "leaders": "leader", "foreign ministers": "foreign_minister",
-                 "prime ministers": "head_of_government", "premiers": "head_of_government"}
+PLURAL_TITLES = {
+    "presidents": "head_of_state",
+    "leaders": "leader",
+    "foreign ministers": "foreign_minister",
+    "prime ministers": "head_of_government",
+    "premiers": "head_of_government",
+}
 VERB_STARTS = "statements_verb_starts"  # doc.user_data key: token indices that start a cue or reporting verb
 FOREIGN_MINISTRY = {"Foreign Ministry", "Ministry of Foreign Affairs", "MFA"}
 
@@ -114,7 +149,7 @@ def _country_before(doc: Doc, start: int, ents_by_end: dict[int, Span]) -> Span 
 
 
 def _country_after_of(doc: Doc, end: int, ents_by_start: dict[int, Span]) -> Span | None:
-    """"the President of Russia", "President of the United States" -> the country entity."""
+    """ "the President of Russia", "President of the United States" -> the country entity."""
     i = end
     if i < len(doc) and doc[i].lower_ == "of":
         i += 1
@@ -137,11 +172,47 @@ def _name_run(doc: Doc, i: int, limit: int = 4) -> int:
 
 
 # Capitalised office words that, right before a gazetteer surname, make it that official.
-TITLE_HINTS = {"Envoy", "Ambassador", "Secretary", "Minister", "Spokesperson", "Representative", "Counselor",
-               "Councilor", "Adviser", "Advisor", "Coordinator", "Director", "Chairman", "President", "Premier",
-               "Chancellor", "Governor", "Speaker", "Commissioner", "Senator"}
-AUXILIARIES = {"will", "would", "also", "has", "have", "had", "continue", "continued", "continues", "to", "again",
-               "further", "then", "later", "once", "is", "was"}
+TITLE_HINTS = {
+    "Envoy",
+    "Ambassador",
+    "Secretary",
+    "Minister",
+    "Spokesperson",
+    "Representative",
+    "Counselor",
+    "Councilor",
+    "Adviser",
+    "Advisor",
+    "Coordinator",
+    "Director",
+    "Chairman",
+    "President",
+    "Premier",
+    "Chancellor",
+    "Governor",
+    "Speaker",
+    "Commissioner",
+    "Senator",
+}
+AUXILIARIES = {
+    "will",
+    "would",
+    "also",
+    "has",
+    "have",
+    "had",
+    "continue",
+    "continued",
+    "continues",
+    "to",
+    "again",
+    "further",
+    "then",
+    "later",
+    "once",
+    "is",
+    "was",
+}
 
 
 def _speaks_next(doc: Doc, i: int) -> bool:
@@ -161,8 +232,14 @@ class MentionFinder:
     def __init__(self) -> None:
         self.surnames = gz.surnames()
 
-    def find(self, doc: Doc, sent: Span, ctx: DocContext, phrase_marks: dict[int, tuple[str, int]],
-             ents: list[Span] | None = None) -> list[Mention]:
+    def find(
+        self,
+        doc: Doc,
+        sent: Span,
+        ctx: DocContext,
+        phrase_marks: dict[int, tuple[str, int]],
+        ents: list[Span] | None = None,
+    ) -> list[Mention]:
         """All mentions of one sentence in text order, remembering named people in `ctx`.
 
         `phrase_marks` maps a start token to (label, end) for SELF / JOINT / PRONOUN / NON_ACTOR
@@ -184,15 +261,27 @@ class MentionFinder:
         for start, (label, end) in sorted(phrase_marks.items()):
             if not any(t in consumed or doc[t].ent_type_ for t in range(start, end)):
                 out.append(self._from_phrase(doc, start, end, label, ctx, out))
-        out = [m for m in out if not any(o is not m and o.start <= m.start and m.end <= o.end and
-                                         o.end - o.start > m.end - m.start for o in out)]
+        out = [
+            m
+            for m in out
+            if not any(
+                o is not m and o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start for o in out
+            )
+        ]
         out.sort(key=lambda m: m.start)
         out = self._plural_titles(doc, out, ctx)
         self._we_override(doc, out, ctx)
         return out
 
-    def _from_entity(self, doc: Doc, ent: Span, ctx: DocContext, by_start: dict[int, Span],
-                     by_end: dict[int, Span], consumed: set[int]) -> Mention | None:
+    def _from_entity(
+        self,
+        doc: Doc,
+        ent: Span,
+        ctx: DocContext,
+        by_start: dict[int, Span],
+        by_end: dict[int, Span],
+        consumed: set[int],
+    ) -> Mention | None:
         label = ent.label_
         if label in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
             nxt = by_start.get(ent.end)
@@ -200,7 +289,7 @@ class MentionFinder:
             if nxt is not None and nxt.label_ == gz.GENERIC_INST:  # "the US side", "Russian authorities"
                 consumed.add(nxt.start)
                 end = nxt.end
-            return Mention(ent.start, end, "party", ent.ent_id_, text=doc[ent.start:end].text)
+            return Mention(ent.start, end, "party", ent.ent_id_, text=doc[ent.start : end].text)
         if label == gz.NON_ACTOR:
             return Mention(ent.start, ent.end, "nonactor", text=ent.text)
         if label == gz.PERSON:
@@ -211,13 +300,25 @@ class MentionFinder:
             return Mention(ent.start, ent.end, "party", person.country, person, ent.text)
         if label == gz.TITLE:
             return self._title(doc, ent, ctx, by_start, by_end, consumed)
-        if label == gz.GENERIC_INST and ent.text in FOREIGN_MINISTRY and ent.start not in by_end \
-                and ctx.voice_country and not (ent.start > 0 and doc[ent.start - 1].text in ("'s", "’s")):
+        if (
+            label == gz.GENERIC_INST
+            and ent.text in FOREIGN_MINISTRY
+            and ent.start not in by_end
+            and ctx.voice_country
+            and not (ent.start > 0 and doc[ent.start - 1].text in ("'s", "’s"))
+        ):
             return Mention(ent.start, ent.end, "party", ctx.voice_country, text=ent.text)
         return None
 
-    def _title(self, doc: Doc, ent: Span, ctx: DocContext, by_start: dict[int, Span],
-               by_end: dict[int, Span], consumed: set[int]) -> Mention | None:
+    def _title(
+        self,
+        doc: Doc,
+        ent: Span,
+        ctx: DocContext,
+        by_start: dict[int, Span],
+        by_end: dict[int, Span],
+        consumed: set[int],
+    ) -> Mention | None:
         """A title: the role of the name after it, or a person resolved from context and date."""
         office, fixed_country = ent.ent_id_.split("|")
         before = _country_before(doc, ent.start, by_end)
@@ -249,8 +350,9 @@ class MentionFinder:
         ctx.remember(person)
         return Mention(start, end, "party", person.country, person, role_text)
 
-    def _name_after(self, doc: Doc, i: int, ctx: DocContext, role_text: str, explicit: str, office: str,
-                    by_start: dict[int, Span]) -> tuple[Person | None, int]:
+    def _name_after(
+        self, doc: Doc, i: int, ctx: DocContext, role_text: str, explicit: str, office: str, by_start: dict[int, Span]
+    ) -> tuple[Person | None, int]:
         """The person named right after a title and where the name ends ((None, 0) when none is).
 
         A gazetteer official or a known surname is that official; an unknown name speaks for the
@@ -295,12 +397,11 @@ class MentionFinder:
             person = Person(off.name, off.country, "")
             person = next((p for p in ctx.persons if p.name == off.name), person)
             start = tok.i - 1 if prev in HONORIFICS else tok.i
-            out.append(Mention(start, tok.i + 1, "party", off.country, person, doc[start:tok.i + 1].text))
+            out.append(Mention(start, tok.i + 1, "party", off.country, person, doc[start : tok.i + 1].text))
         return out
 
     @staticmethod
-    def _from_phrase(doc: Doc, start: int, end: int, label: str, ctx: DocContext,
-                     earlier: list[Mention]) -> Mention:
+    def _from_phrase(doc: Doc, start: int, end: int, label: str, ctx: DocContext, earlier: list[Mention]) -> Mention:
         """SELF / PRONOUN / JOINT / NON_ACTOR phrases; "he" is the person named just before
         in the sentence, else the previous sentence's first-named person."""
         text = doc[start:end].text
@@ -319,40 +420,50 @@ class MentionFinder:
 
     @staticmethod
     def _plural_titles(doc: Doc, mentions: list[Mention], ctx: DocContext) -> list[Mention]:
-        """"the Russian and French presidents", "the US and Chinese leaders": each country named
+        """ "the Russian and French presidents", "the US and Chinese leaders": each country named
         before a plural title stands for the holder of that office on the text's date."""
         out = list(mentions)
         for k, m in enumerate(out):
-            words = " ".join(t.lower_ for t in doc[m.end:m.end + 2])
+            words = " ".join(t.lower_ for t in doc[m.end : m.end + 2])
             office = next((o for w, o in PLURAL_TITLES.items() if words == w or words.startswith(w + " ")), None)
             if m.kind != "party" or office is None:
                 continue
             j = k
             while j >= 0 and out[j].kind == "party" and not out[j].person:
-                off = (gz.resolve_leader(out[j].code, ctx.date) if office == "leader"
-                       else gz.resolve_title(office, out[j].code, ctx.date))
+                off = (
+                    gz.resolve_leader(out[j].code, ctx.date)
+                    if office == "leader"
+                    else gz.resolve_title(office, out[j].code, ctx.date)
+                )
                 if off is not None:
                     person = Person(off.name, off.country, office=office)
                     ctx.remember(person)
                     out[j] = Mention(out[j].start, out[j].end, "party", out[j].code, person, out[j].text)
-                if j == 0 or not all(t.lower_ in ("and", ",") for t in doc[out[j - 1].end:out[j].start]):
+                if j == 0 or not all(t.lower_ in ("and", ",") for t in doc[out[j - 1].end : out[j].start]):
                     break
                 j -= 1
         return out
 
     @staticmethod
     def _we_override(doc: Doc, mentions: list[Mention], ctx: DocContext) -> None:
-        """"We, the G7 Foreign Ministers of Canada, ... and the EU" makes every "we" of the document
+        """ "We, the G7 Foreign Ministers of Canada, ... and the EU" makes every "we" of the document
         that body; the members listed in the apposition are not separate subjects."""
         for i, (a, b) in enumerate(zip(mentions, mentions[1:])):
-            if a.kind == "self" and a.text.lower() == "we" and b.kind == "party" and b.start - a.end <= 3 \
-                    and doc[a.end].text == ",":
+            if (
+                a.kind == "self"
+                and a.text.lower() == "we"
+                and b.kind == "party"
+                and b.start - a.end <= 3
+                and doc[a.end].text == ","
+            ):
                 ctx.we_override = ctx.voice_country = b.code
                 ctx.voice = None
                 mentions[i] = Mention(a.start, a.end, "self", b.code, None, a.text)
                 j = i + 2
-                while j < len(mentions) and all(t.is_title or t.lower_ in ("of", "the", "and", ",")
-                                                for t in doc[mentions[j - 1].end:mentions[j].start]):
+                while j < len(mentions) and all(
+                    t.is_title or t.lower_ in ("of", "the", "and", ",")
+                    for t in doc[mentions[j - 1].end : mentions[j].start]
+                ):
                     j += 1
-                del mentions[i + 1:j]
+                del mentions[i + 1 : j]
                 return

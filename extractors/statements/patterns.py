@@ -5,6 +5,7 @@ with examples of what it catches in its docstring. `build_phrase_matcher` regist
 one PhraseMatcher (lower-cased tokens) so a document is scanned once; `build_token_matcher` holds the
 few families that need token shapes rather than fixed phrases ("should be respected").
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -36,8 +37,13 @@ def attitude_cues() -> dict[str, list[str]]:
     "Russia wants to deepen cooperation with Vietnam" -> SUPPORT_RELATION (a statement only with a partner)
     """
     cues = lexicon()["cues"]
-    return {"SUPPORT": cues["support"], "OPPOSE": cues["oppose"], "CONCERN": cues["concern"],
-            "NEG_SUPPORT": lexicon()["negated_support"], "SUPPORT_RELATION": cues["support_relation"]}
+    return {
+        "SUPPORT": cues["support"],
+        "OPPOSE": cues["oppose"],
+        "CONCERN": cues["concern"],
+        "NEG_SUPPORT": lexicon()["negated_support"],
+        "SUPPORT_RELATION": cues["support_relation"],
+    }
 
 
 @family
@@ -54,9 +60,16 @@ def evaluative_cues() -> dict[str, list[str]]:
     "The National Assembly election is Cambodia's domestic affairs" -> SOVEREIGN
     """
     ev = lexicon()["evaluative"]
-    return {"EVAL_SUPPORT": ev["support"], "EVAL_OPPOSE": ev["oppose"], "EVAL_CONCERN": ev["concern"],
-            "NORM_SUPPORT": ev["normative"], "NORM_APPEAL": ev["normative_appeal"], "SOVEREIGN": ev["sovereign"],
-            "EVAL_RELATION": ev["relation"], "EVAL_CRITICISM": ev["criticism"]}
+    return {
+        "EVAL_SUPPORT": ev["support"],
+        "EVAL_OPPOSE": ev["oppose"],
+        "EVAL_CONCERN": ev["concern"],
+        "NORM_SUPPORT": ev["normative"],
+        "NORM_APPEAL": ev["normative_appeal"],
+        "SOVEREIGN": ev["sovereign"],
+        "EVAL_RELATION": ev["relation"],
+        "EVAL_CRITICISM": ev["criticism"],
+    }
 
 
 @family
@@ -87,8 +100,12 @@ def demand_cues() -> dict[str, list[str]]:
     "China calls upon all parties to resume dialogue" -> DEMAND, ALL_PARTIES, COOPERATIVE
     """
     dem = lexicon()["demands"]
-    return {"DEMAND": dem["verbs"], "CORRECTIVE": dem["corrective"],
-            "COOPERATIVE": dem["cooperative"], "ALL_PARTIES": dem["all_parties"]}
+    return {
+        "DEMAND": dem["verbs"],
+        "CORRECTIVE": dem["corrective"],
+        "COOPERATIVE": dem["cooperative"],
+        "ALL_PARTIES": dem["all_parties"],
+    }
 
 
 @family
@@ -153,17 +170,45 @@ def subject_words() -> dict[str, list[str]]:
     "Both sides expressed shared concern" -> JOINT
     """
     lex = lexicon()
-    return {"SELF": lex["self_reference"], "NON_ACTOR": lex["non_actor_subjects"],
-            "JOINT": JOINT_PHRASES,
-            "PRONOUN": ["he", "she"]}
+    return {
+        "SELF": lex["self_reference"],
+        "NON_ACTOR": lex["non_actor_subjects"],
+        "JOINT": JOINT_PHRASES,
+        "PRONOUN": ["he", "she"],
+    }
 
 
-JOINT_PHRASES = ["both sides", "the two sides", "the sides", "the leaders", "both leaders", "the two leaders", "they",
-                 "the presidents", "the three parties", "the parties", "both parties", "the two presidents",
-                 "our countries", "our two countries", "both countries", "the two countries", "the participants",
-                 "the heads of state", "the two heads of state", "both heads of state", "the ministers",
-                 "the two ministers", "the foreign ministers", "the two foreign ministers", "both ministers",
-                 "the two governments", "both governments", "the prime ministers", "the two prime ministers"]
+JOINT_PHRASES = [
+    "both sides",
+    "the two sides",
+    "the sides",
+    "the leaders",
+    "both leaders",
+    "the two leaders",
+    "they",
+    "the presidents",
+    "the three parties",
+    "the parties",
+    "both parties",
+    "the two presidents",
+    "our countries",
+    "our two countries",
+    "both countries",
+    "the two countries",
+    "the participants",
+    "the heads of state",
+    "the two heads of state",
+    "both heads of state",
+    "the ministers",
+    "the two ministers",
+    "the foreign ministers",
+    "the two foreign ministers",
+    "both ministers",
+    "the two governments",
+    "both governments",
+    "the prime ministers",
+    "the two prime ministers",
+]
 
 
 def build_phrase_matcher(nlp: Language) -> PhraseMatcher:
@@ -184,11 +229,15 @@ def passive_patterns() -> dict[str, list[list[dict]]]:
     dem = lexicon()["demands"]
     out: dict[str, list[list[dict]]] = {}
     for label, words in (("PASSIVE_SUPPORT", dem["passive_support"]), ("PASSIVE_OPPOSE", dem["passive_oppose"])):
-        lead = [{"LOWER": {"IN": list(MODAL_WORDS)}}, {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
-                {"LOWER": {"NOT_IN": ["not", "never", ".", ",", ";", "and"]}, "OP": "{0,3}"}]
+        lead = [
+            {"LOWER": {"IN": list(MODAL_WORDS)}},
+            {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
+            {"LOWER": {"NOT_IN": ["not", "never", ".", ",", ";", "and"]}, "OP": "{0,3}"},
+        ]
         single = [w for w in words if " " not in w]
         out[label] = [lead + [{"LOWER": {"IN": single}}]] + [
-            lead + [{"LOWER": w} for w in phrase.split()] for phrase in words if " " in phrase]
+            lead + [{"LOWER": w} for w in phrase.split()] for phrase in words if " " in phrase
+        ]
     return out
 
 

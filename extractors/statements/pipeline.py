@@ -6,6 +6,7 @@ Two modes share one stance grammar:
   (a cue and someone to hold it) so a cue's holder can be read off the dependency tree.
 "auto" picks the mode that measured best on the dev gold (see README in this package).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,8 +28,6 @@ from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_av
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
 
 
-
-
 @Language.component("newline_sentences")
 def newline_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence (multi-paragraph answers keep "\\n" between paragraphs)."""
@@ -46,8 +45,6 @@ def build_rules_nlp() -> Language:
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     ruler.add_patterns(ruler_patterns())
     return nlp
-
-
 
 
 def _subject_char_span(parsed: Doc, offset: int, sent: Span, cue_char: int) -> tuple[int, int] | None:
@@ -84,8 +81,9 @@ class Detector:
         """Statements of one unit, read on its own (no context from other paragraphs)."""
         return self._detect_chunk([unit], batch_size=1, carry=False)[0]
 
-    def detect_many(self, units: Iterable[TextUnit], batch_size: int = 64,
-                    n_process: int = 1) -> Iterator[list[Statement]]:
+    def detect_many(
+        self, units: Iterable[TextUnit], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[list[Statement]]:
         """One list of statements per unit, in input order.
 
         Consecutive units of the same document (same id stem, date and source) share context, so
@@ -139,6 +137,7 @@ def _oracle(parsed: dict[int, Doc] | None):
     def subject(sent: Span, cue_char: int) -> tuple[int, int] | None:
         doc = parsed.get(sent.start_char)
         return _subject_char_span(doc, sent.start_char, sent, cue_char) if doc is not None else None
+
     return subject
 
 

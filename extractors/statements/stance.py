@@ -7,6 +7,7 @@ Three kinds of cue, because each finds its holder differently:
 - verb demands ("urges X to stop Y") belong to their subject and take their stance from the act asked
   of the addressee (contract "Demands and appeals").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -18,8 +19,22 @@ from .mentions import PREPOSITIONS, DocContext, Mention, Person
 
 MODALS = {"should", "must", "need to", "needs to", "ought to"}
 SOFT_APPEALS = {"hope", "hopes", "hoped", "hoping", "encourage", "encourages", "encouraged"}
-NOUN_DEMANDS = {"call for", "calls for", "called for", "calling for", "demand", "demands", "press for", "presses for",
-                "pressed for", "pressing for", "push for", "pushes for", "pushed for", "pushing for"}
+NOUN_DEMANDS = {
+    "call for",
+    "calls for",
+    "called for",
+    "calling for",
+    "demand",
+    "demands",
+    "press for",
+    "presses for",
+    "pressed for",
+    "pressing for",
+    "push for",
+    "pushes for",
+    "pushed for",
+    "pushing for",
+}
 COORDINATORS = {"and", ",", "the", "as", "well"}
 VERB_ENDS = "statements_verb_ends"  # doc.user_data key: token indices that end a cue or reporting verb
 PAIR_TOKENS = "statements_pair_tokens"  # doc.user_data key: mention starts inside a "China-Qatar" compound
@@ -63,13 +78,21 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
     """Plain cues, with negation: "does not support" / "does not agree to" -> oppose, "not
     concerned" -> nothing; a participle with "by" ("opposed by all Chinese people") is passive."""
     cues = []
-    for label, kind, stance in (("SUPPORT", "attitude", "support"), ("SUPPORT_RELATION", "attitude", "support"),
-                                ("OPPOSE", "attitude", "oppose"),
-                                ("CONCERN", "attitude", "concern"), ("NEG_SUPPORT", "attitude", "oppose"),
-                                ("EVAL_SUPPORT", "evaluative", "support"), ("EVAL_OPPOSE", "evaluative", "oppose"),
-                                ("EVAL_CONCERN", "evaluative", "concern"), ("NORM_SUPPORT", "normative", "support"),
-                                ("NORM_APPEAL", "normative", "support"), ("SOVEREIGN", "sovereign", "support"),
-                                ("EVAL_RELATION", "evaluative", "support"), ("EVAL_CRITICISM", "evaluative", "oppose")):
+    for label, kind, stance in (
+        ("SUPPORT", "attitude", "support"),
+        ("SUPPORT_RELATION", "attitude", "support"),
+        ("OPPOSE", "attitude", "oppose"),
+        ("CONCERN", "attitude", "concern"),
+        ("NEG_SUPPORT", "attitude", "oppose"),
+        ("EVAL_SUPPORT", "evaluative", "support"),
+        ("EVAL_OPPOSE", "evaluative", "oppose"),
+        ("EVAL_CONCERN", "evaluative", "concern"),
+        ("NORM_SUPPORT", "normative", "support"),
+        ("NORM_APPEAL", "normative", "support"),
+        ("SOVEREIGN", "sovereign", "support"),
+        ("EVAL_RELATION", "evaluative", "support"),
+        ("EVAL_CRITICISM", "evaluative", "oppose"),
+    ):
         for s, e in marks.get(label, []):
             if kind == "attitude" and _third_party_possessed(doc, s):
                 continue  # "Iran's behaviour, alongside its support to proxy forces": a fact, not a stance
@@ -83,8 +106,16 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
                 flipped, basis = "oppose", "demand"  # "support for the release of those the PRC detained"
             if label == "EVAL_RELATION" and _as_adjunct(doc, s):
                 continue  # "As a traditional friendly neighbor to the DPRK, China maintains ...": a description
-            cues.append(Cue(s, e, "passive" if passive else kind, flipped, basis=basis,
-                            needs_party=label in ("EVAL_RELATION", "EVAL_CRITICISM", "SUPPORT_RELATION")))
+            cues.append(
+                Cue(
+                    s,
+                    e,
+                    "passive" if passive else kind,
+                    flipped,
+                    basis=basis,
+                    needs_party=label in ("EVAL_RELATION", "EVAL_CRITICISM", "SUPPORT_RELATION"),
+                )
+            )
     return cues
 
 
@@ -118,7 +149,7 @@ THIRD_PERSON_POSSESSIVES = {"its", "their", "his", "her"}
 
 
 def _third_party_possessed(doc: Doc, s: int) -> bool:
-    """"its support to proxy forces", "its sustained support to the Mekong subregion": a third party's
+    """ "its support to proxy forces", "its sustained support to the Mekong subregion": a third party's
     support described, not voiced, unless a verb of expressing governs it ("expressed their strong support")."""
     for k in (1, 2, 3):
         i = s - k
@@ -129,15 +160,44 @@ def _third_party_possessed(doc: Doc, s: int) -> bool:
         if not (doc[i].is_alpha and doc[i].is_lower) or doc[i].lower_ in ("and", "or", "to", "the", "a"):
             return False
     return False
-EXPRESSING = {"renewing", "renewed", "renew", "reaffirming", "reiterating", "expressing", "pledging",
-              "expressed", "express", "expresses", "reiterated", "reiterate", "reiterates", "reaffirmed", "reaffirm",
-              "reaffirms", "voiced", "pledged", "confirmed", "offered", "extended", "conveyed", "showed", "declared",
-              "stated", "emphasized", "underscored", "affirmed", "demonstrated"}
+
+
+EXPRESSING = {
+    "renewing",
+    "renewed",
+    "renew",
+    "reaffirming",
+    "reiterating",
+    "expressing",
+    "pledging",
+    "expressed",
+    "express",
+    "expresses",
+    "reiterated",
+    "reiterate",
+    "reiterates",
+    "reaffirmed",
+    "reaffirm",
+    "reaffirms",
+    "voiced",
+    "pledged",
+    "confirmed",
+    "offered",
+    "extended",
+    "conveyed",
+    "showed",
+    "declared",
+    "stated",
+    "emphasized",
+    "underscored",
+    "affirmed",
+    "demonstrated",
+}
 BE = {"be", "been", "is", "are", "was", "were", "being"}
 
 
 def _passive(doc: Doc, start: int) -> bool:
-    """"will be opposed by", "has been acknowledged by": a participle cue after a form of "be"."""
+    """ "will be opposed by", "has been acknowledged by": a participle cue after a form of "be"."""
     i = start - 1
     while i >= 0 and doc[i].lower_.endswith("ly") and doc[i].is_alpha:
         i -= 1
@@ -150,7 +210,7 @@ def passive_agent(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention] 
     """The "by" agent of a passive cue: [] when there is no "by" (the voice holds it), None when
     the agent is no government or no one the gazetteer knows ("opposed by all Chinese people",
     "acknowledged by the international community")."""
-    by = next((t.i for t in doc[cue.end:cue.end + 2] if t.lower_ == "by"), None)
+    by = next((t.i for t in doc[cue.end : cue.end + 2] if t.lower_ == "by"), None)
     if by is None:
         return []
     agent = [m for m in mentions if by < m.start <= by + 3]
@@ -164,8 +224,9 @@ def _act_stance(doc: Doc, start: int, end: int, marks: Marks) -> tuple[str, bool
     stance verb ("urge the UK to ... oppose all forms of protectionism"), whose stance then points
     at the measure, not the addressee (the second value is True)."""
     acts = [(s, "oppose", False) for s, _ in marks.get("CORRECTIVE", []) if start <= s < end]
-    acts += [(s, "support", False) for s, e in marks.get("COOPERATIVE", [])
-             if start <= s < end and _develops(doc, s, e)]
+    acts += [
+        (s, "support", False) for s, e in marks.get("COOPERATIVE", []) if start <= s < end and _develops(doc, s, e)
+    ]
     acts += [(s, lab.lower(), True) for lab in ("SUPPORT", "OPPOSE") for s, _ in marks.get(lab, []) if start <= s < end]
     if not acts:
         return None
@@ -180,11 +241,25 @@ def _develops(doc: Doc, start: int, end: int) -> bool:
     if doc[start:end].text.lower() not in set(dem["relation_verbs"]):
         return True
     objects = set(dem["relation_objects"])
-    return any(t.lower_ in objects for t in doc[end:min(end + 6, len(doc))])
+    return any(t.lower_ in objects for t in doc[end : min(end + 6, len(doc))])
 
 
-DETERMINERS_BEFORE_NOUN = {"a", "an", "the", "this", "that", "their", "its", "our", "his", "her", "any", "no",
-                           "'s", "’s"}
+DETERMINERS_BEFORE_NOUN = {
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "their",
+    "its",
+    "our",
+    "his",
+    "her",
+    "any",
+    "no",
+    "'s",
+    "’s",
+}
 
 
 def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> list[Cue]:
@@ -200,8 +275,12 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
         phrase = doc[s:e].text.lower()
         if phrase in NOUN_LIKE and not _verb_position(doc, s, ends):
             continue  # "to restore hope, respect and trust": a noun, not an appeal
-        if s > sent.start and doc[s - 1].lower_ in DETERMINERS_BEFORE_NOUN and phrase not in MODALS \
-                and not phrase.startswith(("it ", "need")):
+        if (
+            s > sent.start
+            and doc[s - 1].lower_ in DETERMINERS_BEFORE_NOUN
+            and phrase not in MODALS
+            and not phrase.startswith(("it ", "need"))
+        ):
             continue  # "a push for more transparency", "the WHO's calls for": a noun
         if phrase.startswith("remind") and e < len(doc) and doc[e].lower_ == "you":
             continue  # "let me remind you that ...": a reminder to the audience, not an appeal
@@ -231,15 +310,33 @@ def _imperatives(doc: Doc, sent: Span, marks: Marks) -> list[Cue]:
     """
     out = []
     for s, e in marks.get("CORRECTIVE", []):
-        lead = [t for t in doc[sent.start:s] if not t.is_punct and not t.is_space]
+        lead = [t for t in doc[sent.start : s] if not t.is_punct and not t.is_space]
         if all(t.lower_ in ORDINALS for t in lead):
             out.append(Cue(s, e, "demand", "oppose", (), _clause_end(doc, sent, e)))
     return out[:1]
 
 
 NOUN_LIKE = {"hope", "call", "demand", "demands", "ask"}
-SUBJECT_WORDS = {"we", "i", "they", "also", "sincerely", "still", "truly", "really", "further", "strongly",
-                 "earnestly", "indeed", "therefore", "again", "once", "side", "government", "always"}
+SUBJECT_WORDS = {
+    "we",
+    "i",
+    "they",
+    "also",
+    "sincerely",
+    "still",
+    "truly",
+    "really",
+    "further",
+    "strongly",
+    "earnestly",
+    "indeed",
+    "therefore",
+    "again",
+    "once",
+    "side",
+    "government",
+    "always",
+}
 
 
 def _verb_position(doc: Doc, i: int, mention_ends: set[int]) -> bool:
@@ -250,19 +347,19 @@ def _verb_position(doc: Doc, i: int, mention_ends: set[int]) -> bool:
 
 def _clause_end(doc: Doc, sent: Span, start: int) -> int:
     """End of the clause that begins at `start`: the next semicolon or the sentence end."""
-    for t in doc[start:sent.end]:
+    for t in doc[start : sent.end]:
         if t.text in (";",):
             return t.i
     return sent.end
 
 
 def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: list[Mention]) -> Cue | None:
-    """"X should/must <act>": X is the addressee; passives are left to the passive family."""
+    """ "X should/must <act>": X is the addressee; passives are left to the passive family."""
     if e < len(doc) and doc[e].lower_ == "be":
         return None
-    clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start:s] if t.text in (",", ";", "that")])
+    clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start : s] if t.text in (",", ";", "that")])
     if clause_start >= s:  # "all relevant parties, the Israeli side in particular, should ...": an apposition
-        clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start:s] if t.text in (";", "that")])
+        clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start : s] if t.text in (";", "that")])
     subj = [m for m in mentions if clause_start <= m.start < s and m.kind in ("party", "self", "joint")]
     end = _clause_end(doc, sent, e)
     act = _act_stance(doc, e, end, marks)
@@ -283,12 +380,12 @@ def _inside_all_parties(start: int, end: int, marks: Marks) -> bool:
     return any(start <= s < end for s, _ in marks.get("ALL_PARTIES", []))
 
 
-def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks,
-                 mentions: list[Mention]) -> list[Cue]:
-    """"urges/calls on/hopes X to <act>" and "calls for <act of X>"."""
+def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks, mentions: list[Mention]) -> list[Cue]:
+    """ "urges/calls on/hopes X to <act>" and "calls for <act of X>"."""
     end = _clause_end(doc, sent, e)
-    to_idx = next((t.i for t in doc[e:end] if t.lower_ in ("to", "will", "can", "would", "should", "must")
-                   and t.i > e), None)
+    to_idx = next(
+        (t.i for t in doc[e:end] if t.lower_ in ("to", "will", "can", "would", "should", "must") and t.i > e), None
+    )
     if phrase in NOUN_DEMANDS or to_idx is None:
         region_end = end
     else:
@@ -320,8 +417,11 @@ def _has_subject(doc: Doc, sent: Span, verb: int, mentions: list[Mention]) -> bo
     """A party, "we" or "he" holds the verb at `verb` ("Lenderking will continue to press for ...",
     not "the situation calls for ...")."""
     subj = subject_before(doc, sent, verb, mentions)
-    return bool(subj) and subj[-1].kind in ("party", "self", "pronoun", "joint") \
-        and not any(t.text in (",", ";") for t in doc[subj[-1].end:verb])  # same clause as the verb
+    return (
+        bool(subj)
+        and subj[-1].kind in ("party", "self", "pronoun", "joint")
+        and not any(t.text in (",", ";") for t in doc[subj[-1].end : verb])
+    )  # same clause as the verb
 
 
 def _coordinated_verb(doc: Doc, i: int) -> bool:
@@ -333,21 +433,25 @@ def _coordinated_verb(doc: Doc, i: int) -> bool:
 
 
 def _ends_hostilities(doc: Doc, start: int, end: int) -> bool:
-    """"an end to the stalemated fighting", "a halt to the violence": a call for de-escalation."""
-    words = [t.lower_ for t in doc[start:min(end, start + 8)]]
+    """ "an end to the stalemated fighting", "a halt to the violence": a call for de-escalation."""
+    words = [t.lower_ for t in doc[start : min(end, start + 8)]]
     hostile = set(gz.lexicon()["demands"]["hostilities"])
     return any(w in ("end", "halt", "cessation", "stop") for w in words[:3]) and any(w in hostile for w in words)
 
 
-def _second_act(doc: Doc, verb: int, start: int, end: int, first: str, addressees: tuple[Mention, ...],
-                marks: Marks) -> list[Cue]:
-    """"calls on Beijing to cease its pressure campaign ... and peacefully resolve cross-Strait
+def _second_act(
+    doc: Doc, verb: int, start: int, end: int, first: str, addressees: tuple[Mention, ...], marks: Marks
+) -> list[Cue]:
+    """ "calls on Beijing to cease its pressure campaign ... and peacefully resolve cross-Strait
     issues": a cooperative act after a corrective one (or the reverse) is a second position."""
     other, label = ("support", "COOPERATIVE") if first == "oppose" else ("oppose", "CORRECTIVE")
     first_label = "CORRECTIVE" if first == "oppose" else "COOPERATIVE"
     first_at = min((s for s, _ in marks.get(first_label, []) if start <= s < end), default=end)
-    later = [(s, e) for s, e in marks.get(label, []) if first_at < s < end and _coordinated_verb(doc, s)
-             and _develops(doc, s, e)]
+    later = [
+        (s, e)
+        for s, e in marks.get(label, [])
+        if first_at < s < end and _coordinated_verb(doc, s) and _develops(doc, s, e)
+    ]
     return [Cue(later[0][0], later[0][1], "demand", other, addressees, end, verb)] if later else []
 
 
@@ -362,18 +466,40 @@ def _index_before(doc: Doc, m: Mention) -> int:
     return i
 
 
-INTRODUCERS = {"as", "while", "when", "given", "under", "with", "in", "after", "before", "during", "despite",
-               "following", "since", "although", "though", "if", "to", "for", "at", "on", "discussing", "addressing"}
+INTRODUCERS = {
+    "as",
+    "while",
+    "when",
+    "given",
+    "under",
+    "with",
+    "in",
+    "after",
+    "before",
+    "during",
+    "despite",
+    "following",
+    "since",
+    "although",
+    "though",
+    "if",
+    "to",
+    "for",
+    "at",
+    "on",
+    "discussing",
+    "addressing",
+}
 
 
 def _coordinated(doc: Doc, a: Mention, b: Mention) -> bool:
     """Only "and", commas and articles stand between mentions a and b, and the comma is not the
     one that closes an opening phrase ("As members of the UN Security Council, China and Russia")."""
-    if not (a.end <= b.start and all(t.lower_ in COORDINATORS for t in doc[a.end:b.start])):
+    if not (a.end <= b.start and all(t.lower_ in COORDINATORS for t in doc[a.end : b.start])):
         return False
     start = doc[a.start].sent.start
     if doc[start].lower_ in INTRODUCERS:
-        first_comma = next((t.i for t in doc[start:b.start] if t.text == ","), None)
+        first_comma = next((t.i for t in doc[start : b.start] if t.text == ","), None)
         if first_comma is not None and a.end <= first_comma < b.start:
             return False
     return True
@@ -390,9 +516,9 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
         return True
     if i >= 0 and i + 1 in doc.user_data.get(VERB_ENDS, ()):  # the object of a cue: "supports the Myanmar government"
         return True
-    lead = doc[max(0, before[idx].start - 3):before[idx].start]
+    lead = doc[max(0, before[idx].start - 3) : before[idx].start]
     cut = max((t.i + 1 for t in lead if t.is_punct and t.text not in ("'s", "’s", "’", "'")), default=lead.start)
-    if any(t.text in ("'s", "’s", "’") for t in doc[cut:before[idx].start]):
+    if any(t.text in ("'s", "’s", "’") for t in doc[cut : before[idx].start]):
         return True  # inside a possessive phrase: "the United States’ comprehensive DPRK policy review"
     if idx > 0 and _coordinated(doc, before[idx - 1], before[idx]):
         return _oblique(doc, before, idx - 1)
@@ -428,8 +554,18 @@ def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> l
     return []
 
 
-NOMINAL_CUES = {"commitment", "commitments", "support", "opposition", "readiness", "determination", "concern",
-                "concerns", "position", "satisfaction"}
+NOMINAL_CUES = {
+    "commitment",
+    "commitments",
+    "support",
+    "opposition",
+    "readiness",
+    "determination",
+    "concern",
+    "concerns",
+    "position",
+    "satisfaction",
+}
 
 
 def genitive_holders(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention]:
@@ -443,7 +579,7 @@ def genitive_holders(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mentio
     for m in mentions:
         if m.start < pos:
             continue
-        gap = [t.lower_ for t in doc[pos:m.start]]
+        gap = [t.lower_ for t in doc[pos : m.start]]
         if m.kind != "party" or any(w not in COORDINATORS for w in gap):
             break
         group.append(m)
@@ -489,7 +625,7 @@ LEADERS = ("the leaders", "both leaders", "the two leaders", "the presidents", "
 
 
 def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
-    """"Both sides", "the leaders", "they": the people named in the document; else the two
+    """ "Both sides", "the leaders", "they": the people named in the document; else the two
     countries of a "Russian-French" / "China-US" compound in the unit; else the parties named
     before; else the text's own country (its leader when the text says "the leaders")."""
     people: dict[str, Person] = {}
@@ -508,8 +644,10 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     if people and ctx.voice_country and ctx.voice_country not in people and m.text.lower() != "they":
         # "Both sides agreed ..." in a ministry's own text, with the visitor named: our side and theirs
         sides = [ctx.voice_country, next(iter(people))]
-        return [(c, people.get(c) or (_leader(c, ctx) if leaders else ctx.voice if c == ctx.voice_country else None))
-                for c in sides]
+        return [
+            (c, people.get(c) or (_leader(c, ctx) if leaders else ctx.voice if c == ctx.voice_country else None))
+            for c in sides
+        ]
     if leaders and ctx.voice_country:
         return [(ctx.voice_country, _leader(ctx.voice_country, ctx) or ctx.voice)]
     return [(ctx.voice_country, ctx.voice)]
@@ -526,24 +664,55 @@ def _leader(country: str, ctx: DocContext) -> Person | None:
     return Person(off.name, off.country) if off is not None else None
 
 
-PEOPLE_NOUNS = {"people", "peoples", "society", "citizens", "nationals", "journalists", "media", "civilians",
-                "protesters", "protestors", "opposition", "voters", "workers", "students", "activists"}
+PEOPLE_NOUNS = {
+    "people",
+    "peoples",
+    "society",
+    "citizens",
+    "nationals",
+    "journalists",
+    "media",
+    "civilians",
+    "protesters",
+    "protestors",
+    "opposition",
+    "voters",
+    "workers",
+    "students",
+    "activists",
+}
 
 
 def _of_a_people(doc: Doc, m: Mention) -> bool:
-    """"Tunisia's vibrant civil society", "the Belarusian people": support for a people or its
+    """ "Tunisia's vibrant civil society", "the Belarusian people": support for a people or its
     society names no government (gold convention 7), so the country is not the target."""
-    window = doc[m.end:min(m.end + 4, len(doc))]
+    window = doc[m.end : min(m.end + 4, len(doc))]
     return any(t.lower_ in PEOPLE_NOUNS for t in window) and all(
-        not t.is_punct or t.text in ("'s", "’s", "’", "'") for t in window[:2])
+        not t.is_punct or t.text in ("'s", "’s", "’", "'") for t in window[:2]
+    )
 
 
-NORM_NOUNS = {"rules", "rule", "resolution", "resolutions", "charter", "principles", "norms", "obligations",
-              "provisions", "framework", "regulations", "law", "agreement", "treaty", "consensus"}
+NORM_NOUNS = {
+    "rules",
+    "rule",
+    "resolution",
+    "resolutions",
+    "charter",
+    "principles",
+    "norms",
+    "obligations",
+    "provisions",
+    "framework",
+    "regulations",
+    "law",
+    "agreement",
+    "treaty",
+    "consensus",
+}
 
 
 def _names_a_norm(doc: Doc, m: Mention) -> bool:
-    """"in blatant violation of the WTO rules", "inconsistent with UN Security Council resolutions": the
+    """ "in blatant violation of the WTO rules", "inconsistent with UN Security Council resolutions": the
     body names the norm invoked, not the party criticised."""
     return m.end < len(doc) and doc[m.end].lower_ in NORM_NOUNS
 
@@ -551,9 +720,14 @@ def _names_a_norm(doc: Doc, m: Mention) -> bool:
 def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders: set[str], limit: int) -> str:
     """The party the position is about: the addressee of a demand, else the nearest party named
     after an attitude cue, or next to an evaluative one."""
+
     def ok(m: Mention) -> bool:
-        return m.kind == "party" and m.code not in holders and not _of_a_people(doc, m) \
+        return (
+            m.kind == "party"
+            and m.code not in holders
+            and not _of_a_people(doc, m)
             and not (cue.stance != "support" and _names_a_norm(doc, m))
+        )
 
     if cue.kind == "appeal":
         return ""

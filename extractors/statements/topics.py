@@ -4,6 +4,7 @@ Specific topics (taiwan, sanctions, trade, ...) beat the generic ones (dialogue,
 "urge the US to stop arms sales to Taiwan and resume dialogue" is about Taiwan; a keyword after the
 cue (the cue's object) beats one before it; a sentence with no keyword borrows the unit's main topic.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -14,8 +15,13 @@ Marks = dict[str, list[tuple[int, int]]]
 
 def topic_hits(marks: Marks, start: int, end: int) -> list[tuple[int, str]]:
     """(token index, slug) of every topic keyword in [start, end), in text order."""
-    hits = [(s, label[6:]) for label, spans in marks.items() if label.startswith("TOPIC_")
-            for s, _ in spans if start <= s < end]
+    hits = [
+        (s, label[6:])
+        for label, spans in marks.items()
+        if label.startswith("TOPIC_")
+        for s, _ in spans
+        if start <= s < end
+    ]
     return sorted(hits)
 
 

@@ -6,6 +6,7 @@ should not pay the second it takes to import spaCy. The version is the code
 version plus a hash of every lexicon and gazetteer file plus the mode, so
 any data edit makes a new version (and `stancewatch reprocess` re-reads).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,7 +39,7 @@ def trained_available() -> bool:
 
 
 def resolve_mode(mode: str) -> str:
-    """"auto" -> the measured default; "trained" must be installed."""
+    """ "auto" -> the measured default; "trained" must be installed."""
     if mode not in ("auto", "rules", "trained"):
         raise ValueError(f"unknown detector mode {mode!r}: use auto, rules or trained")
     if mode == "auto":

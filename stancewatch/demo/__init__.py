@@ -6,6 +6,7 @@ others; on the second (2022-03-10) a FICTIONAL transcript has China support
 sanctions, which the shift stage must catch. One source answers 404 to show
 how failures are recorded.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -35,9 +36,11 @@ def write_sources(base: str, folder: Path) -> Path:
 def write_config(smtp_port: int, folder: Path) -> Path:
     """The demo configuration, mailing one analyst through the local mail catcher."""
     data = yaml.safe_load(DEMO_CONFIG.read_text())
-    data["alerts"] = {"sender": "stancewatch demo <stancewatch@localhost>",
-                      "smtp": {"host": "127.0.0.1", "port": smtp_port, "security": "none", "user": ""},
-                      "recipients": [{"email": DEMO_RECIPIENT}]}
+    data["alerts"] = {
+        "sender": "stancewatch demo <stancewatch@localhost>",
+        "smtp": {"host": "127.0.0.1", "port": smtp_port, "security": "none", "user": ""},
+        "recipients": [{"email": DEMO_RECIPIENT}],
+    }
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
@@ -45,11 +48,10 @@ def write_config(smtp_port: int, folder: Path) -> Path:
 
 def run_demo(db: Path, quiet: bool = False) -> tuple[list[dict[str, Any]], list[Message]]:
     """Serve the demo site, run each demo night into `db`; returns the summaries and the mail sent."""
-    from flows.nightly import run_night  # Prefect is imported only when needed
+    from stancewatch.flows.nightly import run_night  # Prefect is imported only when needed
 
     summaries = []
-    with DemoServer() as server, MailCatcher() as mail, \
-            tempfile.TemporaryDirectory(prefix="stancewatch-demo-") as tmp:
+    with DemoServer() as server, MailCatcher() as mail, tempfile.TemporaryDirectory(prefix="stancewatch-demo-") as tmp:
         sources = write_sources(server.base, Path(tmp))
         config = write_config(mail.port, Path(tmp))
         for number, night in NIGHTS.items():

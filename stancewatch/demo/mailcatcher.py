@@ -4,6 +4,7 @@ A fresh machine has no mail server, but the demo should show the alert email
 the nightly flow sends; the flow talks SMTP to this exactly as it would to a
 real server.
 """
+
 from __future__ import annotations
 
 import email

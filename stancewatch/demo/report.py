@@ -1,4 +1,5 @@
 """What `stancewatch demo` prints at the end: what it found, the alert email, and SQL to try."""
+
 from __future__ import annotations
 
 import sys
@@ -9,8 +10,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from warehouse import open_reader
-from warehouse.publish import published_path
+from stancewatch.warehouse import open_reader
+from stancewatch.warehouse.publish import published_path
 
 TRY_SQL = "SELECT stated_on, actor, stance, topic, speaker, sentence FROM statements WHERE topic = 'sanctions'"
 
@@ -20,11 +21,15 @@ def print_findings(db: Path, mail: list[Message], mail_dir: Path, console: Conso
     with open_reader(published_path(db)) as wh:
         articles = wh.scalar("SELECT count(*) FROM articles")
         statements = wh.query("SELECT actor, stance, count(*) AS n FROM statements GROUP BY ALL ORDER BY ALL")
-        shifts = wh.query("SELECT new_on, actor, target, topic, previous_stance, new_stance, severity "
-                          "FROM stance_shifts ORDER BY new_on")
+        shifts = wh.query(
+            "SELECT new_on, actor, target, topic, previous_stance, new_stance, severity "
+            "FROM stance_shifts ORDER BY new_on"
+        )
         failures = wh.query("SELECT DISTINCT source, error FROM fetch_log WHERE status = 'failed'")
-    console.print(f"\n[bold]{articles} articles[/] and [bold]{sum(r['n'] for r in statements)} statements[/] "
-                  f"in {db} (published copy: {published_path(db)})")
+    console.print(
+        f"\n[bold]{articles} articles[/] and [bold]{sum(r['n'] for r in statements)} statements[/] "
+        f"in {db} (published copy: {published_path(db)})"
+    )
     cols = ("new_on", "actor", "target", "topic", "previous_stance", "new_stance", "severity")
     table = Table(title="Stance shifts")
     for col in cols:

@@ -5,6 +5,7 @@ Night N shows each path from the newest night <= N that has it, so a later
 night only holds what changed. `{{BASE}}` in a file becomes the server's
 own address.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -11,6 +11,7 @@ own CSS and inline SVG, and loads nothing: it opens offline and prints.
 Modules: `data` reads the warehouse, `charts` draws the SVG, `render` lays out
 the page, `markup` is the escaping boundary for text that came from the web.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,9 +24,15 @@ from stancewatch.report.render import render_page
 __all__ = ["ReportData", "build_report", "load_report_data", "render_page"]
 
 
-def build_report(db: Path, out: Path, since: date | str | None = None,
-                 actors: list[str] | None = None, *, max_charts: int = 60,
-                 max_shifts: int = 50) -> Path:
+def build_report(
+    db: Path,
+    out: Path,
+    since: date | str | None = None,
+    actors: list[str] | None = None,
+    *,
+    max_charts: int = 60,
+    max_shifts: int = 50,
+) -> Path:
     """Write the report for warehouse `db` (its published copy is read) to `out`; returns `out`.
 
     `since` (a date or 'YYYY-MM-DD') limits the timelines and shifts to that day
@@ -35,8 +42,7 @@ def build_report(db: Path, out: Path, since: date | str | None = None,
     The file is written under a temporary name and renamed, so a browser
     never sees half a page.
     """
-    data = load_report_data(Path(db), _as_date(since), actors,
-                            max_charts=max_charts, max_shifts=max_shifts)
+    data = load_report_data(Path(db), _as_date(since), actors, max_charts=max_charts, max_shifts=max_shifts)
     return write_atomically(Path(out), render_page(data))
 
 
@@ -57,4 +63,3 @@ def write_atomically(out: Path, text: str) -> Path:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)
     return out
-

@@ -13,6 +13,7 @@ Every chart shares one time axis (`Frame`), so a date sits at the same
 horizontal position in every chart down the page and simultaneous moves line
 up.
 """
+
 from __future__ import annotations
 
 import math
@@ -96,11 +97,26 @@ def ticks(frame: Frame, most: int = 4) -> list[tuple[date, str]]:
 def timeline_svg(timeline: Timeline, frame: Frame) -> str:
     """The chart for one key: bands, date axis, step line, shift markers, then dots on top."""
     recs = timeline.records
-    body = "".join([_bands(frame), _axis(frame), _step_line(recs, frame),
-                    _shift_markers(recs, frame), *(_dot(r, frame) for r in recs)])
-    return el("svg", body, class_="timeline", viewBox=f"0 0 {frame.width} {frame.height}",
-              width=frame.width, height=frame.height, role="img", aria_label=_summary(timeline),
-              xmlns="http://www.w3.org/2000/svg")
+    body = "".join(
+        [
+            _bands(frame),
+            _axis(frame),
+            _step_line(recs, frame),
+            _shift_markers(recs, frame),
+            *(_dot(r, frame) for r in recs),
+        ]
+    )
+    return el(
+        "svg",
+        body,
+        class_="timeline",
+        viewBox=f"0 0 {frame.width} {frame.height}",
+        width=frame.width,
+        height=frame.height,
+        role="img",
+        aria_label=_summary(timeline),
+        xmlns="http://www.w3.org/2000/svg",
+    )
 
 
 def _summary(timeline: Timeline) -> str:
@@ -108,8 +124,10 @@ def _summary(timeline: Timeline) -> str:
     recs = timeline.records
     if not recs:
         return timeline.title
-    text = (f"{timeline.title}: {plural(len(recs), 'record')} from {recs[0].day} to {recs[-1].day},"
-            f" latest {recs[-1].stance}")
+    text = (
+        f"{timeline.title}: {plural(len(recs), 'record')} from {recs[0].day} to {recs[-1].day},"
+        f" latest {recs[-1].stance}"
+    )
     return text + (f", {plural(timeline.n_shifts, 'shift')}" if timeline.n_shifts else "")
 
 
@@ -119,10 +137,28 @@ def _bands(frame: Frame) -> str:
     for row, stance in enumerate(STANCES):
         fill, ink = STANCE_COLOURS[stance]
         top = frame.top + frame.band * row
-        out.append(el("rect", class_=f"band band-{stance}", x=frame.left, y=top,
-                      width=frame.width - frame.right - frame.left, height=frame.band, fill=fill))
-        out.append(el("text", stance, class_="band-label", x=frame.left - 6,
-                      y=top + frame.band / 2 + 4, text_anchor="end", fill=ink))
+        out.append(
+            el(
+                "rect",
+                class_=f"band band-{stance}",
+                x=frame.left,
+                y=top,
+                width=frame.width - frame.right - frame.left,
+                height=frame.band,
+                fill=fill,
+            )
+        )
+        out.append(
+            el(
+                "text",
+                stance,
+                class_="band-label",
+                x=frame.left - 6,
+                y=top + frame.band / 2 + 4,
+                text_anchor="end",
+                fill=ink,
+            )
+        )
     return "".join(out)
 
 
@@ -132,12 +168,9 @@ def _axis(frame: Frame) -> str:
     bottom = frame.height - frame.bottom
     for day, text in ticks(frame):
         x = frame.x(day)
-        anchor = ("start" if x - frame.left < 40 else
-                  "end" if frame.width - frame.right - x < 40 else "middle")
-        out.append(el("line", class_="grid", x1=x, x2=x, y1=frame.top, y2=bottom + 3,
-                      stroke="#ffffff", stroke_width=1))
-        out.append(el("text", esc(text), class_="tick", x=x, y=bottom + 14, text_anchor=anchor,
-                      fill="#555"))
+        anchor = "start" if x - frame.left < 40 else "end" if frame.width - frame.right - x < 40 else "middle"
+        out.append(el("line", class_="grid", x1=x, x2=x, y1=frame.top, y2=bottom + 3, stroke="#ffffff", stroke_width=1))
+        out.append(el("text", esc(text), class_="tick", x=x, y=bottom + 14, text_anchor=anchor, fill="#555"))
     return "".join(out)
 
 
@@ -148,8 +181,7 @@ def _step_line(recs: Sequence[Record], frame: Frame) -> str:
     d = f"M{frame.x(recs[0].day):.1f},{frame.y(recs[0].stance):.1f}"
     for r in recs[1:]:
         d += f" H{frame.x(r.day):.1f} V{frame.y(r.stance):.1f}"
-    return el("path", class_="step", d=d, fill="none", stroke="#37474f", stroke_width=2,
-              stroke_linejoin="round")
+    return el("path", class_="step", d=d, fill="none", stroke="#37474f", stroke_width=2, stroke_linejoin="round")
 
 
 def _shift_markers(recs: Sequence[Record], frame: Frame) -> str:
@@ -170,8 +202,10 @@ def place_labels(recs: Sequence[Record], frame: Frame) -> dict[date, tuple[str, 
     Most severe (then latest) shifts first; each gets "kind · severity", else
     just its kind, else no label at all (its marker, ring and tooltip remain).
     """
-    marks = sorted(((r.day, r.shift) for r in recs if r.shift),
-                   key=lambda m: (SEVERITY_RANK.get(m[1].severity, 3), -m[0].toordinal()))
+    marks = sorted(
+        ((r.day, r.shift) for r in recs if r.shift),
+        key=lambda m: (SEVERITY_RANK.get(m[1].severity, 3), -m[0].toordinal()),
+    )
     taken: list[tuple[float, float]] = []
     placed: dict[date, tuple[str, str]] = {}
     for day, shift in marks:
@@ -184,8 +218,9 @@ def place_labels(recs: Sequence[Record], frame: Frame) -> dict[date, tuple[str, 
     return placed
 
 
-def _free_spot(x: float, width: float, limit: float,
-               taken: Sequence[tuple[float, float]]) -> tuple[str, tuple[float, float]] | None:
+def _free_spot(
+    x: float, width: float, limit: float, taken: Sequence[tuple[float, float]]
+) -> tuple[str, tuple[float, float]] | None:
     """The first text-anchor (middle, start, end) whose extent fits the chart and misses `taken`."""
     for anchor, lo in (("middle", x - width / 2), ("start", x - 2), ("end", x - width + 2)):
         a, b = lo - 3, lo + width + 3
@@ -199,17 +234,29 @@ def _shift_marker(rec: Record, frame: Frame, label: tuple[str, str] | None) -> s
     shift = rec.shift
     assert shift is not None
     x = frame.x(rec.day)
-    tip = (f"{rec.day}: {shift.kind} ({shift.severity}), {shift.previous_stance} → {rec.stance}."
-           f" {shift.reason}")
-    line = el("line", x1=x, x2=x, y1=frame.top - 6, y2=frame.height - frame.bottom,
-              stroke=SHIFT_COLOUR, stroke_width=SEVERITY_WIDTH.get(shift.severity, 1.4),
-              stroke_dasharray="4 3")
+    tip = f"{rec.day}: {shift.kind} ({shift.severity}), {shift.previous_stance} → {rec.stance}. {shift.reason}"
+    line = el(
+        "line",
+        x1=x,
+        x2=x,
+        y1=frame.top - 6,
+        y2=frame.height - frame.bottom,
+        stroke=SHIFT_COLOUR,
+        stroke_width=SEVERITY_WIDTH.get(shift.severity, 1.4),
+        stroke_dasharray="4 3",
+    )
     text = ""
     if label:
-        text = el("text", esc(label[0]), class_="shift-label", x=x, y=frame.top - 9,
-                  text_anchor=label[1], fill=SHIFT_COLOUR)
-    return el("g", el("title", esc(tip)) + line + text, class_=f"shift shift-{shift.severity}",
-              data_day=rec.day, data_kind=shift.kind)
+        text = el(
+            "text", esc(label[0]), class_="shift-label", x=x, y=frame.top - 9, text_anchor=label[1], fill=SHIFT_COLOUR
+        )
+    return el(
+        "g",
+        el("title", esc(tip)) + line + text,
+        class_=f"shift shift-{shift.severity}",
+        data_day=rec.day,
+        data_kind=shift.kind,
+    )
 
 
 def dot_radius(n_statements: int) -> float:
@@ -220,8 +267,7 @@ def dot_radius(n_statements: int) -> float:
 def _dot(rec: Record, frame: Frame) -> str:
     """A day record: a dot in its stance's colour, ringed when a shift begins; hover for more."""
     _, ink = STANCE_COLOURS.get(rec.stance, ("#eee", "#555"))
-    lines = [f"{rec.day}: {rec.stance}",
-             f"{plural(rec.n_statements, 'statement')}, {plural(rec.n_sources, 'source')}"]
+    lines = [f"{rec.day}: {rec.stance}", f"{plural(rec.n_statements, 'statement')}, {plural(rec.n_sources, 'source')}"]
     if rec.speakers:
         lines.append("speakers: " + ", ".join(rec.speakers))
     if rec.sources:
@@ -233,8 +279,9 @@ def _dot(rec: Record, frame: Frame) -> str:
     if rec.shift:
         ring = el("circle", cx=x, cy=y, r=r + 3, fill="none", stroke=SHIFT_COLOUR, stroke_width=1.5)
     dot = el("circle", cx=x, cy=y, r=r, fill=ink, stroke="#fff", stroke_width=1.5)
-    return el("g", el("title", esc("\n".join(lines))) + ring + dot, class_="rec",
-              data_day=rec.day, data_stance=rec.stance)
+    return el(
+        "g", el("title", esc("\n".join(lines))) + ring + dot, class_="rec", data_day=rec.day, data_stance=rec.stance
+    )
 
 
 def legend_svg() -> str:
@@ -242,18 +289,31 @@ def legend_svg() -> str:
     out, x = [], 4
     for stance in STANCES:
         fill, ink = STANCE_COLOURS[stance]
-        out += [el("rect", x=x, y=6, width=78, height=22, fill=fill),
-                el("circle", cx=x + 12, cy=17, r=4.5, fill=ink),
-                el("text", stance, x=x + 22, y=21, fill=ink)]
+        out += [
+            el("rect", x=x, y=6, width=78, height=22, fill=fill),
+            el("circle", cx=x + 12, cy=17, r=4.5, fill=ink),
+            el("text", stance, x=x + 22, y=21, fill=ink),
+        ]
         x += 86
-    out += [el("circle", cx=x + 8, cy=17, r=dot_radius(1), fill="#666"),
-            el("circle", cx=x + 24, cy=17, r=dot_radius(4), fill="#666"),
-            el("text", "1 / 4 statements that day", x=x + 38, y=21, fill="#333")]
+    out += [
+        el("circle", cx=x + 8, cy=17, r=dot_radius(1), fill="#666"),
+        el("circle", cx=x + 24, cy=17, r=dot_radius(4), fill="#666"),
+        el("text", "1 / 4 statements that day", x=x + 38, y=21, fill="#333"),
+    ]
     x += 210
-    out += [el("line", x1=x, x2=x, y1=4, y2=30, stroke=SHIFT_COLOUR, stroke_width=2.4,
-               stroke_dasharray="4 3"),
-            el("text", "shift (kind · severity)", x=x + 8, y=21, fill=SHIFT_COLOUR)]
-    return el("svg", "".join(out), class_="legend", viewBox="0 0 640 34", width=640, height=34,
-              role="img", xmlns="http://www.w3.org/2000/svg",
-              aria_label="Legend: bands support, concern, oppose; dot size is the day's statements;"
-                         " a dashed line marks a shift")
+    out += [
+        el("line", x1=x, x2=x, y1=4, y2=30, stroke=SHIFT_COLOUR, stroke_width=2.4, stroke_dasharray="4 3"),
+        el("text", "shift (kind · severity)", x=x + 8, y=21, fill=SHIFT_COLOUR),
+    ]
+    return el(
+        "svg",
+        "".join(out),
+        class_="legend",
+        viewBox="0 0 640 34",
+        width=640,
+        height=34,
+        role="img",
+        xmlns="http://www.w3.org/2000/svg",
+        aria_label="Legend: bands support, concern, oppose; dot size is the day's statements;"
+        " a dashed line marks a shift",
+    )

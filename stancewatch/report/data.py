@@ -6,6 +6,7 @@ nightly flow writes the working file is safe. The SQL lives in
 `warehouse/queries/report_*.sql`; this module only turns rows into small typed
 records the renderer can trust (lists never None, '' for an absent target).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -14,8 +15,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from warehouse import Warehouse, open_reader
-from warehouse.publish import published_path
+from stancewatch.warehouse import Warehouse, open_reader
+from stancewatch.warehouse.publish import published_path
 
 #: Stances from strongest agreement to strongest disagreement (the chart's bands, top to bottom).
 STANCES: tuple[str, ...] = ("support", "concern", "oppose")
@@ -68,8 +69,7 @@ class Timeline:
 
     def shifts_found_in(self, run_id: str | None) -> int:
         """How many of this chart's shifts night `run_id` found (what is new this morning)."""
-        return sum(1 for r in self.records
-                   if r.shift and run_id and r.shift.detected_run_id == run_id)
+        return sum(1 for r in self.records if r.shift and run_id and r.shift.detected_run_id == run_id)
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,14 @@ class ReportData:
     health: list[SourceHealth]
 
 
-def load_report_data(db: Path, since: date | None = None, actors: Sequence[str] | None = None,
-                     *, max_charts: int = 60, max_shifts: int = 50) -> ReportData:
+def load_report_data(
+    db: Path,
+    since: date | None = None,
+    actors: Sequence[str] | None = None,
+    *,
+    max_charts: int = 60,
+    max_shifts: int = 50,
+) -> ReportData:
     """Read the published copy of `db` (a published path is used as is)."""
     path = published_path(db)
     wanted = sorted({a.strip().upper() for a in actors if a.strip()}) if actors else None
@@ -181,25 +187,40 @@ def group_timelines(rows: list[dict[str, Any]]) -> list[Timeline]:
     for (actor, _, topic), recs in by_key.items():  # dicts keep the query's rank order
         actor_rank.setdefault(actor, recs[0]["key_rank"])
         topic_rank.setdefault((actor, topic), recs[0]["key_rank"])
+
     def place(item: tuple[tuple[str, str, str], list[dict[str, Any]]]) -> tuple[int, int, int]:
         (actor, _, topic), recs = item
         return actor_rank[actor], topic_rank[actor, topic], recs[0]["key_rank"]
 
-    return [Timeline(actor, target, topic, [_record(r) for r in recs],
-                     n_statements=int(recs[0]["key_statements"]),
-                     n_shifts=int(recs[0]["key_shifts"]))
-            for (actor, target, topic), recs in sorted(by_key.items(), key=place)]
+    return [
+        Timeline(
+            actor,
+            target,
+            topic,
+            [_record(r) for r in recs],
+            n_statements=int(recs[0]["key_statements"]),
+            n_shifts=int(recs[0]["key_shifts"]),
+        )
+        for (actor, target, topic), recs in sorted(by_key.items(), key=place)
+    ]
 
 
 def _record(row: dict[str, Any]) -> Record:
     """A timeline row as a Record; DuckDB gives NULL for an empty list, the renderer wants []."""
     shift = None
     if row["shift_kind"]:
-        shift = ShiftMark(row["shift_kind"], row["shift_severity"], row["shift_from"],
-                          row["shift_reason"], row["shift_run_id"])
-    return Record(day=row["day"], stance=row["stance"], n_statements=int(row["n_statements"]),
-                  n_sources=int(row["n_sources"]), sources=list(row["sources"] or []),
-                  speakers=list(row["speakers"] or []), shift=shift)
+        shift = ShiftMark(
+            row["shift_kind"], row["shift_severity"], row["shift_from"], row["shift_reason"], row["shift_run_id"]
+        )
+    return Record(
+        day=row["day"],
+        stance=row["stance"],
+        n_statements=int(row["n_statements"]),
+        n_sources=int(row["n_sources"]),
+        sources=list(row["sources"] or []),
+        speakers=list(row["speakers"] or []),
+        shift=shift,
+    )
 
 
 def _with_quotes(wh: Warehouse, rows: list[dict[str, Any]]) -> list[Shift]:
@@ -208,23 +229,41 @@ def _with_quotes(wh: Warehouse, rows: list[dict[str, Any]]) -> list[Shift]:
     if rows:
         for q in wh.named("shift_evidence", [[r["shift_id"] for r in rows]]):
             quotes.setdefault((q["shift_id"], q["side"]), []).append(
-                Quote(q["sentence"], q["speaker"], q["speaker_role"], q["stated_on"], q["url"],
-                      q["title"], q["source"]))
-    return [Shift(shift_id=r["shift_id"], actor=r["actor"], target=r["target"], topic=r["topic"],
-                  previous_stance=r["previous_stance"], new_stance=r["new_stance"],
-                  previous_on=r["previous_on"], new_on=r["new_on"], kind=r["kind"],
-                  severity=r["severity"], corroboration=r["corroboration"], reason=r["reason"],
-                  detected_run_id=r["detected_run_id"],
-                  before=quotes.get((r["shift_id"], "previous"), []),
-                  after=quotes.get((r["shift_id"], "new"), []))
-            for r in rows]
+                Quote(q["sentence"], q["speaker"], q["speaker_role"], q["stated_on"], q["url"], q["title"], q["source"])
+            )
+    return [
+        Shift(
+            shift_id=r["shift_id"],
+            actor=r["actor"],
+            target=r["target"],
+            topic=r["topic"],
+            previous_stance=r["previous_stance"],
+            new_stance=r["new_stance"],
+            previous_on=r["previous_on"],
+            new_on=r["new_on"],
+            kind=r["kind"],
+            severity=r["severity"],
+            corroboration=r["corroboration"],
+            reason=r["reason"],
+            detected_run_id=r["detected_run_id"],
+            before=quotes.get((r["shift_id"], "previous"), []),
+            after=quotes.get((r["shift_id"], "new"), []),
+        )
+        for r in rows
+    ]
 
 
 def _health(row: dict[str, Any]) -> SourceHealth:
     """A source_health row; a source never fetched has NULL failures, which is 0."""
-    return SourceHealth(source=row["source"], url=row["url"], kind=row["kind"],
-                        country=row["country"], last_success=row["last_success"],
-                        last_run=row["last_run"], last_status=row["last_status"],
-                        consecutive_failures=int(row["consecutive_failures"] or 0),
-                        last_error=row["last_error"],
-                        items_seen_last_run=row["items_seen_last_run"])
+    return SourceHealth(
+        source=row["source"],
+        url=row["url"],
+        kind=row["kind"],
+        country=row["country"],
+        last_success=row["last_success"],
+        last_run=row["last_run"],
+        last_status=row["last_status"],
+        consecutive_failures=int(row["consecutive_failures"] or 0),
+        last_error=row["last_error"],
+        items_seen_last_run=row["items_seen_last_run"],
+    )

@@ -9,6 +9,7 @@ schemes are shown as plain text, never as links. The page also carries a
 Content-Security-Policy that forbids scripts and remote loads, as a second
 line of defence.
 """
+
 from __future__ import annotations
 
 import html

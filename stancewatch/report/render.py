@@ -7,6 +7,7 @@ Every value that came from the web goes through `markup.esc`, `markup.el`
 Even numbers and dates we formatted ourselves are escaped, so no value is
 ever interpolated raw.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -34,9 +35,11 @@ def render_page(data: ReportData) -> str:
         timelines=_timelines(data),
         shifts=_shifts(data),
         health=_health(data),
-        footer=esc(f"Generated {fmt_time(data.generated)} by stancewatch from the published copy"
-                   f" of {data.warehouse}. Self-contained: no scripts and no remote resources."
-                   " Hover a dot or a shift marker for details."),
+        footer=esc(
+            f"Generated {fmt_time(data.generated)} by stancewatch from the published copy"
+            f" of {data.warehouse}. Self-contained: no scripts and no remote resources."
+            " Hover a dot or a shift marker for details."
+        ),
     )
 
 
@@ -56,32 +59,49 @@ def _header(data: ReportData) -> str:
     if h["run_id"] is None:
         night = el("b", "no night yet") + el("span", "last night")
     else:
-        night = (el("b", f'{esc(h["run_id"])} {pill(h["status"], "status-" + h["status"])}')
-                 + el("span", esc(f"last night: {_night_summary(h)}")))
+        night = el("b", f"{esc(h['run_id'])} {pill(h['status'], 'status-' + h['status'])}") + el(
+            "span", esc(f"last night: {_night_summary(h)}")
+        )
     failing = sum(1 for s in data.health if s.consecutive_failures >= FAILING_FROM)
-    facts = [el("div", night, class_="fact night"), _fact(h["n_articles"], "articles"),
-             _fact(h["n_statements"], "statements"), _fact(h["n_shifts"], "shifts"),
-             _fact(h["n_runs"], "nights"),
-             _fact(failing, f"sources failing {FAILING_FROM}+ nights")]
+    facts = [
+        el("div", night, class_="fact night"),
+        _fact(h["n_articles"], "articles"),
+        _fact(h["n_statements"], "statements"),
+        _fact(h["n_shifts"], "shifts"),
+        _fact(h["n_runs"], "nights"),
+        _fact(failing, f"sources failing {FAILING_FROM}+ nights"),
+    ]
     scope = []
     if data.since:
         scope.append(f"since {fmt_day(data.since)}")
     if data.actors:
         scope.append("actors " + ", ".join(data.actors))
-    sub = (f"warehouse {el('b', esc(data.warehouse))} · generated {esc(fmt_time(data.generated))}"
-           + (esc(f" · charts and shifts {'; '.join(scope)}") if scope else ""))
-    sections = (("timelines", "Stance timelines"), ("shifts", "Latest shifts"),
-                ("health", "Source health"))
+    sub = f"warehouse {el('b', esc(data.warehouse))} · generated {esc(fmt_time(data.generated))}" + (
+        esc(f" · charts and shifts {'; '.join(scope)}") if scope else ""
+    )
+    sections = (("timelines", "Stance timelines"), ("shifts", "Latest shifts"), ("health", "Source health"))
     nav = "".join(el("a", text, href=f"#{anchor}") for anchor, text in sections)
-    return el("header", el("h1", "stancewatch report") + el("p", sub, class_="sub")
-              + el("div", "".join(facts), class_="facts") + el("nav", nav), class_="top")
+    return el(
+        "header",
+        el("h1", "stancewatch report")
+        + el("p", sub, class_="sub")
+        + el("div", "".join(facts), class_="facts")
+        + el("nav", nav),
+        class_="top",
+    )
 
 
 def _night_summary(h: dict[str, Any]) -> str:
     """'2 new articles, 7 statements, 1 shift, 1 source failed' from the run's summary."""
-    parts = [plural(h[key], word) for key, word in (
-        ("run_new_articles", "new article"), ("run_new_statements", "statement"),
-        ("run_new_shifts", "shift")) if h.get(key) is not None]
+    parts = [
+        plural(h[key], word)
+        for key, word in (
+            ("run_new_articles", "new article"),
+            ("run_new_statements", "statement"),
+            ("run_new_shifts", "shift"),
+        )
+        if h.get(key) is not None
+    ]
     if h.get("run_feeds_failed"):
         parts.append(f"{plural(h['run_feeds_failed'], 'source')} failed")
     return ", ".join(parts) or "no summary"
@@ -92,18 +112,19 @@ def _timelines(data: ReportData) -> str:
     """Small multiples grouped by actor on one shared time axis, saying how many were left out."""
     shown, total = len(data.timelines), data.timelines_total
     cut = "" if shown == total else f"; the {shown} most active are drawn, {total - shown} left out"
-    note = (f"{plural(total, 'key')} (actor → target · topic) with at least two day records or a"
-            f" shift{cut}. Every chart shares one time axis.")
+    note = (
+        f"{plural(total, 'key')} (actor → target · topic) with at least two day records or a"
+        f" shift{cut}. Every chart shares one time axis."
+    )
     out = [el("h2", "Stance timelines"), el("p", esc(note), class_="note"), legend_svg()]
     if not data.timelines:
         out.append(el("p", "Nothing to draw yet.", class_="note"))
     frame = frame_for(data.timelines)
     for actor, group in groupby(data.timelines, key=lambda t: t.actor):
         charts = list(group)
-        title = el("h3", f'{esc(actor)} {el("span", plural(len(charts), "chart"), class_="meta")}')
+        title = el("h3", f"{esc(actor)} {el('span', plural(len(charts), 'chart'), class_='meta')}")
         cards = "".join(_chart_card(t, frame, data.header["run_id"]) for t in charts)
-        out.append(el("section", title + el("div", cards, class_="grid"),
-                      class_="actor", data_actor=actor))
+        out.append(el("section", title + el("div", cards, class_="grid"), class_="actor", data_actor=actor))
     return el("section", "".join(out), id="timelines")
 
 
@@ -113,12 +134,20 @@ def _chart_card(tl: Timeline, frame: Frame, last_night: str | None) -> str:
     if tl.n_shifts:
         meta += f" · {plural(tl.n_shifts, 'shift')}"
     new = tl.shifts_found_in(last_night)
-    caption = (el("span", esc(tl.title), class_="key")
-               + (pill(plural(new, "new shift"), "new") if new else "")
-               + el("span", esc(meta), class_="meta"))
-    return el("figure", el("figcaption", caption) + timeline_svg(tl, frame),
-              class_="chart new-shift" if new else "chart", data_actor=tl.actor,
-              data_target=tl.target, data_topic=tl.topic, data_records=len(tl.records))
+    caption = (
+        el("span", esc(tl.title), class_="key")
+        + (pill(plural(new, "new shift"), "new") if new else "")
+        + el("span", esc(meta), class_="meta")
+    )
+    return el(
+        "figure",
+        el("figcaption", caption) + timeline_svg(tl, frame),
+        class_="chart new-shift" if new else "chart",
+        data_actor=tl.actor,
+        data_target=tl.target,
+        data_topic=tl.topic,
+        data_records=len(tl.records),
+    )
 
 
 # ----------------------------------------------------------------------------- shifts
@@ -140,19 +169,31 @@ def _shifts(data: ReportData) -> str:
 def _shift_row(s: Shift, last_night: str | None) -> str:
     """A shift: when, what moved and why, both sides' quotes; marked if found last night."""
     new = s.detected_run_id == last_night
-    when = (el("b", esc(fmt_day(s.new_on)))
-            + el("div", esc(f"was {s.previous_stance} on {fmt_day(s.previous_on)}"), class_="meta")
-            + (pill("new last night", "new") if new else ""))
+    when = (
+        el("b", esc(fmt_day(s.new_on)))
+        + el("div", esc(f"was {s.previous_stance} on {fmt_day(s.previous_on)}"), class_="meta")
+        + (pill("new last night", "new") if new else "")
+    )
     corroborated = f" · corroborated by {s.corroboration}" if s.corroboration else ""
-    what = (el("div", el("b", esc(s.title)), class_="key")
-            + el("div", f"{pill(s.previous_stance)} → {pill(s.new_stance)}")
-            + el("div", pill(f"{s.kind} · {s.severity}", f"sev-{s.severity}")
-                 + (el("span", esc(corroborated), class_="meta") if corroborated else ""))
-            + el("div", esc(s.reason), class_="reason"))
-    return el("tr", el("td", when, class_="when") + el("td", what)
-              + el("td", _quotes(s.before, s.previous_stance), class_="quotes before")
-              + el("td", _quotes(s.after, s.new_stance), class_="quotes after"),
-              class_="shift new-shift" if new else "shift", data_shift=s.shift_id)
+    what = (
+        el("div", el("b", esc(s.title)), class_="key")
+        + el("div", f"{pill(s.previous_stance)} → {pill(s.new_stance)}")
+        + el(
+            "div",
+            pill(f"{s.kind} · {s.severity}", f"sev-{s.severity}")
+            + (el("span", esc(corroborated), class_="meta") if corroborated else ""),
+        )
+        + el("div", esc(s.reason), class_="reason")
+    )
+    return el(
+        "tr",
+        el("td", when, class_="when")
+        + el("td", what)
+        + el("td", _quotes(s.before, s.previous_stance), class_="quotes before")
+        + el("td", _quotes(s.after, s.new_stance), class_="quotes after"),
+        class_="shift new-shift" if new else "shift",
+        data_shift=s.shift_id,
+    )
 
 
 def _quotes(quotes: Sequence[Quote], stance: str) -> str:
@@ -163,8 +204,7 @@ def _quotes(quotes: Sequence[Quote], stance: str) -> str:
     for q in quotes[:QUOTES_PER_SIDE]:
         who = ", ".join(esc(x) for x in (q.speaker, q.speaker_role) if x) or "unnamed speaker"
         cite = f"— {who} · {esc(fmt_day(q.stated_on))} · {link(q.url, q.source or q.url)}"
-        out.append(el("blockquote", el("p", f"“{esc(q.sentence)}”") + el("cite", cite),
-                      class_=stance, title=q.title))
+        out.append(el("blockquote", el("p", f"“{esc(q.sentence)}”") + el("cite", cite), class_=stance, title=q.title))
     if len(quotes) > QUOTES_PER_SIDE:
         more = plural(len(quotes) - QUOTES_PER_SIDE, "more statement")
         out.append(el("div", esc(f"and {more}"), class_="meta"))
@@ -172,8 +212,15 @@ def _quotes(quotes: Sequence[Quote], stance: str) -> str:
 
 
 # ----------------------------------------------------------------------------- health
-HEALTH_COLUMNS = ("Source", "Kind", "Last success", "Failed nights in a row", "Last status",
-                  "Last error", "Items seen last run")
+HEALTH_COLUMNS = (
+    "Source",
+    "Kind",
+    "Last success",
+    "Failed nights in a row",
+    "Last status",
+    "Last error",
+    "Items seen last run",
+)
 
 
 def _health(data: ReportData) -> str:
@@ -182,8 +229,7 @@ def _health(data: ReportData) -> str:
     head = "".join(el("th", esc(h)) for h in HEALTH_COLUMNS)
     rows = "".join(_health_row(s) for s in data.health)
     table = el("table", el("thead", el("tr", head)) + el("tbody", rows), class_="health")
-    return el("section", el("h2", "Source health") + el("p", esc(note), class_="note") + table,
-              id="health")
+    return el("section", el("h2", "Source health") + el("p", esc(note), class_="note") + table, id="health")
 
 
 def _health_row(s: SourceHealth) -> str:

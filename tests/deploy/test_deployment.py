@@ -1,5 +1,6 @@
 """prefect.yaml for real: a Prefect server on 127.0.0.1, `prefect deploy --all`, a process worker
 picking up a triggered nightly run, and data in the warehouse afterwards."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,8 @@ import pytest
 
 from stancewatch.demo import NIGHTS, write_sources
 from stancewatch.demo.server import DemoServer
-from warehouse import open_reader
-from warehouse.publish import published_path
+from stancewatch.warehouse import open_reader
+from stancewatch.warehouse.publish import published_path
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,12 +36,23 @@ def _free_port() -> int:
 def prefect_server(tmp_path_factory) -> Iterator[dict[str, str]]:
     """A real Prefect API server with its own home; yields the environment to talk to it."""
     home, port = tmp_path_factory.mktemp("prefect-home"), _free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
     env.pop("PREFECT_API_URL", None)
     log = open(home / "server.log", "w")
-    server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     api = f"http://127.0.0.1:{port}/api"
     try:
         _wait_healthy(api, server, home / "server.log")
@@ -87,8 +99,12 @@ def test_deploy_all_then_a_worker_runs_a_triggered_night(prefect_server, tmp_pat
     with DemoServer() as site:
         site.night = 1
         sources = write_sources(site.base, tmp_path)
-        params = {"sources": str(sources), "db": str(db), "night": NIGHTS[1],
-                  "config": str(ROOT / "stancewatch" / "demo" / "config.yaml")}
+        params = {
+            "sources": str(sources),
+            "db": str(db),
+            "night": NIGHTS[1],
+            "config": str(ROOT / "stancewatch" / "demo" / "config.yaml"),
+        }
         out = prefect(env, "deployment", "run", "nightly/nightly", "--params", json.dumps(params))
         run_id = next(line.split()[-1] for line in out.splitlines() if "UUID" in line)
         prefect(env, "worker", "start", "--pool", "stancewatch", "--run-once", timeout=300)

@@ -1,4 +1,5 @@
 """Article extraction: whole pages through trafilatura, feed fragments through lxml."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors import sites
-from extractors.article import (
+from stancewatch.extractors import sites
+from stancewatch.extractors.article import (
     ExtractionError,
     block_texts,
     blocks,
@@ -16,7 +17,7 @@ from extractors.article import (
     extract_article,
     extract_fragment,
 )
-from extractors.records import Unit
+from stancewatch.extractors.records import Unit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FILLER = (
@@ -36,8 +37,7 @@ def _page(body: str, head: str = "", lang: str = "en") -> str:
 
 def _units(extracted) -> list[dict[str, str]]:
     return [
-        {"kind": u.kind, "speaker": u.speaker, "speaker_role": u.speaker_role, "text": u.text}
-        for u in extracted.units
+        {"kind": u.kind, "speaker": u.speaker, "speaker_role": u.speaker_role, "text": u.text} for u in extracted.units
     ]
 
 
@@ -59,8 +59,14 @@ def test_news_article_gives_metadata_and_one_unit_per_paragraph() -> None:
 def test_readers_comments_and_page_furniture_are_left_out() -> None:
     html = (FIXTURES / "news_article.html").read_bytes()
     text = extract_article(html, "https://news.example.com/world/x").text
-    for boilerplate in ("never work", "reader123", "Related stories", "cookies", "Privacy policy",
-                        "diplomatic correspondent"):
+    for boilerplate in (
+        "never work",
+        "reader123",
+        "Related stories",
+        "cookies",
+        "Privacy policy",
+        "diplomatic correspondent",
+    ):
         assert boilerplate not in text
 
 
@@ -77,8 +83,9 @@ def test_empty_or_binary_input_gives_none(html: bytes | str) -> None:
 
 
 def test_bytes_in_a_declared_legacy_encoding_are_decoded() -> None:
-    body = "".join(f"<p>Le ministère des Affaires étrangères a publié une déclaration n°{i}. "
-                   f"{FILLER}</p>" for i in range(3))
+    body = "".join(
+        f"<p>Le ministère des Affaires étrangères a publié une déclaration n°{i}. {FILLER}</p>" for i in range(3)
+    )
     legacy = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
     html = _page(body, head=legacy, lang="fr-FR").replace('<meta charset="utf-8">', "")
     extracted = extract_article(html.encode("iso-8859-1"), "https://diplomatie.example.fr/x")
@@ -98,8 +105,9 @@ def test_unknown_language_is_empty() -> None:
 
 
 def test_line_breaks_inside_a_paragraph_split_units() -> None:
-    html = _page(f"<p>First line of the statement. {FILLER}<br>Second line of the statement. "
-                 f"{FILLER}</p><p>{FILLER}</p>")
+    html = _page(
+        f"<p>First line of the statement. {FILLER}<br>Second line of the statement. {FILLER}</p><p>{FILLER}</p>"
+    )
     texts = [u.text for u in extract_article(html, "https://example.org/x").units]
     assert texts[0].startswith("First line") and texts[1].startswith("Second line")
 
@@ -118,8 +126,9 @@ def test_date_printed_in_the_text_is_used_when_metadata_has_none() -> None:
 
 def test_copyright_year_is_not_a_publication_date() -> None:
     body = f"<p>{FILLER}</p><p>{FILLER}</p>"
-    html = _page(body).replace("<footer>Contact</footer>",
-                               "<footer>Copyright©1998-2014, Ministry of Foreign Affairs</footer>")
+    html = _page(body).replace(
+        "<footer>Contact</footer>", "<footer>Copyright©1998-2014, Ministry of Foreign Affairs</footer>"
+    )
     assert extract_article(html, "https://example.org/news/1").published is None
 
 
@@ -153,12 +162,8 @@ def test_plain_text_fragment_is_one_paragraph() -> None:
 def test_blocks_measure_bold_share() -> None:
     from lxml.html import fragment_fromstring
 
-    root = fragment_fromstring(
-        "<div><p><strong>Q: Why?</strong><br>A: Because.</p><p>half <b>bold</b></p></div>"
-    )
-    assert [(b.text, b.bold) for b in blocks(root)] == [
-        ("Q: Why?", 1.0), ("A: Because.", 0.0), ("half bold", 0.5)
-    ]
+    root = fragment_fromstring("<div><p><strong>Q: Why?</strong><br>A: Because.</p><p>half <b>bold</b></p></div>")
+    assert [(b.text, b.bold) for b in blocks(root)] == [("Q: Why?", 1.0), ("A: Because.", 0.0), ("half bold", 0.5)]
     assert block_texts(root) == ["Q: Why?", "A: Because.", "half bold"]
 
 

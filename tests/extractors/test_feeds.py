@@ -1,9 +1,10 @@
 """Feed parsing from bytes: items, bozo feeds, HTML instead of a feed, limits and odd dates."""
+
 from datetime import datetime, timezone
 
 import pytest
 
-from extractors.feeds import FeedError, parse_feed
+from stancewatch.extractors.feeds import FeedError, parse_feed
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
 <channel><title>T</title><link>https://example.org/</link>
@@ -24,8 +25,8 @@ def test_items_are_canonical_dated_and_carry_full_text_only_when_whole():
     assert one.url == "https://example.org/one" and one.link == "https://example.org/one?utm_campaign=x"
     assert one.guid == "g1" and one.published == datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
     assert "full paragraph" in one.content_html
-    assert two.content_html == ""                      # a teaser: the page will be fetched
-    assert two.published is None                       # dated ten years ahead: treated as undated
+    assert two.content_html == ""  # a teaser: the page will be fetched
+    assert two.published is None  # dated ten years ahead: treated as undated
     assert any("future" in w for w in feed.warnings)
     assert any("without a link" in w for w in feed.warnings)
 
@@ -37,11 +38,14 @@ def test_a_malformed_feed_yields_what_parsed_with_a_warning():
     assert feed.warnings[0].startswith("malformed feed")
 
 
-@pytest.mark.parametrize("body, headers", [
-    (b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>", {"content-type": "text/html"}),
-    (b"<html><head><title>Moved</title></head></html>", {"content-type": "application/rss+xml"}),
-    (b"<div>not a feed</div>", {"content-type": "text/html; charset=utf-8"}),
-])
+@pytest.mark.parametrize(
+    "body, headers",
+    [
+        (b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>", {"content-type": "text/html"}),
+        (b"<html><head><title>Moved</title></head></html>", {"content-type": "application/rss+xml"}),
+        (b"<div>not a feed</div>", {"content-type": "text/html; charset=utf-8"}),
+    ],
+)
 def test_an_html_page_where_a_feed_was_expected_is_an_error(body, headers):
     with pytest.raises(FeedError, match="HTML page"):
         parse_feed(body, headers, "https://example.org/feed.xml")
@@ -58,17 +62,22 @@ def test_garbage_is_not_a_feed():
 
 
 def test_a_runaway_feed_is_cut_with_a_warning():
-    items = b"".join(b"<item><title>t%d</title><link>https://example.org/%d</link></item>" % (i, i)
-                     for i in range(50))
-    feed = parse_feed(b'<rss version="2.0"><channel><title>x</title>' + items + b"</channel></rss>",
-                      HEADERS, "https://example.org/", max_items=10)
+    items = b"".join(b"<item><title>t%d</title><link>https://example.org/%d</link></item>" % (i, i) for i in range(50))
+    feed = parse_feed(
+        b'<rss version="2.0"><channel><title>x</title>' + items + b"</channel></rss>",
+        HEADERS,
+        "https://example.org/",
+        max_items=10,
+    )
     assert len(feed.items) == 10 and "50 items" in feed.warnings[0]
 
 
 def test_an_item_keeps_the_publishers_own_day():
-    body = (b'<rss version="2.0"><channel><title>MFA</title><item><title>Briefing</title>'
-            b"<link>https://example.org/b</link><pubDate>Tue, 18 Sep 2018 07:00:00 +0800</pubDate></item>"
-            b"</channel></rss>")
+    body = (
+        b'<rss version="2.0"><channel><title>MFA</title><item><title>Briefing</title>'
+        b"<link>https://example.org/b</link><pubDate>Tue, 18 Sep 2018 07:00:00 +0800</pubDate></item>"
+        b"</channel></rss>"
+    )
     item = parse_feed(body, HEADERS, "https://example.org/", now=NOW).items[0]
-    assert item.published == datetime(2018, 9, 17, 23, tzinfo=timezone.utc)     # the same instant ...
-    assert item.published.date().isoformat() == "2018-09-18"                     # ... on Beijing's day
+    assert item.published == datetime(2018, 9, 17, 23, tzinfo=timezone.utc)  # the same instant ...
+    assert item.published.date().isoformat() == "2018-09-18"  # ... on Beijing's day

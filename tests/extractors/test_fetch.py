@@ -3,6 +3,7 @@
 Every hostile route is finite (drip N bytes, bounded bombs), so a regression
 makes a test fail on its time or error assertion instead of hanging the suite.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,15 +17,20 @@ from dataclasses import replace
 
 import pytest
 
-from extractors.fetch import FetchPolicy, FetchRequest, body_hash, fetch, fetch_many, parse_retry_after
+from stancewatch.extractors.fetch import FetchPolicy, FetchRequest, body_hash, fetch, fetch_many, parse_retry_after
 from tests.support.webserver import Request, WebServer
 
 # Loopback is a private address, so the tests opt in explicitly; per-host
 # delay and backoff are shrunk so the file stays fast. Timeouts are generous
 # (a busy CI box) except in the tests that are about timeouts.
 FAST = FetchPolicy(
-    connect_timeout=3.0, read_timeout=3.0, total_timeout=5.0, retries=0, backoff=0.05,
-    per_host_delay=0.0, allow_private_networks=True,
+    connect_timeout=3.0,
+    read_timeout=3.0,
+    total_timeout=5.0,
+    retries=0,
+    backoff=0.05,
+    per_host_delay=0.0,
+    allow_private_networks=True,
 )
 MIB = 1 << 20
 
@@ -331,8 +337,12 @@ def test_fetch_many_keeps_order_and_isolates_failures(web: WebServer) -> None:
     results = fetch_many([FetchRequest(u) for u in reqs], replace(FAST, read_timeout=1.5, total_timeout=3))
     assert [r.url for r in results] == reqs
     assert [r.error for r in results] == [
-        None, "HTTP 404", "timeout after 1.5s (read)", "refused: unsupported scheme 'ftp'",
-        "connection refused", None,
+        None,
+        "HTTP 404",
+        "timeout after 1.5s (read)",
+        "refused: unsupported scheme 'ftp'",
+        "connection refused",
+        None,
     ]
     assert (results[0].body, results[-1].body) == (b"1", b"2")
 
@@ -351,10 +361,17 @@ def test_fetch_many_runs_in_threads_and_under_a_running_loop(web: WebServer) -> 
     assert fetch_many([], FAST) == []
 
 
-@pytest.mark.parametrize("bad", [
-    {"concurrency": 0}, {"per_host_concurrency": 0}, {"total_timeout": 0}, {"retries": -1},
-    {"max_bytes": -1}, {"allowed_networks": ("10.0.0.0/33",)},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"concurrency": 0},
+        {"per_host_concurrency": 0},
+        {"total_timeout": 0},
+        {"retries": -1},
+        {"max_bytes": -1},
+        {"allowed_networks": ("10.0.0.0/33",)},
+    ],
+)
 def test_nonsense_policies_fail_at_construction(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         FetchPolicy(**bad)  # type: ignore[arg-type]

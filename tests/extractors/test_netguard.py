@@ -3,6 +3,7 @@
 IP literals resolve without DNS, so these run offline; only `localhost`
 and numeric host spellings go through the system resolver (no network).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,16 @@ import zlib
 import httpcore
 import pytest
 
-from extractors.netguard import STEP, BodyError, GuardedBackend, Refused, address_kind, check_url, decode, decoders_for
+from stancewatch.extractors.netguard import (
+    STEP,
+    BodyError,
+    GuardedBackend,
+    Refused,
+    address_kind,
+    check_url,
+    decode,
+    decoders_for,
+)
 
 REFUSED = {
     # IPv4
@@ -56,13 +66,16 @@ def test_non_public_addresses_are_refused(url: str, kind: str) -> None:
     assert reason is not None and reason.startswith("refused: ") and f"{kind} address" in reason
 
 
-@pytest.mark.parametrize("url", [
-    "http://93.184.216.34/feed.xml",
-    "https://8.8.8.8:8443/",
-    "http://[2606:4700:4700::1111]/",
-    "http://[::ffff:8.8.8.8]/",  # mapped, but to a public address
-    "http://[64:ff9b::808:808]/",  # NAT64 of 8.8.8.8
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://93.184.216.34/feed.xml",
+        "https://8.8.8.8:8443/",
+        "http://[2606:4700:4700::1111]/",
+        "http://[::ffff:8.8.8.8]/",  # mapped, but to a public address
+        "http://[64:ff9b::808:808]/",  # NAT64 of 8.8.8.8
+    ],
+)
 def test_public_addresses_pass(url: str) -> None:
     assert check_url(url, allow_private_networks=False) is None
 
@@ -77,15 +90,18 @@ def test_allowed_networks_exempt_exactly_their_range() -> None:
     assert check_url("http://10.2.0.1/", False, allowed_networks=["10.1.0.0/16"]) is not None
 
 
-@pytest.mark.parametrize(("url", "reason"), [
-    ("file:///etc/passwd", "refused: unsupported scheme 'file'"),
-    ("ftp://93.184.216.34/x", "refused: unsupported scheme 'ftp'"),
-    ("javascript:alert(1)", "refused: unsupported scheme 'javascript'"),
-    ("gopher://93.184.216.34/", "refused: unsupported scheme 'gopher'"),
-    ("http://user:pass@93.184.216.34/", "refused: credentials in URL"),
-    ("http://user@93.184.216.34/", "refused: credentials in URL"),
-    ("http:///no-host", "refused: URL has no host"),
-])
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("file:///etc/passwd", "refused: unsupported scheme 'file'"),
+        ("ftp://93.184.216.34/x", "refused: unsupported scheme 'ftp'"),
+        ("javascript:alert(1)", "refused: unsupported scheme 'javascript'"),
+        ("gopher://93.184.216.34/", "refused: unsupported scheme 'gopher'"),
+        ("http://user:pass@93.184.216.34/", "refused: credentials in URL"),
+        ("http://user@93.184.216.34/", "refused: credentials in URL"),
+        ("http:///no-host", "refused: URL has no host"),
+    ],
+)
 def test_schemes_credentials_and_shape(url: str, reason: str) -> None:
     # Refused even when private networks are allowed: these are not address checks.
     assert check_url(url, allow_private_networks=True) == reason

@@ -1,4 +1,5 @@
 """Fixtures for real Prefect flow runs (the Prefect environment is set in tests/conftest.py)."""
+
 from __future__ import annotations
 
 import os
@@ -17,9 +18,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 #: Fast, strict settings for tests: short timeouts, quick retries, no politeness delay.
 TEST_CONFIG = {
-    "fetch": {"connect_timeout": 2, "read_timeout": 2, "total_timeout": 3, "retries": 1, "backoff": 0.05,
-              "per_host_delay": 0, "per_host_concurrency": 8, "max_bytes": 200_000,
-              "max_retry_after": 1},
+    "fetch": {
+        "connect_timeout": 2,
+        "read_timeout": 2,
+        "total_timeout": 3,
+        "retries": 1,
+        "backoff": 0.05,
+        "per_host_delay": 0,
+        "per_host_concurrency": 8,
+        "max_bytes": 200_000,
+        "max_retry_after": 1,
+    },
     "articles": {"workers": 1, "batch_size": 50},
 }
 
@@ -31,12 +40,6 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-
-
-
-
-
-
 def run_crashing(code: str, crash_at: str) -> int:
     """Run `code` in a child that dies at `crash_at`; returns its exit status.
 
@@ -44,8 +47,13 @@ def run_crashing(code: str, crash_at: str) -> int:
     Prefect's temporary API server (its own child) running, and the group
     kill cleans that up, as a supervisor would after a real crash.
     """
-    proc = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "STANCEWATCH_CRASH_AT": crash_at},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env={**os.environ, "STANCEWATCH_CRASH_AT": crash_at},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         code = proc.wait(timeout=300)
     finally:

@@ -1,5 +1,6 @@
 """Shifts and alert emails end to end: a dated sequence replayed night by night through the real
 flow, mail caught by a real SMTP server on 127.0.0.1, outages, a crash before the send, reruns."""
+
 from __future__ import annotations
 
 import json
@@ -10,13 +11,13 @@ import pytest
 import yaml
 from conftest import TEST_CONFIG, run_crashing
 
-from flows.nightly import run_night
-from flows.summary import to_markdown
+from stancewatch.flows.nightly import run_night
+from stancewatch.flows.summary import to_markdown
 from stancewatch.demo.mailcatcher import MailCatcher, free_port
 from stancewatch.localsite import LocalSite
 from stancewatch.replay import load_docs, nights, site_files, sources
-from warehouse import open_reader
-from warehouse.publish import published_path
+from stancewatch.warehouse import open_reader
+from stancewatch.warehouse.publish import published_path
 
 pytestmark = pytest.mark.slow
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sequence"
@@ -27,9 +28,17 @@ ANALYST = "analyst@example.org"
 
 def alert_config(tmp_path: Path, smtp_port: int) -> Path:
     path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump({**TEST_CONFIG, "alerts": {
-        "smtp": {"host": "127.0.0.1", "port": smtp_port, "security": "none", "timeout": 5},
-        "recipients": [{"email": ANALYST}, {"email": "taiwan-desk@example.org", "topics": ["taiwan"]}]}}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                **TEST_CONFIG,
+                "alerts": {
+                    "smtp": {"host": "127.0.0.1", "port": smtp_port, "security": "none", "timeout": 5},
+                    "recipients": [{"email": ANALYST}, {"email": "taiwan-desk@example.org", "topics": ["taiwan"]}],
+                },
+            }
+        )
+    )
     return path
 
 
@@ -48,9 +57,11 @@ class Replay:
         self.site.files = site_files(DOCS, night, self.site.base)
         if crash_at is None:
             return run_night(self.sources, self.db, self.config, night=night, quiet=True)
-        code = (f"import stancewatch.offline; from flows.nightly import run_night; "
-                f"run_night({str(self.sources)!r}, {str(self.db)!r}, {str(self.config)!r}, "
-                f"night={night!r}, quiet=True)")
+        code = (
+            f"import stancewatch.flows.offline; from stancewatch.flows.nightly import run_night; "
+            f"run_night({str(self.sources)!r}, {str(self.db)!r}, {str(self.config)!r}, "
+            f"night={night!r}, quiet=True)"
+        )
         return run_crashing(code, crash_at)
 
     def query(self, sql: str) -> list[dict]:
@@ -63,10 +74,21 @@ def _key(s: dict) -> tuple[str, str, str]:
 
 
 def _assert_expected_shifts(shifts: list[dict]) -> None:
-    got = {(_key(s), str(s["new_on"]), s["previous_stance"], s["new_stance"], str(s["previous_on"]), s["severity"],
-            s["kind"]) for s in shifts}
-    want = {(_key(e), e["date"], e["from"], e["to"], e["previous_on"], e["severity"], e["kind"])
-            for e in EXPECTED["shifts"]}
+    got = {
+        (
+            _key(s),
+            str(s["new_on"]),
+            s["previous_stance"],
+            s["new_stance"],
+            str(s["previous_on"]),
+            s["severity"],
+            s["kind"],
+        )
+        for s in shifts
+    }
+    want = {
+        (_key(e), e["date"], e["from"], e["to"], e["previous_on"], e["severity"], e["kind"]) for e in EXPECTED["shifts"]
+    }
     assert got == want
     controls = {_key(c) for c in EXPECTED["controls"]}
     assert not [s for s in shifts if _key(s) in controls]
@@ -75,7 +97,7 @@ def _assert_expected_shifts(shifts: list[dict]) -> None:
 def _text_and_html(msg: EmailMessage) -> tuple[str, str]:
     assert msg.get_content_type() == "multipart/alternative"
     parts = [p.get_content_type() for p in msg.iter_parts()]
-    assert parts == ["text/plain", "text/html"]           # plain text first, then HTML
+    assert parts == ["text/plain", "text/html"]  # plain text first, then HTML
     return msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
 
 
@@ -86,30 +108,31 @@ def test_a_replayed_sequence_raises_the_expected_shifts_and_mails_them_once(tmp_
         for night in nights(DOCS):
             summary = replay.night(night)
             mails_after[night] = len(mail.messages)
-        replay.night("2024-03-12")                     # the same night again: nothing new is sent
+        replay.night("2024-03-12")  # the same night again: nothing new is sent
         shifts = replay.query("SELECT * FROM stance_shifts")
         alerts = replay.query("SELECT recipient, status FROM alerts")
         messages = list(mail.messages)
     _assert_expected_shifts(shifts)
-    assert mails_after == {"2024-03-01": 0, "2024-03-05": 0, "2024-03-12": 1}   # nothing shifted, no email
+    assert mails_after == {"2024-03-01": 0, "2024-03-05": 0, "2024-03-12": 1}  # nothing shifted, no email
     assert len(messages) == 1 and summary["alerts_sent"] == 2 and summary["new_shifts"] == 2
-    assert alerts == [{"recipient": ANALYST, "status": "sent"}] * 2          # the taiwan desk had nothing
+    assert alerts == [{"recipient": ANALYST, "status": "sent"}] * 2  # the taiwan desk had nothing
     msg = messages[0]
     assert msg["To"] == ANALYST and msg["Subject"] == "stancewatch 2024-03-12: 2 stance shifts (1 high)"
     text, html = _text_and_html(msg)
-    for quote in EXPECTED["quotes"]["CHN||sanctions"]:       # both quotes, with dates, speakers and links
+    for quote in EXPECTED["quotes"]["CHN||sanctions"]:  # both quotes, with dates, speakers and links
         assert quote in text and quote in html
     assert "2024-03-05" in text and "2024-03-12" in text and "Mao Ning" in text and "Lin Jian" in text
     assert f"{site.base}/mfa/" in text and "reversal" in text and "escalation" in text
     # the feed that 404s on all three nights is named in the digest and in the night's summary
     assert "Sources failing night after night:" in text and "A feed that moved (3 nights): HTTP 404" in text
-    assert summary["failing_sources"] == [{"source": "A feed that moved", "url": f"{site.base}/moved.xml",
-                                           "nights": 3, "last_error": "HTTP 404"}]
+    assert summary["failing_sources"] == [
+        {"source": "A feed that moved", "url": f"{site.base}/moved.xml", "nights": 3, "last_error": "HTTP 404"}
+    ]
     assert "Failing for 3 nights in a row:** A feed that moved" in to_markdown(summary)
 
 
 def test_smtp_down_for_a_night_then_up_delivers_each_alert_once(tmp_path):
-    port = free_port()                                   # nothing listens here tonight
+    port = free_port()  # nothing listens here tonight
     with LocalSite() as site:
         replay = Replay(site, tmp_path, port)
         for night in nights(DOCS):
@@ -117,7 +140,7 @@ def test_smtp_down_for_a_night_then_up_delivers_each_alert_once(tmp_path):
         assert summary["new_shifts"] == 2 and summary["alerts_sent"] == 0 and summary["alerts_queued"] == 2
         queued = replay.query("SELECT status, attempts, last_error FROM alerts")
         assert all(a["status"] == "queued" and "unreachable" in a["last_error"] for a in queued)
-        with MailCatcher(port=port) as mail:            # the next night the server is back
+        with MailCatcher(port=port) as mail:  # the next night the server is back
             summary = replay.night("2024-03-13")
             replay.night("2024-03-14")
             messages = list(mail.messages)
@@ -135,8 +158,8 @@ def test_a_crash_between_the_commit_and_the_send_loses_nothing_and_sends_once(tm
             replay.night(night)
         assert replay.night("2024-03-12", crash_at="committed") == 86
         assert mail.messages == []
-        replay.night("2024-03-12")                       # the operator (or the scheduler) runs it again
-        replay.night("2024-03-12")                       # and once more, for good measure
+        replay.night("2024-03-12")  # the operator (or the scheduler) runs it again
+        replay.night("2024-03-12")  # and once more, for good measure
         shifts = replay.query("SELECT * FROM stance_shifts")
         alerts = replay.query("SELECT status, count(*) AS n FROM alerts GROUP BY status")
         assert len(mail.messages) == 1

@@ -1,5 +1,6 @@
 """Reprocess after a lexicon change: every stored article read again by the new detector version,
 nothing fetched, both versions kept side by side, and a query that shows what changed."""
+
 from __future__ import annotations
 
 import os
@@ -10,22 +11,29 @@ from pathlib import Path
 
 import pytest
 
-from flows.nightly import run_night
+from stancewatch.flows.nightly import run_night
 from stancewatch.demo import NIGHTS, write_sources
 from stancewatch.demo.server import DemoServer
-from warehouse import open_reader
-from warehouse.publish import published_path
+from stancewatch.warehouse import open_reader
+from stancewatch.warehouse.publish import published_path
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
-REPROCESS = ("import stancewatch.offline; from flows.reprocess import run_reprocess; "
-             "s = run_reprocess({db!r}, config={config!r}, quiet=True); print(s['articles_reprocessed'])")
+REPROCESS = (
+    "import stancewatch.flows.offline; from stancewatch.flows.reprocess import run_reprocess; "
+    "s = run_reprocess({db!r}, config={config!r}, quiet=True); print(s['articles_reprocessed'])"
+)
 
 
 def edited_detector(folder: Path) -> Path:
-    """A copy of `extractors` whose lexicon no longer knows "condemned" (a reviewed lexicon edit)."""
-    shutil.copytree(ROOT / "extractors", folder / "extractors", ignore=shutil.ignore_patterns("__pycache__"))
-    lexicon = folder / "extractors" / "statements" / "data" / "lexicon.yaml"
+    """A copy of the package, laid out as a wheel installs it (`stancewatch/extractors/...`), whose
+    lexicon no longer knows "condemned" (a reviewed lexicon edit). On PYTHONPATH it shadows the
+    editable install, because sys.path is searched before the editable finder."""
+    target = folder / "stancewatch"
+    shutil.copytree(ROOT / "stancewatch", target, ignore=shutil.ignore_patterns("__pycache__"))
+    for sub in ("flows", "domain", "extractors", "warehouse"):
+        shutil.copytree(ROOT / sub, target / sub, ignore=shutil.ignore_patterns("__pycache__"))
+    lexicon = target / "extractors" / "statements" / "data" / "lexicon.yaml"
     text = lexicon.read_text()
     assert "condemns, condemn, condemned," in text
     lexicon.write_text(text.replace("condemns, condemn, condemned,", "condemns, condemn,", 1))
@@ -47,8 +55,9 @@ def test_reprocess_rereads_stored_articles_with_the_new_version_and_shows_the_ch
 
     code = REPROCESS.format(db=str(db), config=str(config_file))
     env = {**os.environ, "PYTHONPATH": str(edited_detector(tmp_path / "edited"))}
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert int(done.stdout.strip().splitlines()[-1]) == articles
 
@@ -57,9 +66,9 @@ def test_reprocess_rereads_stored_articles_with_the_new_version_and_shows_the_ch
         (new,) = set(versions) - {old}
         changes = wh.query("SELECT change, actor, sentence FROM statement_changes(?, ?)", [old, new])
         current = {r["detector_version"] for r in wh.query("SELECT DISTINCT detector_version FROM statements")}
-        assert wh.scalar("SELECT count(*) FROM store.feed_fetches") == fetches        # nothing was fetched
-    assert versions[old]["articles"] == versions[new]["articles"] == articles      # both versions kept
-    assert current == {new}                                                        # analysts see the new one
+        assert wh.scalar("SELECT count(*) FROM store.feed_fetches") == fetches  # nothing was fetched
+    assert versions[old]["articles"] == versions[new]["articles"] == articles  # both versions kept
+    assert current == {new}  # analysts see the new one
     removed = {r["sentence"] for r in changes if r["change"] == "removed"}
-    assert removed and all("condemned" in s for s in removed)                      # exactly what the edit dropped
+    assert removed and all("condemned" in s for s in removed)  # exactly what the edit dropped
     assert not [r for r in changes if r["change"] == "added"]

@@ -1,5 +1,6 @@
 """Fixtures for the fault-injection suite: one Prefect API for the session (shared with child
 processes), real HTTP and SMTP servers on 127.0.0.1."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -18,10 +19,10 @@ def prefect_api() -> str:
     Child processes get it as PREFECT_API_URL, so a crashing child starts no
     server of its own - none can be left running when the child dies.
     """
-    import stancewatch.offline  # noqa: F401
+    import stancewatch.flows.offline  # noqa: F401
     from prefect.server.api.server import SubprocessASGIServer
 
-    server = SubprocessASGIServer()   # the instance Prefect's own client uses in this process
+    server = SubprocessASGIServer()  # the instance Prefect's own client uses in this process
     server.start()
     return server.api_url
 

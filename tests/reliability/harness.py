@@ -6,6 +6,7 @@ the warehouse is a DuckDB file, feeds and pages come from
 `tests.support.webserver` over sockets, mail goes to
 `tests.support.smtpserver`.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,9 +29,19 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Small, strict limits so every bound is reached quickly. The time bound of
 #: one fetch is total_timeout * (retries + 1) plus the backoff waits.
 FAST: dict[str, Any] = {
-    "fetch": {"connect_timeout": 1.5, "read_timeout": 1.5, "total_timeout": 2, "retries": 1, "backoff": 0.05,
-              "per_host_delay": 0, "per_host_concurrency": 16, "concurrency": 32, "max_bytes": 2_000_000,
-              "max_retry_after": 1, "max_redirects": 5},
+    "fetch": {
+        "connect_timeout": 1.5,
+        "read_timeout": 1.5,
+        "total_timeout": 2,
+        "retries": 1,
+        "backoff": 0.05,
+        "per_host_delay": 0,
+        "per_host_concurrency": 16,
+        "concurrency": 32,
+        "max_bytes": 2_000_000,
+        "max_retry_after": 1,
+        "max_redirects": 5,
+    },
     "articles": {"workers": 1, "batch_size": 50, "max_items_per_feed": 20},
     "alerts": {"enabled": True, "recipients": []},
 }
@@ -39,7 +50,7 @@ FAST: dict[str, Any] = {
 def fetch_bound(fetch: dict[str, Any]) -> float:
     """The documented worst case of one URL: every attempt's deadline plus the longest backoff waits."""
     attempts = fetch["retries"] + 1
-    waits = sum(fetch["backoff"] * 2 ** i for i in range(fetch["retries"]))
+    waits = sum(fetch["backoff"] * 2**i for i in range(fetch["retries"]))
     return fetch["total_timeout"] * attempts + waits
 
 
@@ -56,37 +67,50 @@ def write_config(path: Path, **over: Any) -> Path:
     return path
 
 
-
-
 # ----------------------------------------------------------------------------- documents
 def full_text(*paragraphs: str) -> str:
     """content:encoded HTML long enough (>= 200 characters) to count as the whole article."""
-    paras = list(paragraphs) + ["Officials said further consultations with partners would follow in the "
-                                "coming weeks, and that the ministry would publish a fuller account later."]
+    paras = list(paragraphs) + [
+        "Officials said further consultations with partners would follow in the "
+        "coming weeks, and that the ministry would publish a fuller account later."
+    ]
     return "".join(f"<p>{p}</p>" for p in paras)
 
 
 # ----------------------------------------------------------------------------- warehouse
 #: Columns that hold wall-clock time: they differ between any two runs, crashed or not.
-WALL_CLOCK = {"feed_fetches": {"fetched_at"}, "articles": {"fetched_at"}, "detections": {"processed_at"},
-              "alerts": {"sent_at"}}
+WALL_CLOCK = {
+    "feed_fetches": {"fetched_at"},
+    "articles": {"fetched_at"},
+    "detections": {"processed_at"},
+    "alerts": {"sent_at"},
+}
 
 
 def store_tables(db: Path, drop: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
     """Every store.* table except the bookkeeping `runs` and `schema_migrations`, rows sorted,
     without the columns in `drop` ({table: {column, ...}})."""
-    from warehouse import open_warehouse
+    from stancewatch.warehouse import open_warehouse
 
     drop = drop or {}
     out: dict[str, list[str]] = {}
     with open_warehouse(db, read_only=True) as wh:
-        tables = [r["table_name"] for r in wh.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'store' "
-            "AND table_type = 'BASE TABLE' AND table_name NOT IN ('runs', 'schema_migrations') ORDER BY 1")]
+        tables = [
+            r["table_name"]
+            for r in wh.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'store' "
+                "AND table_type = 'BASE TABLE' AND table_name NOT IN ('runs', 'schema_migrations') ORDER BY 1"
+            )
+        ]
         for table in tables:
-            cols = [r["column_name"] for r in wh.query(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'store' "
-                "AND table_name = ? ORDER BY ordinal_position", [table])]
+            cols = [
+                r["column_name"]
+                for r in wh.query(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'store' "
+                    "AND table_name = ? ORDER BY ordinal_position",
+                    [table],
+                )
+            ]
             keep = [c for c in cols if c not in drop.get(table, set())]
             rows = wh.con.execute(f"SELECT {', '.join(keep)} FROM store.{table}").fetchall()
             out[table] = sorted(repr(dict(zip(keep, row))) for row in rows)
@@ -106,15 +130,18 @@ def table_diff(got: dict[str, list[str]], want: dict[str, list[str]]) -> dict[st
 
 def warehouse_text(db: Path) -> Iterator[tuple[str, str, str]]:
     """(table, column, value) for every non-null value of every column of every store table, as text."""
-    from warehouse import open_warehouse
+    from stancewatch.warehouse import open_warehouse
 
     with open_warehouse(db, read_only=True) as wh:
-        cols = wh.query("SELECT table_name, column_name FROM information_schema.columns "
-                        "WHERE table_schema = 'store' ORDER BY table_name, ordinal_position")
+        cols = wh.query(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'store' ORDER BY table_name, ordinal_position"
+        )
         for c in cols:
             for (value,) in wh.con.execute(
-                    f'SELECT CAST("{c["column_name"]}" AS VARCHAR) FROM store."{c["table_name"]}" '
-                    f'WHERE "{c["column_name"]}" IS NOT NULL').fetchall():
+                f'SELECT CAST("{c["column_name"]}" AS VARCHAR) FROM store."{c["table_name"]}" '
+                f'WHERE "{c["column_name"]}" IS NOT NULL'
+            ).fetchall():
                 yield c["table_name"], c["column_name"], value
 
 
@@ -136,14 +163,24 @@ def child_env(api_url: str | None, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_child_night(sources: Path, db: Path, config: Path, night: str, api_url: str | None,
-                      crash_at: str | None = None, **env: str) -> subprocess.Popen:
+def start_child_night(
+    sources: Path, db: Path, config: Path, night: str, api_url: str | None, crash_at: str | None = None, **env: str
+) -> subprocess.Popen:
     """Start `run_night` in a child process (its own process group)."""
-    code = ("import stancewatch.offline; from flows.nightly import run_night; "
-            f"run_night({str(sources)!r}, {str(db)!r}, {str(config)!r}, night={night!r}, quiet=True)")
+    code = (
+        "import stancewatch.flows.offline; from stancewatch.flows.nightly import run_night; "
+        f"run_night({str(sources)!r}, {str(db)!r}, {str(config)!r}, night={night!r}, quiet=True)"
+    )
     extra = {"STANCEWATCH_CRASH_AT": crash_at} if crash_at else {}
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=child_env(api_url, **extra, **env),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=child_env(api_url, **extra, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def finish_child(proc: subprocess.Popen, started: float, timeout: float = 120) -> ChildResult:
@@ -154,7 +191,7 @@ def finish_child(proc: subprocess.Popen, started: float, timeout: float = 120) -
         kill_group(proc)
         out, err = proc.communicate()
         raise AssertionError(f"child did not finish within {timeout}s; stderr:\n{err[-3000:]}") from None
-    kill_group(proc)   # anything it left behind
+    kill_group(proc)  # anything it left behind
     return ChildResult(proc.returncode, out, err, time.monotonic() - started)
 
 

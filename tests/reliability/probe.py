@@ -8,6 +8,7 @@ job, so the imports are not counted. The address space is capped
 (RLIMIT_AS) so that a regression - a bomb that does expand - fails with a
 MemoryError instead of taking the machine down.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-ADDRESS_SPACE_LIMIT = 6 * 1024 ** 3
+ADDRESS_SPACE_LIMIT = 6 * 1024**3
 
 
 def _status(field: str) -> float:
@@ -29,26 +30,40 @@ def _status(field: str) -> float:
 
 def main(spec: dict) -> dict:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
-    from extractors.fetch import FetchPolicy
-    from extractors.pages import PageJob, harvest
-    from extractors.sources import FeedState, SourceSpec, read_source
+    from stancewatch.extractors.fetch import FetchPolicy
+    from stancewatch.extractors.pages import PageJob, harvest
+    from stancewatch.extractors.sources import FeedState, SourceSpec, read_source
 
     policy = FetchPolicy(**spec["policy"])
     before = _status("VmRSS")
     started = time.monotonic()
     try:
         if spec["kind"] == "source":
-            out = read_source(SourceSpec("probe", spec["url"], None, spec.get("listing", False)), FeedState(),
-                              policy, spec.get("max_items", 20))
-            result = {"status": out.status, "error": out.error, "warnings": out.warnings[:5],
-                      "items": len(out.items), "attempts": out.attempts,
-                      "longest_field": max((len(getattr(i, f)) for i in out.items
-                                            for f in ("title", "summary", "content_html", "link")), default=0)}
+            out = read_source(
+                SourceSpec("probe", spec["url"], None, spec.get("listing", False)),
+                FeedState(),
+                policy,
+                spec.get("max_items", 20),
+            )
+            result = {
+                "status": out.status,
+                "error": out.error,
+                "warnings": out.warnings[:5],
+                "items": len(out.items),
+                "attempts": out.attempts,
+                "longest_field": max(
+                    (len(getattr(i, f)) for i in out.items for f in ("title", "summary", "content_html", "link")),
+                    default=0,
+                ),
+            }
         else:
             job = PageJob(url=spec["url"], link=spec["url"], source_id="probe", feed_html=spec.get("feed_html", ""))
             res = harvest([job], policy)[0]
-            result = {"status": res.status, "error": res.error,
-                      "text_chars": len(res.extracted.text) if res.extracted else 0}
+            result = {
+                "status": res.status,
+                "error": res.error,
+                "text_chars": len(res.extracted.text) if res.extracted else 0,
+            }
     except MemoryError:
         result = {"status": "crashed", "error": "MemoryError"}
     result["elapsed"] = round(time.monotonic() - started, 3)

@@ -12,6 +12,7 @@ The four crashing children run concurrently (each against its own warehouse
 and its own SMTP server: Message-IDs are deterministic, so two warehouses
 send the same IDs) while the uninterrupted baseline runs in this process.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -23,15 +24,28 @@ from pathlib import Path
 
 import pytest
 
-from extractors.detection import detector_version
-from flows.faults import STAGES
-from flows.nightly import run_night
-from tests.reliability.harness import (ROOT, WALL_CLOCK, ChildResult, child_env, finish_child, full_text, page, rss,
-                                       start_child_night, store_tables, table_diff, write_config, write_sources)
+from stancewatch.extractors.detection import detector_version
+from stancewatch.flows.faults import STAGES
+from stancewatch.flows.nightly import run_night
+from tests.reliability.harness import (
+    ROOT,
+    WALL_CLOCK,
+    ChildResult,
+    child_env,
+    finish_child,
+    full_text,
+    page,
+    rss,
+    start_child_night,
+    store_tables,
+    table_diff,
+    write_config,
+    write_sources,
+)
 from tests.support.smtpserver import SmtpServer
 from tests.support.webserver import WebServer
-from warehouse import WarehouseBusy, open_warehouse
-from warehouse.publish import published_path
+from stancewatch.warehouse import WarehouseBusy, open_warehouse
+from stancewatch.warehouse.publish import published_path
 
 pytestmark = pytest.mark.slow
 NIGHT = "2026-01-06"
@@ -48,23 +62,58 @@ FAILING = {"/gone/feed.xml", "/usa/missing.html"}
 
 def build_site(web: WebServer) -> list[dict]:
     """Two reversals (CHN on sanctions, USA on Ukraine), a duplicate page, a 404 page and a 404 feed."""
-    web.add("/chn/feed.xml", rss(web.url(""), [
-        {"title": "Spokesperson on sanctions", "link": web.url("/chn/2.html"), "guid": "chn-2",
-         "date": "Mon, 05 Jan 2026 08:00:00 +0000", "content": full_text(CHN_AFTER, FILLER)},
-        {"title": "Spokesperson's remarks", "link": web.url("/chn/1.html"), "guid": "chn-1",
-         "date": "Fri, 02 Jan 2026 08:00:00 +0000", "content": full_text(CHN_BEFORE)},
-    ]), content_type="application/rss+xml", etag='"chn-1"')
-    web.add("/usa/feed.xml", rss(web.url(""), [
-        {"title": "On Ukraine", "link": web.url("/usa/2.html"), "guid": "usa-2",
-         "date": "Mon, 05 Jan 2026 10:00:00 +0000"},
-        {"title": "Secretary's statement", "link": web.url("/usa/1.html"), "guid": "usa-1",
-         "date": "Fri, 02 Jan 2026 10:00:00 +0000"},
-        {"title": "Statement (mirror)", "link": web.url("/usa/1-copy.html"), "guid": "usa-1-copy"},
-        {"title": "Withdrawn", "link": web.url("/usa/missing.html"), "guid": "usa-3"},
-    ]), content_type="application/rss+xml", last_modified="Mon, 05 Jan 2026 10:00:00 GMT")
+    web.add(
+        "/chn/feed.xml",
+        rss(
+            web.url(""),
+            [
+                {
+                    "title": "Spokesperson on sanctions",
+                    "link": web.url("/chn/2.html"),
+                    "guid": "chn-2",
+                    "date": "Mon, 05 Jan 2026 08:00:00 +0000",
+                    "content": full_text(CHN_AFTER, FILLER),
+                },
+                {
+                    "title": "Spokesperson's remarks",
+                    "link": web.url("/chn/1.html"),
+                    "guid": "chn-1",
+                    "date": "Fri, 02 Jan 2026 08:00:00 +0000",
+                    "content": full_text(CHN_BEFORE),
+                },
+            ],
+        ),
+        content_type="application/rss+xml",
+        etag='"chn-1"',
+    )
+    web.add(
+        "/usa/feed.xml",
+        rss(
+            web.url(""),
+            [
+                {
+                    "title": "On Ukraine",
+                    "link": web.url("/usa/2.html"),
+                    "guid": "usa-2",
+                    "date": "Mon, 05 Jan 2026 10:00:00 +0000",
+                },
+                {
+                    "title": "Secretary's statement",
+                    "link": web.url("/usa/1.html"),
+                    "guid": "usa-1",
+                    "date": "Fri, 02 Jan 2026 10:00:00 +0000",
+                },
+                {"title": "Statement (mirror)", "link": web.url("/usa/1-copy.html"), "guid": "usa-1-copy"},
+                {"title": "Withdrawn", "link": web.url("/usa/missing.html"), "guid": "usa-3"},
+            ],
+        ),
+        content_type="application/rss+xml",
+        last_modified="Mon, 05 Jan 2026 10:00:00 GMT",
+    )
     web.add("/usa/1.html", page("Secretary's statement", [USA_BEFORE, FILLER], "2026-01-02"), content_type="text/html")
-    web.add("/usa/1-copy.html", page("Secretary's statement", [USA_BEFORE, FILLER], "2026-01-02"),
-            content_type="text/html")
+    web.add(
+        "/usa/1-copy.html", page("Secretary's statement", [USA_BEFORE, FILLER], "2026-01-02"), content_type="text/html"
+    )
     web.add("/usa/2.html", page("On Ukraine", [USA_AFTER, FILLER], "2026-01-05"), content_type="text/html")
     return [
         {"name": "CHN MFA", "url": web.url("/chn/feed.xml"), "country": "CHN", "kind": "ministry"},
@@ -74,8 +123,10 @@ def build_site(web: WebServer) -> list[dict]:
 
 
 def recipients() -> list[dict]:
-    return [{"email": "analyst@example.org", "immediate": True},
-            {"email": "sanctions-desk@example.org", "topics": ["sanctions"]}]
+    return [
+        {"email": "analyst@example.org", "immediate": True},
+        {"email": "sanctions-desk@example.org", "topics": ["sanctions"]},
+    ]
 
 
 @dataclass
@@ -91,8 +142,9 @@ class World:
         return self.folder / f"{name}.duckdb"
 
     def config(self, name: str) -> Path:
-        return write_config(self.folder / f"{name}.yaml",
-                            alerts={"smtp": self.smtp[name].smtp_settings(), "recipients": recipients()})
+        return write_config(
+            self.folder / f"{name}.yaml", alerts={"smtp": self.smtp[name].smtp_settings(), "recipients": recipients()}
+        )
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +157,10 @@ def world(prefect_api, tmp_path_factory):
             for name in ("baseline", *STAGES):
                 w.smtp[name] = SmtpServer().start()
             started = time.monotonic()
-            procs = {stage: start_child_night(w.sources, w.db(stage), w.config(stage), NIGHT, prefect_api,
-                                              crash_at=stage) for stage in STAGES}
+            procs = {
+                stage: start_child_night(w.sources, w.db(stage), w.config(stage), NIGHT, prefect_api, crash_at=stage)
+                for stage in STAGES
+            }
             w.baseline = run_night(w.sources, w.db("baseline"), w.config("baseline"), night=NIGHT, quiet=True)
             w.crashed = {stage: finish_child(proc, started, timeout=180) for stage, proc in procs.items()}
             yield w
@@ -122,13 +176,13 @@ def test_the_uninterrupted_night_is_a_meaningful_baseline(world):
     assert (s["new_articles"], s["duplicate_articles"], s["failed_articles"]) == (4, 1, 1)
     assert s["new_shifts"] == 2 and s["alerts_sent"] == 5 and s["alerts_queued"] == 0
     ids = world.smtp["baseline"].message_ids
-    assert len(ids) == 4 and len(set(ids)) == 4          # analyst digest + 2 immediate + the desk's digest
+    assert len(ids) == 4 and len(set(ids)) == 4  # analyst digest + 2 immediate + the desk's digest
     assert all(rows for rows in store_tables(world.db("baseline")).values())
 
 
 def _detector_on_disk() -> str:
     """The detector version the data files on disk give now (this process computed its own at import)."""
-    from extractors.statements import version
+    from stancewatch.extractors.statements import version
 
     return f"{version.CODE_VERSION}+lex.{version._data_hash()}.{version.resolve_mode('auto')}"
 
@@ -164,8 +218,10 @@ def test_a_night_killed_at_a_stage_boundary_resumes_to_the_same_warehouse_and_ma
     if child_detector != detector_version("auto") and _detector_on_disk() != detector_version("auto"):
         # Someone edited the lexicon while the test ran: a new detector version reads everything
         # again, by design, so the warehouses cannot match. (Files that do not change never skip.)
-        pytest.skip(f"the detector's data files changed while this test ran ({child_detector} in the child, "
-                    f"{detector_version('auto')} here)")
+        pytest.skip(
+            f"the detector's data files changed while this test ran ({child_detector} in the child, "
+            f"{detector_version('auto')} here)"
+        )
 
     # The crash left exactly the committed stages behind, a night still marked running, no mail, no publication.
     state = _crash_state(db)
@@ -177,10 +233,10 @@ def test_a_night_killed_at_a_stage_boundary_resumes_to_the_same_warehouse_and_ma
     world.web.clear()
     summary = run_night(world.sources, db, world.config(stage), night=NIGHT, quiet=True)
     asked = {r.path for r in world.web.requests}
-    if stage == "fetched":        # the feeds are done; the pages are not
+    if stage == "fetched":  # the feeds are done; the pages are not
         assert asked == {"/usa/1.html", "/usa/1-copy.html", "/usa/2.html", *FAILING}
     else:
-        assert asked == FAILING   # only what failed is tried again
+        assert asked == FAILING  # only what failed is tried again
     assert summary["alerts_queued"] == 0
 
     # The warehouse is the uninterrupted night's, table by table (wall-clock columns aside).
@@ -211,8 +267,14 @@ con.close()
 
 
 def _hold(db: Path, mode: str, seconds: float = 0) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), mode, str(seconds)], cwd=ROOT, env=child_env(None),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db), mode, str(seconds)],
+        cwd=ROOT,
+        env=child_env(None),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "holding"
     return proc
 
@@ -238,10 +300,10 @@ def test_a_warehouse_held_by_another_process_gives_a_clear_error_and_stays_intac
         waited = time.monotonic() - started
     finally:
         _release(holder)
-    assert 1.0 <= waited < 10                       # it retried for the wait, then gave up
+    assert 1.0 <= waited < 10  # it retried for the wait, then gave up
     message = str(err.value)
     assert str(db) in message and "open for writing in another process" in message and "run again" in message
-    assert store_tables(db) == before               # nothing written, nothing damaged: it still opens and reads
+    assert store_tables(db) == before  # nothing written, nothing damaged: it still opens and reads
 
 
 def test_a_night_started_while_another_writer_holds_the_file_waits_and_completes(world, tmp_path):
@@ -255,6 +317,6 @@ def test_a_night_started_while_another_writer_holds_the_file_waits_and_completes
     summary = run_night(world.sources, db, config, night="2026-01-05", quiet=True)
     waited = time.monotonic() - started
     holder.wait(timeout=10)
-    assert waited >= 1.5                           # it really waited for the other writer
+    assert waited >= 1.5  # it really waited for the other writer
     assert summary["feeds_ok"] == 2
-    assert table_diff(store_tables(db, WALL_CLOCK), before) == {}   # a rerun of a finished night, intact
+    assert table_diff(store_tables(db, WALL_CLOCK), before) == {}  # a rerun of a finished night, intact

@@ -9,6 +9,7 @@ reason, and no email is ever accepted twice. (Whole nights with the mail
 server down, and a crash before the send, are in tests/flows/test_alerts.py
 and test_crashes.py.)
 """
+
 from __future__ import annotations
 
 import time
@@ -18,26 +19,28 @@ from pathlib import Path
 
 import pytest
 
-from stancewatch.alerts.deliver import deliver
-from stancewatch.alerts.subscriptions import alert_rows
-from stancewatch.config import AlertSettings
+from stancewatch.domain.alerts.deliver import deliver
+from stancewatch.domain.alerts.subscriptions import alert_rows
+from stancewatch.domain.config import AlertSettings
 from tests.support.smtpserver import SilentServer, SmtpServer, refused_port
-from warehouse import open_warehouse
-from warehouse.shifts import Record, Shift, store_shifts
+from stancewatch.warehouse import open_warehouse
+from stancewatch.warehouse.shifts import Record, Shift, store_shifts
 
 RUN = "2026-03-01"
-PASSWORD = "s3cret-Pa55-8f4e1c"      # only ever in the environment
+PASSWORD = "s3cret-Pa55-8f4e1c"  # only ever in the environment
 PASSWORD_ENV = "STANCEWATCH_TEST_SMTP_PASSWORD"
 KEYS = [("CHN", "RUS", "sanctions"), ("USA", "UKR", "sovereignty"), ("RUS", "NATO", "")]
 EMAILS, ALERTS = 5, 9
 
 
 def settings(port: int, **smtp) -> AlertSettings:
-    return AlertSettings.model_validate({
-        "max_send_attempts": 3,
-        "smtp": {"host": "127.0.0.1", "port": port, "security": "none", "timeout": 2, **smtp},
-        "recipients": [{"email": "analyst@example.org", "immediate": True}, {"email": "desk@example.org"}],
-    })
+    return AlertSettings.model_validate(
+        {
+            "max_send_attempts": 3,
+            "smtp": {"host": "127.0.0.1", "port": port, "security": "none", "timeout": 2, **smtp},
+            "recipients": [{"email": "analyst@example.org", "immediate": True}, {"email": "desk@example.org"}],
+        }
+    )
 
 
 def _shift(actor: str, target: str, topic: str) -> Shift:
@@ -65,8 +68,10 @@ def send(db: Path, alert_settings: AlertSettings) -> tuple[dict[str, int], float
 
 def outbox(db: Path) -> list[dict]:
     with open_warehouse(db, read_only=True) as wh:
-        return wh.query("SELECT alert_id, recipient, channel, status, attempts, last_error, message_id "
-                        "FROM store.alerts ORDER BY recipient, channel, alert_id")
+        return wh.query(
+            "SELECT alert_id, recipient, channel, status, attempts, last_error, message_id "
+            "FROM store.alerts ORDER BY recipient, channel, alert_id"
+        )
 
 
 def assert_each_sent_once(db: Path, server: SmtpServer) -> None:
@@ -82,7 +87,7 @@ def test_the_healthy_path_sends_five_emails_once(db, smtp):
     counts, _ = send(db, settings(smtp.port))
     assert counts == {"sent": ALERTS, "failed": 0, "queued": 0}
     assert_each_sent_once(db, smtp)
-    assert send(db, settings(smtp.port))[0] == {"sent": 0, "failed": 0, "queued": 0}   # nothing left to send
+    assert send(db, settings(smtp.port))[0] == {"sent": 0, "failed": 0, "queued": 0}  # nothing left to send
     assert len(smtp.received) == EMAILS
 
 
@@ -90,7 +95,7 @@ def test_connection_refused_keeps_everything_queued_without_burning_attempts(db,
     with refused_port() as port:
         counts, elapsed = send(db, settings(port))
     assert counts == {"sent": 0, "failed": 0, "queued": ALERTS}
-    assert elapsed < 5                                              # refused at once, not waited out
+    assert elapsed < 5  # refused at once, not waited out
     rows = outbox(db)
     assert {r["status"] for r in rows} == {"queued"}
     # The first email found the server down; nothing was counted as an attempt, every alert says why.
@@ -105,7 +110,7 @@ def test_a_mail_server_that_never_answers_costs_one_timeout(db):
     with SilentServer() as silent:
         counts, elapsed = send(db, settings(silent.port, timeout=1))
     assert counts["queued"] == ALERTS
-    assert elapsed < 1 * 2 + 2          # one connection's timeout (greeting), then the rest is left queued
+    assert elapsed < 1 * 2 + 2  # one connection's timeout (greeting), then the rest is left queued
     assert {r["status"] for r in outbox(db)} == {"queued"}
     assert any("timed out" in (r["last_error"] or "") for r in outbox(db))
 
@@ -114,13 +119,13 @@ def test_a_mail_server_that_never_answers_costs_one_timeout(db):
 def test_a_temporary_refusal_stays_queued_and_is_sent_once_later(db, smtp, at, code):
     smtp.fail_next(2, code=code, at=at)
     counts, _ = send(db, settings(smtp.port))
-    assert counts["queued"] > 0 and counts["sent"] > 0           # the deferred ones wait, the rest went
+    assert counts["queued"] > 0 and counts["sent"] > 0  # the deferred ones wait, the rest went
     deferred = [r for r in outbox(db) if r["status"] == "queued"]
     assert deferred and all(str(code) in r["last_error"] and r["attempts"] == 1 for r in deferred)
     assert len(smtp.received) == EMAILS - 2
-    send(db, settings(smtp.port))                                 # the next night
+    send(db, settings(smtp.port))  # the next night
     assert_each_sent_once(db, smtp)
-    if at == "data":   # the retry is recognisably the same email: the deferred Message-IDs are the ones sent later
+    if at == "data":  # the retry is recognisably the same email: the deferred Message-IDs are the ones sent later
         assert {r.message_id for r in smtp.refusals} <= set(smtp.message_ids)
 
 
@@ -134,20 +139,19 @@ def test_a_permanent_refusal_marks_failed_with_the_reason_and_is_not_retried(db,
     tries = len(smtp.refusals)
     smtp.accept()
     assert send(db, settings(smtp.port))[0] == {"sent": 0, "failed": 0, "queued": 0}
-    assert len(smtp.refusals) == tries and smtp.received == []   # a refused alert is never sent again
+    assert len(smtp.refusals) == tries and smtp.received == []  # a refused alert is never sent again
 
 
-def test_failed_authentication_keeps_alerts_queued_with_the_reason_and_uses_up_no_attempts(
-        db, smtp, monkeypatch):
+def test_failed_authentication_keeps_alerts_queued_with_the_reason_and_uses_up_no_attempts(db, smtp, monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
-    smtp.require_auth("stancewatch", "the-right-password")       # ours is wrong: 535
+    smtp.require_auth("stancewatch", "the-right-password")  # ours is wrong: 535
     auth = settings(smtp.port, user="stancewatch", password_env=PASSWORD_ENV)
     send(db, auth)
     rows = outbox(db)
     assert {r["status"] for r in rows} == {"queued"}
     assert {r["last_error"] for r in rows} == {"SMTP authentication failed (535)"}
     assert PASSWORD not in repr(rows)
-    for _ in range(4):                                  # more nights than max_send_attempts (3)
+    for _ in range(4):  # more nights than max_send_attempts (3)
         send(db, auth)
     rows = outbox(db)
     assert {r["status"] for r in rows} == {"queued"} and {r["attempts"] for r in rows} == {0}
@@ -159,7 +163,7 @@ def test_fixed_credentials_send_each_queued_alert_once(db, smtp, monkeypatch):
     smtp.require_auth("stancewatch", "the-right-password")
     auth = settings(smtp.port, user="stancewatch", password_env=PASSWORD_ENV)
     send(db, auth)
-    monkeypatch.setenv(PASSWORD_ENV, "the-right-password")       # the operator fixes the secret
+    monkeypatch.setenv(PASSWORD_ENV, "the-right-password")  # the operator fixes the secret
     send(db, auth)
     assert_each_sent_once(db, smtp)
 
@@ -169,7 +173,7 @@ def test_an_accepted_email_is_not_sent_again_when_the_server_fumbles_the_goodbye
     were delivered, so they must be recorded as sent, not queued for a second copy."""
     smtp.answer_quit("421 4.3.2 Service shutting down")
     send(db, settings(smtp.port))
-    send(db, settings(smtp.port))                                 # the next night
+    send(db, settings(smtp.port))  # the next night
     received = Counter(smtp.message_ids)
     assert max(received.values()) == 1, received
     assert_each_sent_once(db, smtp)

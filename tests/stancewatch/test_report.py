@@ -8,6 +8,7 @@ names, URLs and errors), to show that nothing from the web reaches the page
 as markup. The browser tests open the page in Debian's headless Chromium,
 check the DOM it builds, and check that its screenshot shows the charts.
 """
+
 from __future__ import annotations
 
 # (The offline Prefect environment for the demo's flow runs is set in tests/conftest.py.)
@@ -26,13 +27,13 @@ from stancewatch.report import build_report
 from stancewatch.report.charts import STANCE_COLOURS, Frame, place_labels
 from stancewatch.report.data import Record, ShiftMark
 from stancewatch.report.markup import link
-from warehouse import WarehouseError, open_reader, open_warehouse
-from warehouse.publish import publish, published_path
+from stancewatch.warehouse import WarehouseError, open_reader, open_warehouse
+from stancewatch.warehouse.publish import publish, published_path
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (CI installs it)")
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium (CI installs it)"
+)
 
 HOSTILE_QUOTE = "<script>alert(1)</script> EVL firmly opposes it."
 HOSTILE_QUOTE_2 = '"><img src=x onerror=alert(2)> EVL now supports it.'
@@ -80,10 +81,14 @@ def hostile_page(hostile_db: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 EVIL_SOURCE = "evil0000evil0000"
-EVIL_ARTICLES = [("evilarticle0000000000001", "javascript:alert(7)", date(2022, 3, 11)),
-                 ("evilarticle0000000000002", HOSTILE_HTTP_URL, date(2022, 3, 12))]
-EVIL_STATEMENTS = [("evilstatement00000000001", EVIL_ARTICLES[0], "oppose", HOSTILE_QUOTE),
-                   ("evilstatement00000000002", EVIL_ARTICLES[1], "support", HOSTILE_QUOTE_2)]
+EVIL_ARTICLES = [
+    ("evilarticle0000000000001", "javascript:alert(7)", date(2022, 3, 11)),
+    ("evilarticle0000000000002", HOSTILE_HTTP_URL, date(2022, 3, 12)),
+]
+EVIL_STATEMENTS = [
+    ("evilstatement00000000001", EVIL_ARTICLES[0], "oppose", HOSTILE_QUOTE),
+    ("evilstatement00000000002", EVIL_ARTICLES[1], "support", HOSTILE_QUOTE_2),
+]
 
 
 def add_hostile_rows(wh) -> None:
@@ -94,34 +99,104 @@ def add_hostile_rows(wh) -> None:
     version = wh.scalar("SELECT detector_version FROM runs ORDER BY started_at DESC LIMIT 1")
     now = datetime.now(timezone.utc)
     night = {"run_id": "2022-03-10"}
-    wh.insert("store.sources", [dict(source_id=EVIL_SOURCE, name=HOSTILE_SOURCE, kind="news",
-                                     url="javascript:alert(5)", listing=False, **night)])
-    wh.insert("store.feed_fetches", [
-        dict(run_id=f"h{i}", source_id=EVIL_SOURCE, status="failed", error=HOSTILE_ERROR,
-             items_seen=0, items_new=0, attempts=1, fetched_at=now + timedelta(seconds=i))
-        for i in (1, 2, 3)])
-    wh.insert("store.articles", [
-        dict(article_id=aid, url=url, source_id=EVIL_SOURCE, status="ok", published=day,
-             title="<img src=x onerror=alert(11)>", text="text", fetched_at=now, attempts=1,
-             **night)
-        for aid, url, day in EVIL_ARTICLES])
-    wh.insert("store.detections", [
-        dict(article_id=aid, detector_version=version, statements=1, processed_at=now, **night)
-        for aid, _, _ in EVIL_ARTICLES])
-    wh.insert("store.statements", [
-        dict(statement_id=sid, article_id=art[0], unit_seq=0, detector_version=version,
-             actor="EVL", speaker=HOSTILE_SPEAKER, stance=stance, target=HOSTILE_TARGET,
-             topic=HOSTILE_TOPIC, flags=["quoted"], basis="assessment", sentence=text,
-             stated_on=art[2], **night)
-        for sid, art, stance, text in EVIL_STATEMENTS])
-    wh.insert("store.shifts", [dict(
-        shift_id="evilshift000000000000001", actor="EVL", target=HOSTILE_TARGET,
-        topic=HOSTILE_TOPIC, previous_stance="oppose", new_stance="support",
-        previous_on=date(2022, 3, 11), new_on=date(2022, 3, 12), kind="reversal", severity="high",
-        reason="<iframe src=//evil.example></iframe>",
-        previous_statement_ids=[EVIL_STATEMENTS[0][0]],
-        new_statement_ids=[EVIL_STATEMENTS[1][0]], detector_version=version,
-        detected_run_id="2022-03-10")])
+    wh.insert(
+        "store.sources",
+        [
+            dict(
+                source_id=EVIL_SOURCE,
+                name=HOSTILE_SOURCE,
+                kind="news",
+                url="javascript:alert(5)",
+                listing=False,
+                **night,
+            )
+        ],
+    )
+    wh.insert(
+        "store.feed_fetches",
+        [
+            dict(
+                run_id=f"h{i}",
+                source_id=EVIL_SOURCE,
+                status="failed",
+                error=HOSTILE_ERROR,
+                items_seen=0,
+                items_new=0,
+                attempts=1,
+                fetched_at=now + timedelta(seconds=i),
+            )
+            for i in (1, 2, 3)
+        ],
+    )
+    wh.insert(
+        "store.articles",
+        [
+            dict(
+                article_id=aid,
+                url=url,
+                source_id=EVIL_SOURCE,
+                status="ok",
+                published=day,
+                title="<img src=x onerror=alert(11)>",
+                text="text",
+                fetched_at=now,
+                attempts=1,
+                **night,
+            )
+            for aid, url, day in EVIL_ARTICLES
+        ],
+    )
+    wh.insert(
+        "store.detections",
+        [
+            dict(article_id=aid, detector_version=version, statements=1, processed_at=now, **night)
+            for aid, _, _ in EVIL_ARTICLES
+        ],
+    )
+    wh.insert(
+        "store.statements",
+        [
+            dict(
+                statement_id=sid,
+                article_id=art[0],
+                unit_seq=0,
+                detector_version=version,
+                actor="EVL",
+                speaker=HOSTILE_SPEAKER,
+                stance=stance,
+                target=HOSTILE_TARGET,
+                topic=HOSTILE_TOPIC,
+                flags=["quoted"],
+                basis="assessment",
+                sentence=text,
+                stated_on=art[2],
+                **night,
+            )
+            for sid, art, stance, text in EVIL_STATEMENTS
+        ],
+    )
+    wh.insert(
+        "store.shifts",
+        [
+            dict(
+                shift_id="evilshift000000000000001",
+                actor="EVL",
+                target=HOSTILE_TARGET,
+                topic=HOSTILE_TOPIC,
+                previous_stance="oppose",
+                new_stance="support",
+                previous_on=date(2022, 3, 11),
+                new_on=date(2022, 3, 12),
+                kind="reversal",
+                severity="high",
+                reason="<iframe src=//evil.example></iframe>",
+                previous_statement_ids=[EVIL_STATEMENTS[0][0]],
+                new_statement_ids=[EVIL_STATEMENTS[1][0]],
+                detector_version=version,
+                detected_run_id="2022-03-10",
+            )
+        ],
+    )
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -134,31 +209,44 @@ def parse(page: Path | str):
 def expected_charts(db: Path) -> dict[tuple[str, str, str], int]:
     """(actor, target, topic) -> record count for every key the report must draw, by plain SQL."""
     with open_reader(published_path(db)) as wh:
-        records = wh.query("SELECT actor, target, topic, count(*) AS n FROM stance_timeline "
-                           "GROUP BY ALL")
+        records = wh.query("SELECT actor, target, topic, count(*) AS n FROM stance_timeline GROUP BY ALL")
         shifts = wh.query("SELECT actor, target, topic FROM stance_shifts")
     shifted = {(r["actor"], r["target"], r["topic"]) for r in shifts}
-    return {(r["actor"], r["target"], r["topic"]): r["n"] for r in records
-            if r["n"] >= 2 or (r["actor"], r["target"], r["topic"]) in shifted}
+    return {
+        (r["actor"], r["target"], r["topic"]): r["n"]
+        for r in records
+        if r["n"] >= 2 or (r["actor"], r["target"], r["topic"]) in shifted
+    }
 
 
 def charts(doc) -> dict[tuple[str, str, str], object]:
     """(actor, target, topic) -> the chart's <figure>, by the data attributes the page carries."""
-    return {(f.get("data-actor"), f.get("data-target"), f.get("data-topic")): f
-            for f in doc.xpath("//figure[contains(@class, 'chart')]")}
+    return {
+        (f.get("data-actor"), f.get("data-target"), f.get("data-topic")): f
+        for f in doc.xpath("//figure[contains(@class, 'chart')]")
+    }
 
 
 def event_handlers(doc) -> list[str]:
     """Every on* attribute in the document (onerror, onload, ...): there must be none."""
-    return [name for e in doc.iter() if isinstance(e.tag, str) for name in e.attrib
-            if name.lower().startswith("on")]
+    return [name for e in doc.iter() if isinstance(e.tag, str) for name in e.attrib if name.lower().startswith("on")]
 
 
 def run_chromium(args: list[str], tmp: Path) -> subprocess.CompletedProcess:
     """Debian's chromium, headless and quiet (no sync, updates or background requests)."""
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-           "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", f"--user-data-dir={tmp / 'chromium-profile'}", *args]
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp / 'chromium-profile'}",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
 
 
@@ -167,11 +255,11 @@ def png_pixels(data: bytes) -> tuple[int, int, Counter]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, header = 8, b"", None
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         if kind == b"IHDR":
-            header = struct.unpack(">IIBB", data[pos + 8:pos + 18])
+            header = struct.unpack(">IIBB", data[pos + 8 : pos + 18])
         elif kind == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
+            idat += data[pos + 8 : pos + 8 + length]
         pos += 12 + length
     width, height, depth, colour_type = header
     assert depth == 8 and colour_type in (2, 6), f"unexpected PNG format {header}"
@@ -180,9 +268,9 @@ def png_pixels(data: bytes) -> tuple[int, int, Counter]:
     prev = bytearray(stride)
     for y in range(height):
         start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         _unfilter(kind, line, prev, bpp)
-        colours.update(bytes(line[i:i + 3]) for i in range(0, stride, bpp))
+        colours.update(bytes(line[i : i + 3]) for i in range(0, stride, bpp))
         prev = line
     return width, height, colours
 
@@ -209,8 +297,7 @@ def test_header_names_the_warehouse_last_night_and_counts(demo_db: Path, demo_pa
     header = parse(demo_page).xpath("//header")[0].text_content().replace(" ", "")
     assert "demo.duckdb" in header and "2022-03-10" in header and "completed" in header
     with open_reader(published_path(demo_db)) as wh:
-        for view, label in (("articles", "articles"), ("statements", "statements"),
-                            ("stance_shifts", "shifts")):
+        for view, label in (("articles", "articles"), ("statements", "statements"), ("stance_shifts", "shifts")):
             assert f"{wh.scalar(f'SELECT count(*) FROM {view}')}{label}" in header, view
 
 
@@ -368,12 +455,22 @@ def test_link_and_label_helpers() -> None:
     assert link("javascript:alert(1)", "x") == "x"
     assert link('https://a.example/?q="<b>', "<b>") == (
         '<a href="https://a.example/?q=&quot;&lt;b&gt;" rel="noopener noreferrer nofollow" '
-        'referrerpolicy="no-referrer">&lt;b&gt;</a>')
+        'referrerpolicy="no-referrer">&lt;b&gt;</a>'
+    )
     assert link("//evil.example/x") == "//evil.example/x" and link(None) == ""
     frame = Frame(date(2022, 1, 1), date(2022, 1, 10))
-    recs = [Record(date(2022, 1, d), "support" if d % 2 else "oppose", 1, 1, [], [],
-                   ShiftMark("reversal", "high" if d == 4 else "low", "oppose", "why", "n"))
-            for d in (2, 3, 4, 5)]
+    recs = [
+        Record(
+            date(2022, 1, d),
+            "support" if d % 2 else "oppose",
+            1,
+            1,
+            [],
+            [],
+            ShiftMark("reversal", "high" if d == 4 else "low", "oppose", "why", "n"),
+        )
+        for d in (2, 3, 4, 5)
+    ]
     placed = place_labels(recs, frame)
     assert placed[date(2022, 1, 4)][0] == "reversal · high"  # the most severe is labelled in full
     spans = sorted(frame.x(day) for day in placed)

@@ -4,6 +4,7 @@
 bodies it can stream - hostile ones included - so other helpers can reuse
 them (e.g. to write a gzip bomb to a file).
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,9 +15,14 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 _TYPES = {
-    ".xml": "application/xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml",
-    ".rdf": "application/rdf+xml", ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
-    ".json": "application/json", ".txt": "text/plain; charset=utf-8",
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".rdf": "application/rdf+xml",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
 }
 MIB = 1 << 20
 

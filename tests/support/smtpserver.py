@@ -20,6 +20,7 @@ Everything accepted is logged in :attr:`SmtpServer.received` with its
 Message-ID, every refusal in :attr:`SmtpServer.refusals`, every AUTH attempt
 (login only - the password is never kept) in :attr:`SmtpServer.logins`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -55,7 +56,7 @@ class Received:
 class Refusal:
     """One refusal the server answered: at which step, the code, and the message (if it got that far)."""
 
-    step: str            # 'auth' | 'rcpt' | 'data'
+    step: str  # 'auth' | 'rcpt' | 'data'
     code: int
     message_id: str | None = None
 
@@ -119,8 +120,14 @@ class _Handler:
     def __init__(self, owner: SmtpServer) -> None:
         self.owner = owner
 
-    async def handle_RCPT(self, server: SMTP, session: Any, envelope: Any, address: str,  # noqa: N802
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Any,
+        envelope: Any,
+        address: str,  # noqa: N802
+        rcpt_options: list[str],
+    ) -> str:
         answer = self.owner._answer("rcpt", None)
         if answer is not None:
             return answer
@@ -150,7 +157,7 @@ class _Controller(Controller):
     def factory(self) -> SMTP:
         kwargs = {**self.SMTP_kwargs, "auth_required": self.owner._auth_user is not None}
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")     # "AUTH while not requiring TLS": on purpose, see above
+            warnings.simplefilter("ignore")  # "AUTH while not requiring TLS": on purpose, see above
             return SMTP(self.handler, **kwargs)
 
 
@@ -171,8 +178,13 @@ class SmtpServer:
         self._auth_password: str | None = None
         self._quit_reply: str | None = None
         self._controller = _Controller(
-            _Handler(self), hostname=host, port=self.port, authenticator=self._authenticate,
-            auth_require_tls=False, ready_timeout=10)
+            _Handler(self),
+            hostname=host,
+            port=self.port,
+            authenticator=self._authenticate,
+            auth_require_tls=False,
+            ready_timeout=10,
+        )
         self._controller.owner = self
 
     # -- lifecycle -------------------------------------------------------
@@ -205,8 +217,9 @@ class SmtpServer:
         with self._lock:
             self._fail_left, self._fail_code, self._fail_text, self._fail_at = n, code, text, at
 
-    def reject(self, code: int = 550, text: str = "5.7.1 Delivery not authorized, message refused",
-               at: str = "data") -> None:
+    def reject(
+        self, code: int = 550, text: str = "5.7.1 Delivery not authorized, message refused", at: str = "data"
+    ) -> None:
         """Answer `code` (a permanent 5xx) to every message at `at` ('rcpt' or 'data')."""
         with self._lock:
             self._reject = (code, text, at)
@@ -264,11 +277,10 @@ class SmtpServer:
         password = data.password.decode(errors="replace") if isinstance(data, LoginPassword) else None
         with self._lock:
             self._logins.append(login)
-            if self._auth_user is None:     # not demanding AUTH: any login passes
+            if self._auth_user is None:  # not demanding AUTH: any login passes
                 ok = True
             else:
-                ok = (self._auth_password is not None and login == self._auth_user
-                      and password == self._auth_password)
+                ok = self._auth_password is not None and login == self._auth_user and password == self._auth_password
             if not ok:
                 self._refusals.append(Refusal("auth", 535))
         return AuthResult(success=ok, handled=False)

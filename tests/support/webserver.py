@@ -11,6 +11,7 @@ every slow route waits on a stop event instead of sleeping, and on stop all
 open connection sockets are shut down, which unblocks any thread stuck in
 ``recv`` or ``sendall`` (a client that stopped reading an endless body).
 """
+
 from __future__ import annotations
 
 import email.utils
@@ -139,8 +140,10 @@ class WebServer:
         self._httpd = server_cls((self.host, 0), _Handler)
         self._httpd.owner = self
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"webserver-{self.port}", daemon=True,
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"webserver-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -281,9 +284,11 @@ class WebServer:
         parts = urlsplit(h.path)
         length = int(h.headers.get("Content-Length") or 0)
         request = Request(
-            method=h.command, path=parts.path,
+            method=h.command,
+            path=parts.path,
             headers={k.lower(): v for k, v in h.headers.items()},
-            query=parts.query, body=h.rfile.read(length) if length else b"",
+            query=parts.query,
+            body=h.rfile.read(length) if length else b"",
             time=time.monotonic(),
         )
         with self._lock:
@@ -332,7 +337,7 @@ class WebServer:
             mounts = sorted(self._mounts.items(), key=lambda kv: -len(kv[0]))
         for prefix, root in mounts:
             if path.startswith(prefix):
-                rel = unquote(path[len(prefix):]) or "index.html"
+                rel = unquote(path[len(prefix) :]) or "index.html"
                 file = (root / rel).resolve()
                 if file.is_dir():
                     file = file / "index.html"

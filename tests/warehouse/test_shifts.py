@@ -1,17 +1,24 @@
 """The shift rules on plain records: reversals, escalation, corroboration, blips, the window."""
+
 from datetime import date, timedelta
 
-from warehouse.shifts import Record, Rules, find_shifts
+from stancewatch.warehouse.shifts import Record, Rules, find_shifts
 
 START = date(2024, 1, 1)
 
 
-def timeline(*stances: str, sources: dict[int, tuple[str, ...]] | None = None, gap: int = 7,
-             key: tuple[str, str, str] = ("CHN", "USA", "trade")) -> list[Record]:
+def timeline(
+    *stances: str,
+    sources: dict[int, tuple[str, ...]] | None = None,
+    gap: int = 7,
+    key: tuple[str, str, str] = ("CHN", "USA", "trade"),
+) -> list[Record]:
     """Records on one key, `gap` days apart; `sources` overrides the sources of record i."""
     sources = sources or {}
-    return [Record(*key, START + timedelta(days=i * gap), stance, (f"st{i}",), sources.get(i, ("MFA",)))
-            for i, stance in enumerate(stances)]
+    return [
+        Record(*key, START + timedelta(days=i * gap), stance, (f"st{i}",), sources.get(i, ("MFA",)))
+        for i, stance in enumerate(stances)
+    ]
 
 
 def summary(shifts) -> list[tuple[str, str, str, str]]:
@@ -27,7 +34,7 @@ def test_reversals_both_ways_are_high():
     shifts = find_shifts(timeline("oppose", "support", "support", "oppose"), Rules())
     assert summary(shifts) == [("oppose", "support", "reversal", "high"), ("support", "oppose", "reversal", "high")]
     assert shifts[0].new.day == START + timedelta(days=7) and shifts[0].previous.day == START
-    assert shifts[1].previous.day == START + timedelta(days=14)     # the last day of the previous stance
+    assert shifts[1].previous.day == START + timedelta(days=14)  # the last day of the previous stance
 
 
 def test_escalation_is_medium_and_needs_no_corroboration():
@@ -36,7 +43,7 @@ def test_escalation_is_medium_and_needs_no_corroboration():
 
 
 def test_a_softening_waits_for_a_second_day_or_source():
-    assert find_shifts(timeline("oppose", "concern"), Rules()) == []              # one day, one source
+    assert find_shifts(timeline("oppose", "concern"), Rules()) == []  # one day, one source
     two_days = find_shifts(timeline("oppose", "concern", "concern"), Rules())
     assert summary(two_days) == [("oppose", "concern", "softening", "low")]
     assert two_days[0].corroboration == "2 days" and two_days[0].new.day == START + timedelta(days=7)

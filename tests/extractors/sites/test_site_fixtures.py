@@ -5,6 +5,7 @@ The expectation file says which API to call ("kind": "page" runs
 extractor argument, and what must come out, unit by unit or link by link.
 Adding a case is adding two files; the model is feedparser's test suite.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from extractors import sites
+from stancewatch.extractors import sites
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(FIXTURES.glob("*/*.html"))
@@ -48,8 +49,7 @@ def _check_page(extracted: Any, expect: dict[str, Any]) -> None:
     assert extracted.author == expect["author"]
     assert extracted.language == expect["language"]
     got = [
-        {"kind": u.kind, "speaker": u.speaker, "speaker_role": u.speaker_role, "text": u.text}
-        for u in extracted.units
+        {"kind": u.kind, "speaker": u.speaker, "speaker_role": u.speaker_role, "text": u.text} for u in extracted.units
     ]
     assert got == expect["units"]
     assert [u.seq for u in extracted.units] == list(range(1, len(got) + 1))
@@ -58,8 +58,7 @@ def _check_page(extracted: Any, expect: dict[str, Any]) -> None:
 
 def _check_links(links: list[Any], expect: dict[str, Any]) -> None:
     got = [
-        {"url": link.url, "title": link.title,
-         "published": link.published.isoformat() if link.published else None}
+        {"url": link.url, "title": link.title, "published": link.published.isoformat() if link.published else None}
         for link in links
     ]
     assert got == expect["links"]

@@ -1,4 +1,5 @@
 """The site-extractor registry: lookup, choice by name or URL, fallback to trafilatura."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from extractors import sites
-from extractors.records import Extracted, Link, Unit
+from stancewatch.extractors import sites
+from stancewatch.extractors.records import Extracted, Link, Unit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MFA_PAGE = (FIXTURES / "mfa_press_conference" / "conference_2018.html").read_bytes()
@@ -39,8 +40,7 @@ def test_extractor_chosen_by_url() -> None:
 
 def test_named_extractor_wins_over_the_url() -> None:
     """A mirror or test server serves MFA pages under another host."""
-    extracted = sites.extract_page(MFA_PAGE, "http://127.0.0.1:8000/mfa/t1.shtml",
-                                   "mfa_press_conference")
+    extracted = sites.extract_page(MFA_PAGE, "http://127.0.0.1:8000/mfa/t1.shtml", "mfa_press_conference")
     assert extracted.extractor == "mfa_press_conference"
     assert {u.kind for u in extracted.units} == {"question", "answer"}
 
@@ -52,8 +52,7 @@ def test_trafilatura_can_be_named_to_skip_site_extractors() -> None:
 
 
 def _fake_site(result: Extracted | None, links: list[Link] | None = None) -> SimpleNamespace:
-    module = SimpleNamespace(NAME="fake", matches=lambda url: "fake.example" in url,
-                             extract=lambda html, url: result)
+    module = SimpleNamespace(NAME="fake", matches=lambda url: "fake.example" in url, extract=lambda html, url: result)
     if links is not None:
         module.find_links = lambda html, url: links
     return module

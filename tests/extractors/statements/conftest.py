@@ -1,10 +1,11 @@
 """Shared fixtures for the statement detector tests: the detector is loaded once per session."""
+
 from __future__ import annotations
 
 import pytest
 
-from extractors.statements import Detector, get_detector
-from extractors.statements.pipeline import trained_available
+from stancewatch.extractors.statements import Detector, get_detector
+from stancewatch.extractors.statements.pipeline import trained_available
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,15 @@
 
 These pin the measured quality: a regression in any rule family shows up here first.
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from extractors.statements.evaluate import document_stance, evaluate_file
-from extractors.statements.jsonl import units_from_jsonl
+from stancewatch.extractors.statements.evaluate import document_stance, evaluate_file
+from stancewatch.extractors.statements.jsonl import units_from_jsonl
 from statements_helpers import SHARED
 
 DEV = SHARED / "data" / "gold" / "dev.jsonl"

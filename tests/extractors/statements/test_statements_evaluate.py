@@ -1,4 +1,5 @@
 """The scorer: hand-computed figures on a small fixture, and agreement with shared/tools/score.py."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.statements.evaluate import document_stance, format_report, score
+from stancewatch.extractors.statements.evaluate import document_stance, format_report, score
 from statements_helpers import FIXTURES, SHARED
 
 SCORE_PY = SHARED / "tools" / "score.py"
@@ -39,8 +40,13 @@ def test_format_report_shows_the_figures():
 
 
 def _reference(gold: Path, detected: Path) -> dict:
-    out = subprocess.run([sys.executable, str(SCORE_PY), str(gold), str(detected), "--json"],
-                         capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, str(SCORE_PY), str(gold), str(detected), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return json.loads(out.stdout)
 
 
@@ -52,23 +58,32 @@ def test_score_agrees_with_reference_on_fixture():
 
 @pytest.mark.skipif(not (SCORE_PY.exists() and DEV.exists()), reason="shared dev gold is not available")
 def test_score_agrees_with_reference_on_dev_detections(detector, tmp_path):
-    from extractors.statements.jsonl import units_from_jsonl
+    from stancewatch.extractors.statements.jsonl import units_from_jsonl
 
     gold = _jsonl(DEV)
     units = list(units_from_jsonl(json.dumps(g) for g in gold))
-    lines = [json.dumps({"id": u.id, "statements": [s.to_dict() for s in stmts]})
-             for u, stmts in zip(units, detector.detect_many(units))]
+    lines = [
+        json.dumps({"id": u.id, "statements": [s.to_dict() for s in stmts]})
+        for u, stmts in zip(units, detector.detect_many(units))
+    ]
     det_path = tmp_path / "detected.jsonl"
     det_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert score(gold, _detected(det_path)) == _reference(DEV, det_path)
 
 
 def test_document_stance_prefers_assessment_over_demands():
-    stmts = [{"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "oppose", "cue": "must", "flags": []},
-             {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "concern", "cue": "troubled",
-              "flags": []},
-             {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "support", "cue": "supports",
-              "flags": ["hypothetical"]}]
+    stmts = [
+        {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "oppose", "cue": "must", "flags": []},
+        {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "concern", "cue": "troubled", "flags": []},
+        {
+            "actor": "USA",
+            "target": "TUN",
+            "topic": "human_rights",
+            "stance": "support",
+            "cue": "supports",
+            "flags": ["hypothetical"],
+        },
+    ]
     assert document_stance(stmts, "USA", "TUN", "human_rights") == "concern"
     assert document_stance(stmts, "USA", "NIC", "human_rights") is None
 

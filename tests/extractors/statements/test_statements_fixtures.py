@@ -1,12 +1,13 @@
 """Fixture files that carry their own expectation: the seed article and the negative set."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from extractors.statements.evaluate import strict_ok
-from extractors.statements.jsonl import units_from_jsonl
+from stancewatch.extractors.statements.evaluate import strict_ok
+from stancewatch.extractors.statements.jsonl import units_from_jsonl
 
 from statements_helpers import FIXTURES
 

@@ -1,4 +1,5 @@
 """The stance grammar, one behaviour per test: holders, negation, demands, titles, metonyms, joint positions."""
+
 from __future__ import annotations
 
 from statements_helpers import keys, unit
@@ -34,8 +35,13 @@ def test_cooperative_demand_on_all_parties_is_support(detector):
 
 
 def test_cooperative_demand_on_two_parties_is_support_with_target(detector):
-    out = detector.detect(unit("We hope Russia and the US will properly resolve their differences through talks.",
-                               country="CHN", speaker="Hua Chunying"))
+    out = detector.detect(
+        unit(
+            "We hope Russia and the US will properly resolve their differences through talks.",
+            country="CHN",
+            speaker="Hua Chunying",
+        )
+    )
     assert ("CHN", "support", "RUS") in keys(out)
 
 
@@ -57,9 +63,15 @@ def test_imperative_advice_list_is_oppose_towards_the_party_discussed(detector):
 
 
 def test_spokesperson_we_is_the_ministry_country(detector):
-    out = detector.detect(unit("We firmly oppose any official exchange between Taiwan and any country.",
-                               day="2018-08-02", country="CHN", speaker="Geng Shuang",
-                               role="Foreign Ministry Spokesperson"))
+    out = detector.detect(
+        unit(
+            "We firmly oppose any official exchange between Taiwan and any country.",
+            day="2018-08-02",
+            country="CHN",
+            speaker="Geng Shuang",
+            role="Foreign Ministry Spokesperson",
+        )
+    )
     assert [(s.actor, s.speaker, s.stance, s.topic) for s in out] == [("CHN", "Geng Shuang", "oppose", "taiwan")]
 
 
@@ -97,14 +109,23 @@ def test_joint_subject_gives_one_statement_per_actor(detector):
     text = "Mr Putin and Mr Erdogan spoke in favour of achieving a ceasefire in Libya."
     out = detector.detect(unit(text, day="2019-04-30", country="RUS"))
     assert {(s.actor, s.speaker, s.stance) for s in out} == {
-        ("RUS", "Vladimir Putin", "support"), ("TUR", "Recep Tayyip Erdogan", "support")}
+        ("RUS", "Vladimir Putin", "support"),
+        ("TUR", "Recep Tayyip Erdogan", "support"),
+    }
 
 
 def test_evaluative_cue_is_held_by_the_voice_and_targets_its_subject(detector):
-    out = detector.detect(unit("I would like to stress that the US action is the quintessential trade bullying.",
-                               day="2018-07-11", country="CHN", speaker="Hua Chunying"))
+    out = detector.detect(
+        unit(
+            "I would like to stress that the US action is the quintessential trade bullying.",
+            day="2018-07-11",
+            country="CHN",
+            speaker="Hua Chunying",
+        )
+    )
     assert [(s.actor, s.speaker, s.stance, s.target, s.topic) for s in out] == [
-        ("CHN", "Hua Chunying", "oppose", "USA", "trade")]
+        ("CHN", "Hua Chunying", "oppose", "USA", "trade")
+    ]
 
 
 def test_concern_about_situation(detector):
@@ -113,26 +134,32 @@ def test_concern_about_situation(detector):
 
 
 def test_hypothetical_flag(detector):
-    out = detector.detect(unit("If the US imposes new tariffs, China will have to take necessary countermeasures.",
-                               day="2019-08-02", country="CHN"))
+    out = detector.detect(
+        unit(
+            "If the US imposes new tariffs, China will have to take necessary countermeasures.",
+            day="2019-08-02",
+            country="CHN",
+        )
+    )
     assert out and all("hypothetical" in s.flags for s in out)
 
 
 def test_statement_records_sentence_offsets_and_version(detector):
     text = "The talks ended. China supports the resumption of talks between the DPRK and the US."
     out = detector.detect(unit(text, country="CHN"))
-    assert out and text[out[0].sentence_start:out[0].sentence_end] == out[0].sentence
+    assert out and text[out[0].sentence_start : out[0].sentence_end] == out[0].sentence
     assert out[0].detector_version == detector.version
 
 
 def test_passive_cue_with_people_as_agent_is_no_statement(detector):
-    text = "Any attempt to create \"two Chinas\" will be opposed by all Chinese people."
+    text = 'Any attempt to create "two Chinas" will be opposed by all Chinese people.'
     assert detector.detect(unit(text, country="CHN", speaker="Geng Shuang")) == []
 
 
 def test_passive_cue_with_party_agent_belongs_to_the_agent(detector):
-    out = detector.detect(unit("The UN resolution on Syria was welcomed by Russia and condemned by the United States.",
-                               country=""))
+    out = detector.detect(
+        unit("The UN resolution on Syria was welcomed by Russia and condemned by the United States.", country="")
+    )
     assert {(s.actor, s.stance) for s in out} == {("RUS", "support"), ("USA", "oppose")}
 
 
@@ -155,8 +182,10 @@ def test_appeal_to_take_a_stance_points_at_the_measure(detector):
 
 
 def test_country_adjective_before_a_compound_title(detector):
-    text = ("Assistant Secretary Hood met with Tunisian State Secretary Mohamed Ali Nafti and underscored the "
-            "United States government's commitment to partnering with Tunisia.")
+    text = (
+        "Assistant Secretary Hood met with Tunisian State Secretary Mohamed Ali Nafti and underscored the "
+        "United States government's commitment to partnering with Tunisia."
+    )
     out = detector.detect(unit(text, day="2021-05-21", country="USA"))
     assert ("USA", "support", "TUN") in keys(out)
 
@@ -180,9 +209,11 @@ def test_soft_appeal_to_two_parties_is_support(detector):
 
 
 def test_bare_title_finds_the_person_named_with_that_office(detector):
-    text = ("Secretary of State Antony J. Blinken spoke today with NATO Secretary General Jens Stoltenberg. "
-            "The Secretary and the Secretary General stressed that modernizing NATO is essential to "
-            "Transatlantic security.")
+    text = (
+        "Secretary of State Antony J. Blinken spoke today with NATO Secretary General Jens Stoltenberg. "
+        "The Secretary and the Secretary General stressed that modernizing NATO is essential to "
+        "Transatlantic security."
+    )
     out = detector.detect(unit(text, day="2021-05-27", country="USA", speaker="Ned Price"))
     assert {(s.actor, s.speaker) for s in out} == {("USA", "Antony J. Blinken"), ("NATO", "Jens Stoltenberg")}
 
@@ -193,8 +224,10 @@ def test_hope_as_a_noun_is_no_appeal(detector):
 
 
 def test_comma_closing_an_opening_phrase_is_no_coordination(detector):
-    text = ("As permanent members of the UN Security Council, China and Russia will resolutely protect the "
-            "international system based on international law.")
+    text = (
+        "As permanent members of the UN Security Council, China and Russia will resolutely protect the "
+        "international system based on international law."
+    )
     out = detector.detect(unit(text, day="2019-06-05", country="RUS", speaker="Xi Jinping"))
     assert {s.actor for s in out} == {"CHN", "RUS"}
 
@@ -206,8 +239,9 @@ def test_call_for_an_end_to_fighting_is_support_for_de_escalation(detector):
 
 
 def test_briefing_turn_in_capitals_names_the_spokesperson(detector):
-    out = detector.detect(unit("MR PRICE: We strongly condemn the attack on the embassy in Baghdad.", day="2021-06-01",
-                               country="USA"))
+    out = detector.detect(
+        unit("MR PRICE: We strongly condemn the attack on the embassy in Baghdad.", day="2021-06-01", country="USA")
+    )
     assert [(s.actor, s.speaker, s.stance) for s in out] == [("USA", "Ned Price", "oppose")]
 
 
@@ -217,11 +251,23 @@ def test_turn_of_an_unknown_speaker_speaks_for_nobody(detector):
 
 
 def test_anothers_internal_affairs_is_support_for_its_sovereignty(detector):
-    out = detector.detect(unit("The National Assembly election is Cambodia's domestic affairs.", day="2018-07-30",
-                               country="CHN", speaker="Geng Shuang"))
+    out = detector.detect(
+        unit(
+            "The National Assembly election is Cambodia's domestic affairs.",
+            day="2018-07-30",
+            country="CHN",
+            speaker="Geng Shuang",
+        )
+    )
     assert [(s.actor, s.stance, s.target) for s in out] == [("CHN", "support", "KHM")]
-    own = detector.detect(unit("Xinjiang affairs are purely China's internal affairs.", day="2018-07-30",
-                               country="CHN", speaker="Geng Shuang"))
+    own = detector.detect(
+        unit(
+            "Xinjiang affairs are purely China's internal affairs.",
+            day="2018-07-30",
+            country="CHN",
+            speaker="Geng Shuang",
+        )
+    )
     assert own == []
 
 
@@ -232,8 +278,10 @@ def test_a_third_partys_support_is_a_fact_not_a_stance(detector):
 
 
 def test_expressed_their_support_is_a_stance(detector):
-    text = ("Secretary Blinken spoke with UAE Foreign Minister Sheikh Abdullah bin Zayed. The Secretary and Foreign "
-            "Minister expressed their support for the ceasefire between Israel and Hamas.")
+    text = (
+        "Secretary Blinken spoke with UAE Foreign Minister Sheikh Abdullah bin Zayed. The Secretary and Foreign "
+        "Minister expressed their support for the ceasefire between Israel and Hamas."
+    )
     out = detector.detect(unit(text, day="2021-05-24", country="USA", speaker="Ned Price"))
     assert {(s.actor, s.stance) for s in out} >= {("USA", "support"), ("ARE", "support")}
 
@@ -251,8 +299,10 @@ def test_countries_before_a_plural_title_are_their_office_holders(detector):
 
 
 def test_the_need_to_act_is_an_appeal_not_a_demand_on_the_speakers(detector):
-    text = ("Vladimir Putin and Emmanuel Macron stressed the need to consistently implement the Minsk Package "
-            "of Measures in Ukraine.")
+    text = (
+        "Vladimir Putin and Emmanuel Macron stressed the need to consistently implement the Minsk Package "
+        "of Measures in Ukraine."
+    )
     out = detector.detect(unit(text, day="2019-12-17", country="RUS"))
     assert {(s.actor, s.stance) for s in out} == {("RUS", "support"), ("FRA", "support")}
 
@@ -264,8 +314,10 @@ def test_coordinated_cues_share_their_object(detector):
 
 
 def test_object_of_informed_is_not_the_next_subject(detector):
-    text = ("Nikol Pashinyan informed Vladimir Putin about his meeting with Ilham Aliyev and thanked the Russian "
-            "side for its mediation in the Nagorno-Karabakh talks.")
+    text = (
+        "Nikol Pashinyan informed Vladimir Putin about his meeting with Ilham Aliyev and thanked the Russian "
+        "side for its mediation in the Nagorno-Karabakh talks."
+    )
     out = detector.detect(unit(text, day="2019-04-01", country="RUS"))
     assert ("ARM", "support") in {(s.actor, s.stance) for s in out}
     assert "RUS" not in {s.actor for s in out if s.cue == "thanked"}
@@ -280,11 +332,11 @@ def test_the_parties_of_a_readout_are_the_two_countries_named_together(detector)
 def test_opposing_a_measure_keys_on_the_topic_not_on_the_documents_party(detector):
     """Statements.md: "objects to unilateral sanctions" is oppose / sanctions with no target. The party
     an earlier paragraph named must not re-key it, or the timeline of CHN on sanctions splits."""
-    paragraphs = ["China supports NATO and the EU to restart a security dialogue with Russia, Wang Yi said.",
-                  "China does not agree to solve problems through sanctions, and objects unilateral sanctions, "
-                  "he said.",
-                  "Sanctions will not only cause a lose-lose scenario, but also hinder the political settlement, "
-                  "Wang explained."]
+    paragraphs = [
+        "China supports NATO and the EU to restart a security dialogue with Russia, Wang Yi said.",
+        "China does not agree to solve problems through sanctions, and objects unilateral sanctions, he said.",
+        "Sanctions will not only cause a lose-lose scenario, but also hinder the political settlement, Wang explained.",
+    ]
     units = [unit(p, day="2022-02-26", uid=f"doc-{i}") for i, p in enumerate(paragraphs)]
     found = list(detector.detect_many(units))
     assert [(s.actor, s.stance, s.target, s.topic) for s in found[1]] == [("CHN", "oppose", "", "sanctions")]
@@ -292,8 +344,10 @@ def test_opposing_a_measure_keys_on_the_topic_not_on_the_documents_party(detecto
 
 
 def test_concern_keeps_the_place_the_document_is_about(detector):
-    paragraphs = ["The United States is following events in Tunisia closely.",
-                  "We are particularly troubled by reports that media offices have been closed."]
+    paragraphs = [
+        "The United States is following events in Tunisia closely.",
+        "We are particularly troubled by reports that media offices have been closed.",
+    ]
     units = [unit(p, country="USA", uid=f"doc-{i}") for i, p in enumerate(paragraphs)]
     found = list(detector.detect_many(units))
     assert [(s.actor, s.stance, s.target) for s in found[1]] == [("USA", "concern", "TUN")]

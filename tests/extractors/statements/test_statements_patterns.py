@@ -1,12 +1,13 @@
 """Each pattern family catches the examples its docstring promises (the docstring is the spec)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from extractors.statements.analysis import collect_marks
-from extractors.statements.patterns import FAMILIES, TOKEN_FAMILIES
+from stancewatch.extractors.statements.analysis import collect_marks
+from stancewatch.extractors.statements.patterns import FAMILIES, TOKEN_FAMILIES
 
 EXAMPLE = re.compile(r'^\s*"(.*)"\s*->\s*([A-Z_a-z, ]+)$')
 

@@ -1,5 +1,6 @@
 """Relations and cooperation language, joint holders, and the grammar that keeps them precise.
 One behaviour per test; the sentences are written for these tests."""
+
 from __future__ import annotations
 
 from statements_helpers import keys, unit
@@ -10,32 +11,39 @@ def full(statements):
 
 
 def test_joint_holders_of_a_partnership_take_each_other_as_target(detector):
-    text = "Minister Lapid and Secretary Blinken acknowledged the strong partnership between the United States " \
-           "and Israel."
+    text = (
+        "Minister Lapid and Secretary Blinken acknowledged the strong partnership between the United States and Israel."
+    )
     out = detector.detect(unit(text, day="2021-06-13", country="USA"))
     assert {(s.actor, s.speaker, s.target) for s in out} == {
-        ("ISR", "Yair Lapid", "USA"), ("USA", "Antony J. Blinken", "ISR")}
+        ("ISR", "Yair Lapid", "USA"),
+        ("USA", "Antony J. Blinken", "ISR"),
+    }
 
 
 def test_presidents_satisfied_with_a_named_bilateral_partnership(detector):
-    text = "The two presidents expressed satisfaction with the development of the strategic partnership between " \
-           "Russia and Kazakhstan."
+    text = (
+        "The two presidents expressed satisfaction with the development of the strategic partnership between "
+        "Russia and Kazakhstan."
+    )
     out = detector.detect(unit(text, day="2019-12-31", country="RUS"))
     assert full(out) == {("RUS", "support", "KAZ", "cooperation"), ("KAZ", "support", "RUS", "cooperation")}
     assert {s.speaker for s in out} == {"Vladimir Putin", "Kassym-Jomart Tokayev"}
 
 
 def test_bilateral_compound_is_never_the_subject(detector):
-    text = "China attaches high importance to the China-Qatar relations and is willing to deepen cooperation " \
-           "with Qatar."
+    text = (
+        "China attaches high importance to the China-Qatar relations and is willing to deepen cooperation with Qatar."
+    )
     out = detector.detect(unit(text, day="2018-12-11", country="CHN", speaker="Lu Kang"))
     assert {s.actor for s in out} == {"CHN"}
     assert ("CHN", "support", "QAT") in keys(out)
 
 
 def test_relation_assessment_needs_a_named_partner(detector):
-    named = detector.detect(unit("Our cooperation with Vietnam is mutually beneficial.", day="2018-06-01",
-                                 country="CHN"))
+    named = detector.detect(
+        unit("Our cooperation with Vietnam is mutually beneficial.", day="2018-06-01", country="CHN")
+    )
     assert ("CHN", "support", "VNM") in keys(named)
     assert detector.detect(unit("The new arrangement is mutually beneficial.", day="2018-06-01", country="CHN")) == []
 
@@ -46,8 +54,12 @@ def test_relation_assessment_in_an_opening_as_phrase_is_a_description(detector):
 
 
 def test_criticism_needs_a_named_party(detector):
-    assert detector.detect(unit("The article written by those scholars is irresponsible.", day="2018-06-01",
-                                country="CHN")) == []
+    assert (
+        detector.detect(
+            unit("The article written by those scholars is irresponsible.", day="2018-06-01", country="CHN")
+        )
+        == []
+    )
     out = detector.detect(unit("The accusation made by the US side is baseless.", day="2018-06-01", country="CHN"))
     assert ("CHN", "oppose", "USA") in keys(out)
 
@@ -86,7 +98,8 @@ def test_press_for_is_a_noun_demand_held_by_its_subject(detector):
     text = "Special Envoy Lenderking will continue to press for humanitarian aid into Yemen."
     out = detector.detect(unit(text, day="2021-06-15", country="USA"))
     assert [(s.actor, s.speaker, s.stance, s.topic, s.basis) for s in out] == [
-        ("USA", "Tim Lenderking", "support", "humanitarian", "demand")]
+        ("USA", "Tim Lenderking", "support", "humanitarian", "demand")
+    ]
 
 
 def test_demand_verb_after_a_determiner_is_a_noun(detector):
@@ -103,17 +116,26 @@ def test_developing_acts_need_a_relation_object(detector):
 
 def test_unit_speaker_from_another_country_speaks_for_it(detector):
     text = "We appreciate Russia's support for the talks on the reunification of the island."
-    out = detector.detect(unit(text, day="2019-04-26", country="RUS", speaker="Nicos Anastasiades",
-                               role="President of Cyprus"))
+    out = detector.detect(
+        unit(text, day="2019-04-26", country="RUS", speaker="Nicos Anastasiades", role="President of Cyprus")
+    )
     assert ("CYP", "support", "RUS") in keys(out)
-    titled = detector.detect(unit("We support the talks between Armenia and Azerbaijan.", day="2019-04-26",
-                                  country="RUS", speaker="President of Russia Vladimir Putin"))
+    titled = detector.detect(
+        unit(
+            "We support the talks between Armenia and Azerbaijan.",
+            day="2019-04-26",
+            country="RUS",
+            speaker="President of Russia Vladimir Putin",
+        )
+    )
     assert {s.speaker for s in titled} == {"Vladimir Putin"}
 
 
 def test_both_sides_in_a_ministry_text_are_our_side_and_the_visitor(detector):
-    text = "During Prime Minister Mahathir's visit, both sides agreed that bilateral trade cooperation is " \
-           "mutually beneficial."
+    text = (
+        "During Prime Minister Mahathir's visit, both sides agreed that bilateral trade cooperation is "
+        "mutually beneficial."
+    )
     out = detector.detect(unit(text, day="2018-08-22", country="CHN", speaker="Lu Kang"))
     assert {(s.actor, s.target) for s in out} == {("CHN", "MYS"), ("MYS", "CHN")}
 
@@ -138,8 +160,9 @@ def test_would_like_to_is_a_courtesy_not_a_condition(detector):
 
 
 def test_call_for_an_end_to_the_fighting_is_about_dialogue(detector):
-    out = detector.detect(unit("Lenderking called for an end to the fighting in Marib.", day="2021-07-30",
-                               country="USA"))
+    out = detector.detect(
+        unit("Lenderking called for an end to the fighting in Marib.", day="2021-07-30", country="USA")
+    )
     assert [(s.stance, s.topic) for s in out] == [("support", "dialogue")]
 
 
@@ -157,10 +180,22 @@ def test_a_body_naming_the_norm_is_not_the_target(detector):
 
 
 def test_a_paragraph_continues_the_documents_party_and_topic(detector):
-    units = [unit("I would refer you to the competent authority on the trade talks between China and the US.",
-                  day="2019-04-30", country="CHN", speaker="Geng Shuang", uid="doc-1"),
-             unit("Substantive progress has been made in the consultations.", day="2019-04-30", country="CHN",
-                  speaker="Geng Shuang", uid="doc-2")]
+    units = [
+        unit(
+            "I would refer you to the competent authority on the trade talks between China and the US.",
+            day="2019-04-30",
+            country="CHN",
+            speaker="Geng Shuang",
+            uid="doc-1",
+        ),
+        unit(
+            "Substantive progress has been made in the consultations.",
+            day="2019-04-30",
+            country="CHN",
+            speaker="Geng Shuang",
+            uid="doc-2",
+        ),
+    ]
     second = list(detector.detect_many(units))[1]
     assert [(s.actor, s.stance, s.target, s.topic) for s in second] == [("CHN", "support", "USA", "trade")]
 
@@ -169,4 +204,7 @@ def test_genitive_holders_of_a_nominal_cue(detector):
     text = "They confirmed the commitment of Russia, France and Germany to continuing trade cooperation with Iran."
     out = detector.detect(unit(text, day="2019-05-16", country="RUS"))
     assert {(s.actor, s.speaker, s.target) for s in out} == {
-        ("RUS", "Vladimir Putin", "IRN"), ("FRA", "Emmanuel Macron", "IRN"), ("DEU", "Angela Merkel", "IRN")}
+        ("RUS", "Vladimir Putin", "IRN"),
+        ("FRA", "Emmanuel Macron", "IRN"),
+        ("DEU", "Angela Merkel", "IRN"),
+    }

@@ -1,11 +1,12 @@
 """Which recipients get which shift, on which channel."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from stancewatch.config import AlertSettings, Recipient
-from warehouse.outbox import alert_row
-from warehouse.shifts import Shift
+from stancewatch.domain.config import AlertSettings, Recipient
+from stancewatch.warehouse.outbox import alert_row
+from stancewatch.warehouse.shifts import Shift
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 
@@ -13,10 +14,12 @@ SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 def wants(recipient: Recipient, shift: Shift) -> bool:
     """Does the recipient's subscription cover this shift (actor, target, topic, severity)?"""
     key = shift.new
-    return ((not recipient.actors or key.actor in recipient.actors)
-            and (not recipient.targets or key.target in recipient.targets)
-            and (not recipient.topics or key.topic in recipient.topics)
-            and SEVERITY_RANK[shift.severity] >= SEVERITY_RANK[recipient.min_severity])
+    return (
+        (not recipient.actors or key.actor in recipient.actors)
+        and (not recipient.targets or key.target in recipient.targets)
+        and (not recipient.topics or key.topic in recipient.topics)
+        and SEVERITY_RANK[shift.severity] >= SEVERITY_RANK[recipient.min_severity]
+    )
 
 
 def alert_rows(settings: AlertSettings, shift: Shift, run_id: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ file, whose shipped defaults (`defaults.yaml`) document every key.
 Both are validated with pydantic so a typo is a clear error at start-up, not
 a silent default at 3 a.m.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
-from extractors.fetch import FetchPolicy
+from stancewatch.extractors.fetch import FetchPolicy
 
 #: FetchPolicy's annotations are strings (postponed evaluation); the ones its limits use.
 _FIELD_TYPES: dict[str, type] = {"float": float, "int": int}
@@ -44,10 +45,10 @@ class Source(_Strict):
 
     name: str
     url: str
-    country: str = ""               # ISO alpha-3 of the government speaking; "" for news outlets
+    country: str = ""  # ISO alpha-3 of the government speaking; "" for news outlets
     kind: Literal["ministry", "news"] = "news"
-    extractor: str | None = None     # a site extractor name (see `stancewatch extractors`)
-    listing: bool = False            # an HTML index page with no feed
+    extractor: str | None = None  # a site extractor name (see `stancewatch extractors`)
+    listing: bool = False  # an HTML index page with no feed
 
     @field_validator("url")
     @classmethod
@@ -56,8 +57,10 @@ class Source(_Strict):
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise ValueError("url must be an http(s) address")
         if parts.username is not None or parts.password is not None:
-            raise ValueError("url must not carry a user name or password (they would be stored and logged); "
-                             "use a proxy or an allowed network instead")
+            raise ValueError(
+                "url must not carry a user name or password (they would be stored and logged); "
+                "use a proxy or an allowed network instead"
+            )
         return value.strip()
 
     @field_validator("country")
@@ -99,15 +102,17 @@ _NOT_CONFIGURABLE = {"allow_private_networks", "allowed_networks", "user_agent",
 # The fetch limits are FetchPolicy's own fields and defaults (one definition); the
 # configuration validates them strictly like every other section.
 FetchSettings = create_model(
-    "FetchSettings", __base__=_Strict,
-    **{f.name: (_FIELD_TYPES[f.type], f.default) for f in fields(FetchPolicy) if f.name not in _NOT_CONFIGURABLE})
+    "FetchSettings",
+    __base__=_Strict,
+    **{f.name: (_FIELD_TYPES[f.type], f.default) for f in fields(FetchPolicy) if f.name not in _NOT_CONFIGURABLE},
+)
 
 
 class ArticleSettings(_Strict):
     max_items_per_feed: int = 1000
     batch_size: int = 200
-    max_attempts: int = 5           # an article that failed this often is no longer retried
-    workers: int = 2                # processes for extraction and detection
+    max_attempts: int = 5  # an article that failed this often is no longer retried
+    workers: int = 2  # processes for extraction and detection
 
 
 class DetectorSettings(_Strict):
@@ -123,10 +128,15 @@ class Corroboration(_Strict):
 
 class ShiftSettings(_Strict):
     window_days: int = 365
-    severity: dict[str, Literal["low", "medium", "high"]] = Field(default_factory=lambda: {
-        "reversal": "high", "escalation": "medium", "softening": "low",
-        "warming": "low", "cooling": "medium",
-    })
+    severity: dict[str, Literal["low", "medium", "high"]] = Field(
+        default_factory=lambda: {
+            "reversal": "high",
+            "escalation": "medium",
+            "softening": "low",
+            "warming": "low",
+            "cooling": "medium",
+        }
+    )
     corroboration: Corroboration = Field(default_factory=Corroboration)
 
 
@@ -136,27 +146,29 @@ class SmtpSettings(_Strict):
     security: Literal["starttls", "ssl", "none"] = "starttls"
     user: str = ""
     password_env: str = "STANCEWATCH_SMTP_PASSWORD"
-    password_block: str = ""        # name of a Prefect Secret block holding the password
+    password_block: str = ""  # name of a Prefect Secret block holding the password
     timeout: float = 30.0
 
     @model_validator(mode="before")
     @classmethod
     def _no_plaintext_password(cls, data: Any) -> Any:
         if isinstance(data, dict) and any(k in data for k in ("password", "pass", "passwd", "secret")):
-            raise ValueError("a password may not be written in the configuration file: "
-                             "set the environment variable named by smtp.password_env, "
-                             "or name a Prefect Secret block in smtp.password_block")
+            raise ValueError(
+                "a password may not be written in the configuration file: "
+                "set the environment variable named by smtp.password_env, "
+                "or name a Prefect Secret block in smtp.password_block"
+            )
         return data
 
 
 class Recipient(_Strict):
     email: str
     name: str = ""
-    actors: list[str] = Field(default_factory=list)     # empty: every actor
+    actors: list[str] = Field(default_factory=list)  # empty: every actor
     targets: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
     min_severity: Literal["low", "medium", "high"] = "low"
-    immediate: bool = False         # also mail severe shifts at once, not only in the digest
+    immediate: bool = False  # also mail severe shifts at once, not only in the digest
 
 
 class AlertSettings(_Strict):

@@ -5,6 +5,7 @@ module must not import Prefect itself. It turns telemetry off and gives
 Prefect a project-owned home (its SQLite database, logs and profiles) instead
 of ~/.prefect, unless the operator already chose one.
 """
+
 from __future__ import annotations
 
 import os

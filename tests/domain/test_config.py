@@ -1,8 +1,9 @@
 """The sources file contract and the configuration: valid files load, mistakes are clear errors."""
+
 import pytest
 import yaml
 
-from stancewatch.config import ConfigError, load_config, load_sources
+from stancewatch.domain.config import ConfigError, load_config, load_sources
 
 
 def write(tmp_path, name, data):
@@ -18,7 +19,10 @@ def test_the_shipped_files_load():
 
 
 def test_the_contract_shape_loads_and_ids_are_stable(tmp_path):
-    path = write(tmp_path, "s.yaml", """
+    path = write(
+        tmp_path,
+        "s.yaml",
+        """
 allow_private_networks: false
 sources:
   - name: US State Department press releases
@@ -31,21 +35,27 @@ sources:
     country: CHN
     listing: true
     extractor: mfa_press_conference
-""")
+""",
+    )
     first, second = load_sources(path).sources
     assert first.country == "USA" and first.source_id == load_sources(path).sources[0].source_id
     assert second.listing and second.extractor == "mfa_press_conference"
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"sources": [{"name": "x"}]}, "sources.0.url"),
-    ({"sources": [{"name": "x", "url": "u", "kind": "blog"}]}, "sources.0.kind"),
-    ({"sources": [{"name": "x", "url": "u", "country": "China"}]}, "alpha-3"),
-    ({"sources": [{"name": "x", "url": "u", "colour": "red"}]}, "colour"),
-    ({"sources": [{"name": "x", "url": "https://a.example/f"}, {"name": "y", "url": "https://a.example/f"}]},
-     "listed twice"),
-    ({"sources": [{"name": "x", "url": "ftp://a.example/f"}]}, "http"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"sources": [{"name": "x"}]}, "sources.0.url"),
+        ({"sources": [{"name": "x", "url": "u", "kind": "blog"}]}, "sources.0.kind"),
+        ({"sources": [{"name": "x", "url": "u", "country": "China"}]}, "alpha-3"),
+        ({"sources": [{"name": "x", "url": "u", "colour": "red"}]}, "colour"),
+        (
+            {"sources": [{"name": "x", "url": "https://a.example/f"}, {"name": "y", "url": "https://a.example/f"}]},
+            "listed twice",
+        ),
+        ({"sources": [{"name": "x", "url": "ftp://a.example/f"}]}, "http"),
+    ],
+)
 def test_mistakes_in_the_sources_file_are_named(tmp_path, data, message):
     with pytest.raises(ConfigError, match=message):
         load_sources(write(tmp_path, "s.yaml", data))
@@ -73,14 +83,18 @@ def test_broken_yaml_and_missing_files_are_clear(tmp_path):
 def test_fetch_settings_are_the_fetchers_own_limits(tmp_path):
     from dataclasses import fields
 
-    from extractors.fetch import FetchPolicy
+    from stancewatch.extractors.fetch import FetchPolicy
 
     cfg = load_config()
-    policy = FetchPolicy(**cfg.fetch.model_dump())        # every configured key is a policy field
+    policy = FetchPolicy(**cfg.fetch.model_dump())  # every configured key is a policy field
     assert {f.name for f in fields(FetchPolicy)} - set(cfg.fetch.model_dump()) == {
-        "allow_private_networks", "allowed_networks", "user_agent", "accept"}
+        "allow_private_networks",
+        "allowed_networks",
+        "user_agent",
+        "accept",
+    }
     assert policy.max_bytes == 10_000_000
-    with pytest.raises(ConfigError, match="fetch.allow_private_networks"):   # the sources file decides that
+    with pytest.raises(ConfigError, match="fetch.allow_private_networks"):  # the sources file decides that
         load_config(write(tmp_path, "c.yaml", {"fetch": {"allow_private_networks": True}}))
     with pytest.raises(ConfigError, match="fetch.retries"):
         load_config(write(tmp_path, "d.yaml", {"fetch": {"retries": "many"}}))

@@ -5,6 +5,7 @@ an article (quotes, titles, speakers, source names, URLs) is escaped in the
 HTML, and a link is only made from an http(s) URL, so a hostile page cannot
 inject markup or script into an analyst's mail client.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,9 +35,15 @@ def subject(alerts: Sequence[dict[str, Any]], run_id: str, channel: str) -> str:
     return f"stancewatch {run_id}: {n} stance {plural}" + (f" ({high} high)" if high else "")
 
 
-def build(alerts: Sequence[dict[str, Any]], evidence: dict[str, dict[str, list[dict[str, Any]]]],
-          sender: str, recipient: str, run_id: str, channel: str = "digest",
-          failing_sources: Sequence[dict[str, Any]] = ()) -> EmailMessage:
+def build(
+    alerts: Sequence[dict[str, Any]],
+    evidence: dict[str, dict[str, list[dict[str, Any]]]],
+    sender: str,
+    recipient: str,
+    run_id: str,
+    channel: str = "digest",
+    failing_sources: Sequence[dict[str, Any]] = (),
+) -> EmailMessage:
     """One email carrying `alerts` (rows of queued_alerts) with their evidence."""
     msg = EmailMessage()
     msg["Subject"] = subject(alerts, run_id, channel)
@@ -64,14 +71,19 @@ def _who(s: dict[str, Any]) -> str:
 def _text(alerts, evidence, run_id, failing) -> str:
     lines = [f"stancewatch found {len(alerts)} stance shift(s) in the night {run_id}.", ""]
     for i, a in enumerate(alerts, 1):
-        lines += [f"{i}. {_key(a)}: {a['previous_stance']} -> {a['new_stance']} "
-                  f"[{a['severity']}, {a['kind']}]", f"   Why: {a['reason']}"]
+        lines += [
+            f"{i}. {_key(a)}: {a['previous_stance']} -> {a['new_stance']} [{a['severity']}, {a['kind']}]",
+            f"   Why: {a['reason']}",
+        ]
         sides = evidence.get(a["shift_id"], {})
         for side, label, day in (("previous", "Before", a["previous_on"]), ("new", "Now", a["new_on"])):
             lines.append(f"   {label} ({day}):")
             for s in sides.get(side, [])[:MAX_QUOTES]:
-                lines += [f"     \"{s['sentence']}\"", f"       -- {_who(s)}; {s['source']}, {s['stated_on']}",
-                          f"       {s['url']}"]
+                lines += [
+                    f'     "{s["sentence"]}"',
+                    f"       -- {_who(s)}; {s['source']}, {s['stated_on']}",
+                    f"       {s['url']}",
+                ]
         lines.append("")
     lines += _failing_text(failing)
     lines.append("Query the warehouse for more: SELECT * FROM stance_shifts ORDER BY new_on DESC;")
@@ -96,25 +108,32 @@ def _link(url: str | None) -> str:
 
 
 def _html(alerts, evidence, run_id, failing) -> str:
-    out = ["<!DOCTYPE html><html><body style=\"font-family:sans-serif\">",
-           f"<h2>stancewatch: {len(alerts)} stance shift(s), night {escape(str(run_id))}</h2>"]
+    out = [
+        '<!DOCTYPE html><html><body style="font-family:sans-serif">',
+        f"<h2>stancewatch: {len(alerts)} stance shift(s), night {escape(str(run_id))}</h2>",
+    ]
     for a in alerts:
-        out.append(f"<h3>{escape(_key(a))}: <b>{escape(a['previous_stance'])}</b> &rarr; "
-                   f"<b>{escape(a['new_stance'])}</b> "
-                   f"<small>[{escape(a['severity'])}, {escape(a['kind'])}]</small></h3>")
+        out.append(
+            f"<h3>{escape(_key(a))}: <b>{escape(a['previous_stance'])}</b> &rarr; "
+            f"<b>{escape(a['new_stance'])}</b> "
+            f"<small>[{escape(a['severity'])}, {escape(a['kind'])}]</small></h3>"
+        )
         out.append(f"<p><i>Why:</i> {escape(a['reason'])}</p>")
         sides = evidence.get(a["shift_id"], {})
         for side, label, day in (("previous", "Before", a["previous_on"]), ("new", "Now", a["new_on"])):
             out.append(f"<p><b>{label}</b> ({escape(str(day))}):</p><ul>")
             for s in sides.get(side, [])[:MAX_QUOTES]:
-                out.append(f"<li><blockquote>&ldquo;{escape(s['sentence'])}&rdquo;</blockquote>"
-                           f"{escape(_who(s))}; {escape(str(s['source']))}, {escape(str(s['stated_on']))}<br>"
-                           f"{_link(s['url'])}</li>")
+                out.append(
+                    f"<li><blockquote>&ldquo;{escape(s['sentence'])}&rdquo;</blockquote>"
+                    f"{escape(_who(s))}; {escape(str(s['source']))}, {escape(str(s['stated_on']))}<br>"
+                    f"{_link(s['url'])}</li>"
+                )
             out.append("</ul>")
     if failing:
         out.append("<h3>Sources failing night after night</h3><ul>")
-        out += [f"<li>{escape(f['source'])} ({f['nights']} nights): {escape(str(f['last_error']))}</li>"
-                for f in failing]
+        out += [
+            f"<li>{escape(f['source'])} ({f['nights']} nights): {escape(str(f['last_error']))}</li>" for f in failing
+        ]
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out)

@@ -6,6 +6,7 @@ side instead of as alternatives. The password comes from an environment
 variable or a Prefect Secret block, never from a file, and never appears in
 an error message.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,16 +16,16 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from stancewatch.config import SmtpSettings
+from stancewatch.domain.config import SmtpSettings
 
 
 @dataclass(frozen=True, slots=True)
 class SendOutcome:
     ok: bool
     error: str | None = None
-    permanent: bool = False   # the server refused this message for good (5xx): do not retry it
-    hold: bool = False        # nothing can be sent now (server unreachable, login or password wrong):
-                              # keep every alert queued, count no attempt, try again next run
+    permanent: bool = False  # the server refused this message for good (5xx): do not retry it
+    hold: bool = False  # nothing can be sent now (server unreachable, login or password wrong):
+    # keep every alert queued, count no attempt, try again next run
 
 
 class PasswordMissing(Exception):
@@ -47,8 +48,9 @@ def send(message: EmailMessage, settings: SmtpSettings) -> SendOutcome:
     try:
         secret = password(settings) if settings.user else None
         if settings.user and not secret:
-            return SendOutcome(False, f"no SMTP password: set ${settings.password_env} "
-                                      "or smtp.password_block", hold=True)
+            return SendOutcome(
+                False, f"no SMTP password: set ${settings.password_env} or smtp.password_block", hold=True
+            )
         smtp = _connect(settings)
         try:
             if settings.user:
@@ -86,8 +88,9 @@ def _server_said(code: int, text: bytes | str) -> SendOutcome:
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     if settings.security == "ssl":
-        return smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                context=ssl.create_default_context())
+        return smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+        )
     smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     if settings.security == "starttls":
         try:

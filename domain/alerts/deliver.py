@@ -8,19 +8,21 @@ the server is unreachable, or our login or password is wrong — sending stops
 for this run, every queued alert keeps its place and records why, and no
 attempt is counted: an outage or a mistyped password must not use up alerts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from stancewatch.alerts import compose, mailer
-from stancewatch.config import AlertSettings
-from warehouse import Warehouse, outbox
+from stancewatch.domain.alerts import compose, mailer
+from stancewatch.domain.config import AlertSettings
+from stancewatch.warehouse import Warehouse, outbox
 
 
-def deliver(wh: Warehouse, settings: AlertSettings, run_id: str,
-            failing_sources: Sequence[dict[str, Any]] = ()) -> dict[str, int]:
+def deliver(
+    wh: Warehouse, settings: AlertSettings, run_id: str, failing_sources: Sequence[dict[str, Any]] = ()
+) -> dict[str, int]:
     """Send every queued alert; returns counts of alerts sent, failed for good, still queued."""
     counts = {"sent": 0, "failed": 0, "queued": 0}
     rows = outbox.queued(wh, settings.max_send_attempts)
@@ -28,8 +30,15 @@ def deliver(wh: Warehouse, settings: AlertSettings, run_id: str,
     emails = _emails(rows)
     for i, alerts in enumerate(emails):
         recipient, channel = alerts[0]["recipient"], alerts[0]["channel"]
-        msg = compose.build(alerts, evidence, settings.sender, recipient, run_id, channel,
-                            failing_sources if channel == "digest" else ())
+        msg = compose.build(
+            alerts,
+            evidence,
+            settings.sender,
+            recipient,
+            run_id,
+            channel,
+            failing_sources if channel == "digest" else (),
+        )
         outcome = mailer.send(msg, settings.smtp)
         ids = [a["alert_id"] for a in alerts]
         if outcome.ok:
@@ -41,8 +50,9 @@ def deliver(wh: Warehouse, settings: AlertSettings, run_id: str,
             counts["queued"] += len(held)
             break
         else:
-            outbox.mark_attempt_failed(wh, ids, outcome.error or "unknown error", outcome.permanent,
-                                       settings.max_send_attempts)
+            outbox.mark_attempt_failed(
+                wh, ids, outcome.error or "unknown error", outcome.permanent, settings.max_send_attempts
+            )
             counts["failed" if outcome.permanent else "queued"] += len(ids)
     return counts
 
