@@ -6,16 +6,17 @@ source is. Units keep the article id as their id stem so the detector carries
 context ("He said ...") from one paragraph to the next within an article,
 never across articles. Journalists' questions are not read at all.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from extractors.records import Unit
+from stancewatch.extractors.records import Unit
 
 if TYPE_CHECKING:  # spaCy loads only when something is detected: an unchanged night never pays for it
-    from extractors.statements import Statement, TextUnit
+    from stancewatch.extractors.statements import Statement, TextUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class ArticleText:
     published: date | None
     source_country: str
     units: tuple[Unit, ...]
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +41,29 @@ class Found:
 
 def text_units(article: ArticleText) -> list[tuple[int, TextUnit]]:
     """The detector's inputs for one article; question turns are left out (not statements)."""
-    from extractors.statements import TextUnit
+    from stancewatch.extractors.statements import TextUnit
 
-    return [(u.seq, TextUnit(text=u.text, date=article.published, source_country=article.source_country,
-                             speaker=u.speaker, speaker_role=u.speaker_role, id=f"{article.article_id}-{u.seq}"))
-            for u in article.units if u.kind != "question" and u.text.strip()]
+    return [
+        (
+            u.seq,
+            TextUnit(
+                text=u.text,
+                date=article.published,
+                source_country=article.source_country,
+                speaker=u.speaker,
+                speaker_role=u.speaker_role,
+                id=f"{article.article_id}-{u.seq}",
+                title=article.title,
+            ),
+        )
+        for u in article.units
+        if u.kind != "question" and u.text.strip()
+    ]
 
 
 def detect_articles(articles: list[ArticleText], mode: str = "auto", batch_size: int = 64) -> list[list[Found]]:
     """Statements of each article, in input order. Runs in the flow or in a worker process."""
-    from extractors.statements import get_detector
+    from stancewatch.extractors.statements import get_detector
 
     detector = get_detector(mode)
     inputs = [text_units(a) for a in articles]
@@ -63,6 +78,6 @@ def detect_articles(articles: list[ArticleText], mode: str = "auto", batch_size:
 
 def detector_version(mode: str = "auto") -> str:
     """The version string statements from `mode` will carry, without loading spaCy."""
-    from extractors.statements.version import version_for
+    from stancewatch.extractors.statements.version import version_for
 
     return version_for(mode)

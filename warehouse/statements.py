@@ -1,22 +1,31 @@
 """Statements: which articles still need detection, and storing what was found."""
+
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
 
-from extractors.detection import ArticleText, Found
-from extractors.records import Unit
-from warehouse.db import Warehouse, now
+from stancewatch.extractors.detection import ArticleText, Found
+from stancewatch.extractors.records import Unit
+from stancewatch.warehouse.db import Warehouse, now
 
 
 def articles_to_detect(wh: Warehouse, version: str, batch_size: int = 500) -> Iterator[list[ArticleText]]:
     """Batches of articles not yet read by `version`, each with its ordered units."""
     heads = wh.named("articles_to_detect", [version])
     for start in range(0, len(heads), batch_size):
-        batch = heads[start:start + batch_size]
+        batch = heads[start : start + batch_size]
         units = _units(wh, [h["article_id"] for h in batch])
-        yield [ArticleText(h["article_id"], h["published"], h["source_country"],
-                           tuple(units.get(h["article_id"], ()))) for h in batch]
+        yield [
+            ArticleText(
+                h["article_id"],
+                h["published"],
+                h["source_country"],
+                tuple(units.get(h["article_id"], ())),
+                h["title"] or "",
+            )
+            for h in batch
+        ]
 
 
 def count_to_detect(wh: Warehouse, version: str) -> int:
@@ -28,19 +37,29 @@ def _units(wh: Warehouse, article_ids: list[str]) -> dict[str, list[Unit]]:
     rows = wh.con.execute(
         "SELECT article_id, seq, kind, coalesce(speaker, ''), coalesce(speaker_role, ''), text "
         "FROM store.article_units WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, seq",
-        [article_ids]).fetchall()
+        [article_ids],
+    ).fetchall()
     for article_id, seq, kind, speaker, role, text in rows:
         out.setdefault(article_id, []).append(Unit(seq, text, kind, speaker, role))
     return out
 
 
-def store_found(wh: Warehouse, run_id: str, version: str, articles: Sequence[ArticleText],
-                found: Sequence[list[Found]]) -> int:
+def store_found(
+    wh: Warehouse, run_id: str, version: str, articles: Sequence[ArticleText], found: Sequence[list[Found]]
+) -> int:
     """Store one batch's statements and mark its articles read by `version`, in one transaction."""
     stamp = now()
     rows = [_row(f, version, run_id) for per_article in found for f in per_article]
-    marks = [{"article_id": a.article_id, "detector_version": version, "statements": len(f),
-              "processed_at": stamp, "run_id": run_id} for a, f in zip(articles, found)]
+    marks = [
+        {
+            "article_id": a.article_id,
+            "detector_version": version,
+            "statements": len(f),
+            "processed_at": stamp,
+            "run_id": run_id,
+        }
+        for a, f in zip(articles, found)
+    ]
     with wh.transaction():
         wh.insert("store.statements", rows)
         wh.insert("store.detections", marks)
@@ -49,24 +68,49 @@ def store_found(wh: Warehouse, run_id: str, version: str, articles: Sequence[Art
 
 def mark_unreadable(wh: Warehouse, run_id: str, version: str, article: ArticleText, error: str) -> None:
     """Record that `version` could not read an article, and why (it is not retried by this version)."""
-    wh.insert("store.detections", [{"article_id": article.article_id, "detector_version": version, "statements": 0,
-                                    "processed_at": now(), "run_id": run_id, "error": error[:500]}])
+    wh.insert(
+        "store.detections",
+        [
+            {
+                "article_id": article.article_id,
+                "detector_version": version,
+                "statements": 0,
+                "processed_at": now(),
+                "run_id": run_id,
+                "error": error[:500],
+            }
+        ],
+    )
 
 
 def statement_id(version: str, f: Found) -> str:
     s = f.statement
-    key = "|".join([version, f.article_id, str(f.unit_seq), str(s.sentence_start), s.actor, s.stance,
-                    s.target, s.topic])
+    key = "|".join(
+        [version, f.article_id, str(f.unit_seq), str(s.sentence_start), s.actor, s.stance, s.target, s.topic]
+    )
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def _row(f: Found, version: str, run_id: str) -> dict:
     s = f.statement
     return {
-        "statement_id": statement_id(version, f), "article_id": f.article_id, "unit_seq": f.unit_seq,
-        "detector_version": version, "actor": s.actor, "speaker": s.speaker or None,
-        "speaker_role": s.speaker_role or None, "stance": s.stance, "target": s.target or None,
-        "topic": s.topic or None, "flags": list(s.flags), "basis": getattr(s, "basis", None) or None,
-        "sentence": s.sentence, "cue": s.cue or None, "sentence_start": s.sentence_start,
-        "stated_on": s.stated_on, "run_id": run_id,
+        "statement_id": statement_id(version, f),
+        "article_id": f.article_id,
+        "unit_seq": f.unit_seq,
+        "detector_version": version,
+        "actor": s.actor,
+        "speaker": s.speaker or None,
+        "speaker_role": s.speaker_role or None,
+        "stance": s.stance,
+        "target": s.target or None,
+        "topic": s.topic or None,
+        "topics": list(s.topics),
+        "confidence": s.confidence,
+        "flags": list(s.flags),
+        "basis": getattr(s, "basis", None) or None,
+        "sentence": s.sentence,
+        "cue": s.cue or None,
+        "sentence_start": s.sentence_start,
+        "stated_on": s.stated_on,
+        "run_id": run_id,
     }

@@ -1,4 +1,5 @@
 """Reading units in the gold file format (JSON lines), so the CLI stays a thin wrapper."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,9 +13,15 @@ def unit_from_dict(obj: dict[str, Any]) -> TextUnit:
     """A gold-format object -> TextUnit; "date" is parsed, unknown keys (statements, url) ignored."""
     raw = obj.get("date") or None
     day = dt.date.fromisoformat(str(raw)[:10]) if raw else None
-    return TextUnit(text=str(obj.get("text") or ""), date=day,
-                    source_country=str(obj.get("source_country") or ""), speaker=str(obj.get("speaker") or ""),
-                    speaker_role=str(obj.get("speaker_role") or ""), id=str(obj.get("id") or ""))
+    return TextUnit(
+        text=str(obj.get("text") or ""),
+        date=day,
+        source_country=str(obj.get("source_country") or ""),
+        speaker=str(obj.get("speaker") or ""),
+        speaker_role=str(obj.get("speaker_role") or ""),
+        id=str(obj.get("id") or ""),
+        title=str(obj.get("title") or ""),
+    )
 
 
 def units_from_jsonl(lines: Iterable[str]) -> Iterator[TextUnit]:

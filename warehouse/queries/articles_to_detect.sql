@@ -2,7 +2,8 @@
 -- The article's date is its own, else the day it was fetched. $1 detector_version
 SELECT a.article_id,
        coalesce(a.published, CAST(a.fetched_at AS DATE)) AS published,
-       coalesce(s.country, '') AS source_country
+       coalesce(s.country, '') AS source_country,
+       a.title                               -- context for the detector ("Call with ...")
 FROM store.articles a
 JOIN store.sources s USING (source_id)
 WHERE a.status = 'ok'

@@ -1,4 +1,5 @@
 """The public API end to end: smoke run, shapes, ordering, processes, modes, version, JSONL input."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,15 +8,21 @@ import shutil
 
 import pytest
 
-import extractors.statements as statements
-from extractors.statements import DETECTOR_VERSION, Detector, Statement, TextUnit, get_detector
-from extractors.statements import version
-from extractors.statements.jsonl import units_from_jsonl
+import stancewatch.extractors.statements as statements
+from stancewatch.extractors.statements import DETECTOR_VERSION, Detector, Statement, TextUnit, get_detector
+from stancewatch.extractors.statements import version
+from stancewatch.extractors.statements.jsonl import units_from_jsonl
 from statements_helpers import unit
 
 TINY = [
-    unit("China firmly opposes US arms sales to Taiwan.", day="2019-03-22", country="CHN", speaker="Geng Shuang",
-         role="Foreign Ministry Spokesperson", uid="a-1"),
+    unit(
+        "China firmly opposes US arms sales to Taiwan.",
+        day="2019-03-22",
+        country="CHN",
+        speaker="Geng Shuang",
+        role="Foreign Ministry Spokesperson",
+        uid="a-1",
+    ),
     unit("The weather was fine.", uid="b-1"),
     unit("The United States is deeply concerned by reports of detentions in Belarus.", country="USA", uid="c-1"),
 ]
@@ -27,10 +34,20 @@ def test_smoke_whole_pipeline_on_tiny_input(detector):
     first = results[0][0]
     assert isinstance(first, Statement)
     assert first.to_dict() == {
-        "actor": "CHN", "speaker": "Geng Shuang", "speaker_role": "Foreign Ministry Spokesperson",
-        "stance": "oppose", "target": "USA", "topic": "arms_transfers", "flags": [],
-        "sentence": "China firmly opposes US arms sales to Taiwan.", "cue": "opposes", "stated_on": None,
-        "basis": "assessment"}
+        "actor": "CHN",
+        "speaker": "Geng Shuang",
+        "speaker_role": "Foreign Ministry Spokesperson",
+        "stance": "oppose",
+        "target": "USA",
+        "topic": "arms_transfers",
+        "topics": ["arms_transfers"],
+        "flags": [],
+        "sentence": "China firmly opposes US arms sales to Taiwan.",
+        "cue": "opposes",
+        "stated_on": None,
+        "basis": "assessment",
+        "confidence": 1.0,
+    }
     assert results[2][0].stance == "concern" and results[2][0].target == "BLR"
 
 
@@ -76,9 +93,15 @@ def test_two_processes_give_the_same_result(detector):
 
 
 def test_paragraphs_of_one_document_share_context(detector):
-    doc = [unit("Foreign Minister Wang Yi said on Feb 26 that China supports the talks.", day="2022-02-27",
-                country="CHN", uid="art-1"),
-           unit("He said China opposes unilateral sanctions.", day="2022-02-27", country="CHN", uid="art-2")]
+    doc = [
+        unit(
+            "Foreign Minister Wang Yi said on Feb 26 that China supports the talks.",
+            day="2022-02-27",
+            country="CHN",
+            uid="art-1",
+        ),
+        unit("He said China opposes unilateral sanctions.", day="2022-02-27", country="CHN", uid="art-2"),
+    ]
     first, second = list(detector.detect_many(doc))
     assert first[0].stated_on == dt.date(2022, 2, 26)
     assert [s.speaker for s in second] == ["Wang Yi"]
@@ -86,10 +109,21 @@ def test_paragraphs_of_one_document_share_context(detector):
 
 
 def test_units_from_jsonl_reads_gold_format():
-    line = json.dumps({"id": "x-1", "date": "2021-05-23", "source_country": "USA", "speaker": "Ned Price",
-                       "speaker_role": "Spokesperson", "url": "", "text": "Hello.", "statements": []})
+    line = json.dumps(
+        {
+            "id": "x-1",
+            "date": "2021-05-23",
+            "source_country": "USA",
+            "speaker": "Ned Price",
+            "speaker_role": "Spokesperson",
+            "url": "",
+            "text": "Hello.",
+            "statements": [],
+        }
+    )
     assert list(units_from_jsonl(["", line])) == [
-        TextUnit("Hello.", dt.date(2021, 5, 23), "USA", "Ned Price", "Spokesperson", "x-1")]
+        TextUnit("Hello.", dt.date(2021, 5, 23), "USA", "Ned Price", "Spokesperson", "x-1")
+    ]
 
 
 def test_trained_mode_smoke(trained_detector):
