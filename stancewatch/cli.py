@@ -326,5 +326,26 @@ def evaluate(
     print(json.dumps(result) if as_json else format_report(result))
 
 
+@app.command()
+def train(
+    gold: list[Path] = typer.Argument(
+        ..., help="Gold JSON-lines files (e.g. ../shared/data/gold/train.jsonl ../shared/data/gold/dev.jsonl)."
+    ),
+    out: Path = typer.Option(None, help="Where to write the model (default: the package's own model/ folder)."),
+    folds: int = typer.Option(5, help="Cross-validation folds on the tuning part (by document)."),
+    search: bool = typer.Option(True, help="Choose the decision thresholds by cross-validation."),
+) -> None:
+    """Train the detector's classifiers on the tuning part of the gold files (the locked part is not read).
+
+    Needs the `train` extra (scikit-learn): pip install -e '.[train]'.
+    """
+    from stancewatch.extractors.statements import training
+    from stancewatch.extractors.statements.classifier import MODEL_DIR
+    from stancewatch.extractors.statements.pipeline import Detector
+
+    reader = Detector("rules", models=None)
+    training.train(gold, reader.read, out or MODEL_DIR, k=folds, search=search, log=typer.echo)
+
+
 if __name__ == "__main__":
     app()

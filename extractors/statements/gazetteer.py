@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from .version import DATA_DIR, DATA_FILES  # noqa: F401 (one definition of the data and what the version hashes)
+from .version import DATA_DIR
 
 # Entity labels the ruler writes; the entity's ent_id_ carries the code or person key.
 COUNTRY, BODY, INSTITUTION, GENERIC_INST, PERSON, NON_ACTOR, TITLE = (

@@ -19,7 +19,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .analysis import UnitAnalyser, by_sentence, collect_marks, is_candidate, new_context
+from .classifier import Classifiers
+from .classifier import load as load_models
+from .features import codes_in
 from .gazetteer import ruler_patterns
+from .positions import UnitReading, decide, read_unit
 from .mentions import DocContext, MentionFinder
 from .patterns import build_phrase_matcher, build_token_matcher
 from .schema import Statement, TextUnit
@@ -66,15 +70,18 @@ def _subject_char_span(parsed: Doc, offset: int, sent: Span, cue_char: int) -> t
 class Detector:
     """Finds diplomatic statements in text units (see shared/docs/statements.md)."""
 
-    def __init__(self, mode: str = "auto") -> None:
+    def __init__(self, mode: str = "auto", models: Classifiers | None = None) -> None:
         self.mode = resolve_mode(mode)
         self.version = f"{DETECTOR_VERSION}.{self.mode}"
         self.nlp = build_rules_nlp()
         self.phrases = build_phrase_matcher(self.nlp)
         self.tokens = build_token_matcher(self.nlp)
         self.analyser = UnitAnalyser(MentionFinder(), self.version)
+        self.models: Classifiers | None = models
+        if models is None and self.mode in ("hybrid", "parsed"):
+            self.models = load_models()
         self.parser: Language | None = None
-        if self.mode == "trained":
+        if self.mode == "parsed":
             self.parser = spacy.load(TRAINED_PACKAGE, exclude=["lemmatizer", "ner"])
 
     def detect(self, unit: TextUnit) -> list[Statement]:
@@ -101,19 +108,33 @@ class Detector:
                 yield from result
 
     def _detect_chunk(self, units: list[TextUnit], batch_size: int, carry: bool = True) -> list[list[Statement]]:
+        readings = self.read(units, batch_size, carry)
+        if self.models is None:
+            return [r.rules_only() for r in readings]
+        return [decide(r, self.models, self.version) for r in readings]
+
+    def read(self, units: list[TextUnit], batch_size: int = 64, carry: bool = True) -> list[UnitReading]:
+        """The rules' reading of each unit plus what the classifiers need (see `positions`)."""
         docs = list(self.nlp.pipe((u.text for u in units), batch_size=batch_size))
         marks = [collect_marks(d, self.phrases, self.tokens) for d in docs]
+        titles = {t: codes_in(d) for t, d in zip(*self._titles(units, batch_size))}
         parsed = self._parse_candidates(docs, marks, batch_size) if self.parser is not None else {}
-        out: list[list[Statement]] = []
+        out: list[UnitReading] = []
         previous: DocContext | None = None
         prev_key = None
         for unit, doc, mk, i in zip(units, docs, marks, itertools.count()):
             key = doc_key(unit)
             ctx = new_context(unit, previous if carry and key == prev_key else None)
             oracle = _oracle(parsed.get(i)) if parsed else None
-            out.append(self.analyser.statements(unit, doc, mk, ctx, oracle))
+            rules = self.analyser.statements(unit, doc, mk, ctx, oracle)
+            out.append(read_unit(unit, doc, mk, ctx, rules, titles.get(unit.title, []), self.version))
             previous, prev_key = ctx, key
         return out
+
+    def _titles(self, units: list[TextUnit], batch_size: int) -> tuple[list[str], list[Doc]]:
+        """Each distinct page title, parsed once (the paragraphs of a page share it)."""
+        distinct = list(dict.fromkeys(u.title for u in units if u.title))
+        return distinct, list(self.nlp.pipe(distinct, batch_size=batch_size))
 
     def _parse_candidates(self, docs: list[Doc], marks: list[dict], batch_size: int) -> dict[int, dict[int, Doc]]:
         """Parse only the candidate sentences: {unit index: {sentence start char: parsed sentence}}."""
