@@ -15,11 +15,12 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from stancewatch.domain import shifts as shift_rules
 from stancewatch.warehouse import Warehouse, open_reader
 from stancewatch.warehouse.publish import published_path
 
-#: Stances from strongest agreement to strongest disagreement (the chart's bands, top to bottom).
-STANCES: tuple[str, ...] = ("support", "concern", "oppose")
+#: Stances from strongest agreement to strongest disagreement are the chart's bands, top to bottom.
+STANCES = shift_rules.STANCES
 
 
 def key_title(actor: str, target: str, topic: str) -> str:
