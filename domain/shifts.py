@@ -124,6 +124,19 @@ def prevailing_stance(statements: Iterable[Mapping[str, Any]]) -> str | None:
     return max(mentions, key=lambda st: (assessments[st], mentions[st], -CRITICAL_FIRST.index(st)))
 
 
+def document_stance(statements: Iterable[Mapping[str, Any]], actor: str, target: str, topic: str) -> str | None:
+    """One document's stance on one timeline key (how the sequences' `expected.json` reads a
+    document): `prevailing_stance` of its statements on the key, each statement on the key of
+    every topic it lists."""
+    return prevailing_stance(
+        s for s in statements if s["actor"] == actor and (s.get("target") or "") == target and topic in (_key_topics(s))
+    )
+
+
+def _key_topics(statement: Mapping[str, Any]) -> list[str]:
+    return list(statement.get("topics") or ()) or [statement.get("topic") or ""]
+
+
 def confidence_of(statement: Mapping[str, Any]) -> float:
     c = statement.get("confidence")
     return 1.0 if c is None else float(c)

@@ -13,6 +13,7 @@ from stancewatch.domain.shifts import (
     SEVERITY_RANK,
     Record,
     find_relation_shifts,
+    document_stance,
     find_shifts,
     net_stance,
     prevailing_stance,
@@ -92,6 +93,19 @@ def test_a_doubtful_reading_weighs_less_and_a_tie_goes_to_the_critical_stance():
     assert prevailing_stance([st("support", confidence=0.9), st("oppose", confidence=0.55)]) == "support"
     assert prevailing_stance([st("support"), st("concern")]) == "concern"
     assert prevailing_stance([st("support"), st("concern"), st("oppose")]) == "oppose"
+
+
+def test_a_documents_stance_on_a_key_counts_every_topic_of_its_statements():
+    key = {"actor": "USA", "target": "TUN"}
+    stmts = [
+        {**key, "topic": "human_rights", "stance": "oppose", "basis": "demand", "flags": []},
+        {**key, "topic": "human_rights", "stance": "concern", "basis": "assessment", "flags": []},
+        {**key, "topic": "human_rights", "stance": "support", "flags": ["hypothetical"]},
+        {**key, "topic": "dialogue", "topics": ["dialogue", "human_rights"], "stance": "concern", "flags": []},
+    ]
+    assert document_stance(stmts, "USA", "TUN", "human_rights") == "concern"
+    assert document_stance(stmts, "USA", "TUN", "dialogue") == "concern"
+    assert document_stance(stmts, "USA", "NIC", "human_rights") is None
 
 
 # ----------------------------------------------------------------------------- the state machine
