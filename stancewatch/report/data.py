@@ -142,6 +142,7 @@ class ReportData:
     shifts: list[Shift]
     shifts_total: int
     health: list[SourceHealth]
+    relations: Any = None  # report.relations.Relations (imported late: that module draws with charts)
 
 
 def load_report_data(
@@ -170,6 +171,7 @@ def load_report_data(
             shifts=shifts,
             shifts_total=shift_rows[0]["n_total"] if shift_rows else 0,
             health=[_health(r) for r in wh.named("report_source_health")],
+            relations=_relations(wh, since, wanted),
         )
 
 
@@ -252,6 +254,12 @@ def _with_quotes(wh: Warehouse, rows: list[dict[str, Any]]) -> list[Shift]:
         )
         for r in rows
     ]
+
+
+def _relations(wh: Warehouse, since: date | None, actors: list[str] | None) -> Any:
+    from stancewatch.report.relations import load_relations
+
+    return load_relations(wh, since, actors)
 
 
 def _health(row: dict[str, Any]) -> SourceHealth:
