@@ -19,6 +19,11 @@ Why a state machine and not SQL: a change that waits for corroboration must
 not become the baseline the next record is compared with, which needs memory
 of what was *established*; window functions express that badly.
 
+**No false alarms from a routine appeal.** Any change of stance stands on
+its first day only if a decisive assessment carries it; a day whose new
+stance rests on demands and appeals alone (the contract's "routine demands")
+waits for corroboration.
+
 **No false alarms on steady positions.** A key's stance is *steady* once it
 has held for `steady_records` records in a row. A steady stance changes on
 the first day only on *decisive* evidence: at least `min_weight` of
@@ -189,6 +194,7 @@ class Record:
     decisive: float = 1.0
     contested_by: tuple[str, ...] = ()
     net: float | None = None
+    assessed: bool = True  # a decisive assessment (not only demands or appeals) carries this stance
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -306,9 +312,12 @@ def _key_shifts(
 
 
 def _decisive_change(first: Record, established: Record, held: int, settings: ShiftSettings) -> bool:
-    """May the first day of a new stance stand alone? Always against a young stance; against a
-    steady one only on decisive evidence that the day does not contradict."""
+    """May the first day of a new stance stand alone? Only if a decisive assessment carries it (a
+    demand or appeal alone is routine, per the contract); against a young stance that is enough,
+    against a steady one the evidence must also weigh `min_weight` and the day not contradict it."""
     c = settings.corroboration
+    if not first.assessed:
+        return False
     if held < c.steady_records:
         return True
     return first.decisive >= c.min_weight and established.stance not in first.contested_by
@@ -336,13 +345,13 @@ def record_from_row(row: Mapping[str, Any], min_confidence: float) -> Record:
     relation = "tone" in row
     label = row["tone"] if relation else row["stance"]
     decisive: Counter[str] = Counter()
-    voiced: set[str] = set()  # stances the day decisively *assessed* (a routine appeal does not contest)
+    assessed: set[str] = set()  # stances the day decisively *assessed* (a routine appeal does not)
     for e in row.get("evidence") or ():
         if is_decisive(e, min_confidence):
             side = STANCE_TONE[e["stance"]] if relation else e["stance"]
             decisive[side] += confidence_of(e)
             if (e.get("basis") or "assessment") == "assessment":
-                voiced.add(side)
+                assessed.add(side)
     return Record(
         row["actor"],
         row["target"],
@@ -353,6 +362,7 @@ def record_from_row(row: Mapping[str, Any], min_confidence: float) -> Record:
         tuple(row["sources"] or ()),
         row.get("detector_version") or "",
         round(decisive[label], 6),
-        tuple(sorted(voiced - {label})),
+        tuple(sorted(assessed - {label})),
         row.get("net"),
+        label in assessed,
     )

@@ -201,6 +201,16 @@ def test_a_young_stance_still_moves_on_one_clear_statement():
     ]
 
 
+def test_a_change_carried_by_a_demand_alone_waits_for_corroboration():
+    # "we urge all parties to respect Ukraine's sovereignty" read as a position on the attacker: a demand only
+    demand_only = timeline("oppose", "support")
+    demand_only[1] = Record(*demand_only[1].key, demand_only[1].day, "support", ("d",), ("MFA",), assessed=False)
+    assert find_shifts(demand_only, RULES) == []
+    confirmed = list(demand_only)
+    confirmed.append(Record(*demand_only[1].key, demand_only[1].day + timedelta(days=3), "support", ("e",), ("MFA",)))
+    assert [s.corroboration for s in find_shifts(confirmed, RULES)] == ["2 days"]
+
+
 def test_how_steady_is_steady_comes_from_the_configuration():
     assert find_shifts(timeline("oppose", "support"), rules(steady_records=1)) == []
     assert len(find_shifts(timeline(*STEADY, "oppose"), rules(min_weight=1.0))) == 1
@@ -227,7 +237,8 @@ def test_decisive_evidence_leaves_out_doubtful_historical_and_future_readings():
     assert (rec.decisive, rec.contested_by) == (0, ())
     # the routine appeal that accompanies a protest ("meet us halfway") does not contest it
     rec = record_from_row(row(st("oppose"), st("oppose"), st("support", "demand")), 0.6)
-    assert (rec.decisive, rec.contested_by) == (2, ())
+    assert (rec.decisive, rec.contested_by, rec.assessed) == (2, (), True)
+    assert not record_from_row(row(st("oppose", "demand"), st("oppose", "demand")), 0.6).assessed
 
 
 # ----------------------------------------------------------------------------- relations
