@@ -49,7 +49,9 @@ def replayed_shifts(docs: list[dict[str, Any]], config_extra: str = "") -> list[
         for _night, _summary in replay(docs, db, config):
             pass
         with open_reader(published_path(db)) as wh:
-            return wh.query("SELECT actor, target, topic, new_on, previous_stance, new_stance, detected_run_id FROM stance_shifts")
+            return wh.query(
+                "SELECT actor, target, topic, new_on, previous_stance, new_stance, detected_run_id FROM stance_shifts"
+            )
 
 
 def score(expected: dict[str, Any], shifts: list[dict[str, Any]]) -> dict[str, Any]:
