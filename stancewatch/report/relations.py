@@ -173,7 +173,7 @@ def _card(p: Relation, frame: Frame) -> str:
     return el(
         "figure",
         el("figcaption", caption) + relation_svg(p, frame),
-        class_="relation-chart",
+        class_="pair",
         data_actor=p.actor,
         data_target=p.target,
         data_records=len(p.days),

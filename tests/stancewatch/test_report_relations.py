@@ -79,7 +79,7 @@ def expected_pairs(db: Path) -> dict[tuple[str, str], int]:
 
 def test_a_chart_per_pair_with_a_dot_per_day(db: Path, page: Path) -> None:
     doc = lxml_html.document_fromstring(page.read_text(encoding="utf-8"))
-    figures = doc.xpath("//section[@id='relations']//figure[@class='relation-chart']")
+    figures = doc.xpath("//section[@id='relations']//figure[@class='pair']")
     got = {(f.get("data-actor"), f.get("data-target")): len(f.xpath(".//g[@class='rec']")) for f in figures}
     assert got == expected_pairs(db) == {("CHN", "AUS"): 4, ("CHN", "USA"): 3}
     assert doc.xpath("//nav/a[@href='#relations']")
@@ -121,7 +121,7 @@ def test_chromium_draws_the_relation_charts(db: Path, page: Path, tmp_path: Path
     dom = lxml_html.document_fromstring(
         subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True).stdout
     )
-    svgs = dom.xpath("//figure[@class='relation-chart']//svg[@class='relation-timeline']")
+    svgs = dom.xpath("//figure[@class='pair']//svg[@class='relation-timeline']")
     assert len(svgs) == len(expected_pairs(db))
     for svg in svgs:
         assert len(svg.xpath(".//rect[contains(@class, 'band')]")) == 3
