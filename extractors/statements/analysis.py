@@ -25,28 +25,17 @@ from .mentions import HONORIFICS, VERB_STARTS, DocContext, Mention, MentionFinde
 from .patterns import MODAL_WORDS
 from .schema import Statement, TextUnit
 from .topics import GENERIC, choose_topic, topic_hits, unit_topic
+from .words import labels_with, word_list, word_set
 
-CUE_LABELS = (
-    "SUPPORT",
-    "SUPPORT_RELATION",
-    "OPPOSE",
-    "CONCERN",
-    "NEG_SUPPORT",
-    "EVAL_SUPPORT",
-    "EVAL_OPPOSE",
-    "EVAL_CONCERN",
-    "NORM_SUPPORT",
-    "NORM_APPEAL",
-    "SOVEREIGN",
-    "EVAL_RELATION",
-    "EVAL_CRITICISM",
-    "DEMAND",
-    "PASSIVE_SUPPORT",
-    "PASSIVE_OPPOSE",
-)
-MENTION_LABELS = ("SELF", "JOINT", "PRONOUN", "NON_ACTOR")
+CUE_LABELS = labels_with("cue")  # in labels.yaml order: the first of equal cues wins
+ATTITUDE_LABELS = labels_with("cue", kind="attitude")
+MENTION_LABELS = labels_with("mention")
+FLAG_LABELS = labels_with("flag")
+ACT_LABELS = labels_with("act")
 MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
-ANAPHORA = {"this", "it", "that", "these", "those", "such"}
+ANAPHORA = word_set("anaphora")
+ANY_PARTY = word_set("any_party")
+BILATERAL = word_list("bilateral")
 # Given a sentence and a cue's char offset, the trained pipeline returns the char span of the
 # cue's grammatical subject (or None); the rules pipeline has no such oracle.
 SubjectOracle = Callable[[Span, int], "tuple[int, int] | None"]
@@ -57,7 +46,7 @@ TURN = re.compile(
     r"^\s*((?:[\w.’'-]+\s+){0,8}?(?:[A-Z][\w.’'-]*\s+[A-Z][\w.’'-]*|[A-Z][A-Z.’'-]*)"
     r"|Journalist|Question|Reporter|Moderator|Operator|Participant|Audience)\s*:\s"
 )
-TITLE_WORDS = r"\b(President|Minister|Premier|Chancellor|King|Emir|Spokesperson|Secretary|Ambassador)\b"
+TITLE_WORDS = r"\b(" + "|".join(word_list("title_words")) + r")\b"
 
 
 def turn_speaker(text: str) -> str | None:
@@ -169,7 +158,7 @@ def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> dict[str
             kept.append((s, e, lab))
     for lab in CUE_LABELS:
         marks[lab] = [(s, e) for s, e, kl in kept if kl == lab]
-    for lab in [k for k in marks if k.startswith("TOPIC_")] + ["CORRECTIVE", "COOPERATIVE"]:
+    for lab in [k for k in marks if k.startswith("TOPIC_")] + list(ACT_LABELS):
         marks[lab] = [(s, e) for s, e in marks.get(lab, []) if not any(bs <= s < be for bs, be in blocked)]
     doc.user_data[st.VERB_ENDS] = {e for lab in CUE_LABELS + ("REPORT", "OBJECT_VERB") for _, e in marks.get(lab, [])}
     doc.user_data[VERB_STARTS] = {s for lab in CUE_LABELS + ("REPORT",) for s, _ in marks.get(lab, [])}
@@ -192,7 +181,7 @@ def by_sentence(doc: Doc, marks: dict[str, list[tuple[int, int]]]) -> list[tuple
 
 def is_candidate(sent: Span, marks: dict[str, list[tuple[int, int]]]) -> bool:
     """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question."""
-    attitude = any(marks.get(lab) for lab in ("SUPPORT", "SUPPORT_RELATION", "OPPOSE", "CONCERN", "NEG_SUPPORT"))
+    attitude = any(marks.get(lab) for lab in ATTITUDE_LABELS)
     if sent.text.rstrip().endswith("?") or marks.get("PROCEDURAL") or marks.get("EVENT") and not attitude:
         return False  # "spoke today with X to reaffirm the alliance" keeps its cue
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
@@ -225,7 +214,7 @@ def _object_limit(doc: Doc, sent: Span, cues: list[st.Cue], k: int) -> int:
     return sent.end
 
 
-RELATION_TOPICS = ("cooperation", "trade", "dialogue", "")
+RELATION_TOPICS = word_set("relation_topics")
 PAIR_STARTS = "statements_pair_starts"  # doc.user_data key: tokens that open a "Russia-Kyrgyzstan" compound
 
 
@@ -256,22 +245,7 @@ def _clause_break(doc: Doc, start: int, end: int, marks: dict, semicolon: bool =
     )
 
 
-CLAUSE_PARTICIPLES = {
-    "focusing",
-    "stressing",
-    "noting",
-    "underlining",
-    "emphasizing",
-    "emphasising",
-    "highlighting",
-    "agreeing",
-    "adding",
-    "saying",
-    "confirming",
-    "reaffirming",
-    "reiterating",
-    "expressing",
-}
+CLAUSE_PARTICIPLES = word_set("clause_participles")
 
 
 def _clause_participle(tok, starts) -> bool:
@@ -325,7 +299,7 @@ def _discussed(doc: Doc, sent: Span, cue: st.Cue, marks: dict, mentions: list[Me
     )
 
 
-RELATION_NOUNS = {"relations", "relationship", "ties", "cooperation", "partnership", "friendship"}
+RELATION_NOUNS = word_set("relation_nouns")
 
 
 def _names_relation(doc: Doc, start: int) -> bool:
@@ -517,7 +491,7 @@ class UnitAnalyser:
         """Every cue of a candidate sentence, read into statements (one per holder and topic)."""
         hits = topic_hits(marks, sent.start, sent.end)
         day = stated_on(sent.text, unit.date)
-        flag_marks = {k: [s for s, _ in marks.get(k, [])] for k in ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")}
+        flag_marks = {k: [s for s, _ in marks.get(k, [])] for k in FLAG_LABELS + ("REPORT",)}
         has_party = any(m.kind == "party" for m in mentions)
         pairs = [i for i in doc.user_data.get(PAIR_STARTS, ()) if sent.start <= i < sent.end]
         if not hits and pairs:
@@ -590,12 +564,10 @@ class UnitAnalyser:
             return target
         anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA
         anyone = any(
-            cue.end <= s < limit and doc[s:e].text.lower() in ("any country", "any countries", "all countries")
-            for s, e in marks.get("ALL_PARTIES", [])
+            cue.end <= s < limit and doc[s:e].text.lower() in ANY_PARTY for s, e in marks.get("ALL_PARTIES", [])
         )  # "by any country"
         bilateral = any(
-            cue.end <= s < limit and doc[s:e].text.lower().endswith(("two sides", "both sides"))
-            for s, e in marks.get("ALL_PARTIES", [])
+            cue.end <= s < limit and doc[s:e].text.lower().endswith(BILATERAL) for s, e in marks.get("ALL_PARTIES", [])
         )  # "hope our two sides can ..."
 
         # opposing an object that names a measure ("objects unilateral sanctions", "opposes protectionism")

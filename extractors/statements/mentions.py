@@ -15,53 +15,14 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span
 
 from . import gazetteer as gz
+from .words import word_map, word_set
 
-PREPOSITIONS = {
-    "by",
-    "to",
-    "with",
-    "of",
-    "for",
-    "against",
-    "between",
-    "from",
-    "on",
-    "in",
-    "at",
-    "over",
-    "about",
-    "towards",
-    "toward",
-    "around",
-    "into",
-    "among",
-    "across",
-    "along",
-    "than",
-    "under",
-    "within",
-    "including",
-    "like",
-    "via",
-    "upon",
-    "after",
-    "before",
-    "during",
-    "as",
-}
-HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
-# Offices a text names without a country only for its own side ("Vice Foreign Minister X said");
-# a bare "Foreign Minister X" in a readout is as likely the visiting counterpart.
-HOME_OFFICES = {"spokesperson", "deputy_foreign_minister", "vice_premier", "press_secretary"}
-PLURAL_TITLES = {
-    "presidents": "head_of_state",
-    "leaders": "leader",
-    "foreign ministers": "foreign_minister",
-    "prime ministers": "head_of_government",
-    "premiers": "head_of_government",
-}
+PREPOSITIONS = word_set("prepositions")
+HONORIFICS = word_set("honorifics")
+HOME_OFFICES = word_set("home_offices")
+PLURAL_TITLES = word_map("plural_titles")
 VERB_STARTS = "statements_verb_starts"  # doc.user_data key: token indices that start a cue or reporting verb
-FOREIGN_MINISTRY = {"Foreign Ministry", "Ministry of Foreign Affairs", "MFA"}
+FOREIGN_MINISTRY = word_set("foreign_ministry")
 
 
 @dataclass(frozen=True)
@@ -171,48 +132,8 @@ def _name_run(doc: Doc, i: int, limit: int = 4) -> int:
     return j
 
 
-# Capitalised office words that, right before a gazetteer surname, make it that official.
-TITLE_HINTS = {
-    "Envoy",
-    "Ambassador",
-    "Secretary",
-    "Minister",
-    "Spokesperson",
-    "Representative",
-    "Counselor",
-    "Councilor",
-    "Adviser",
-    "Advisor",
-    "Coordinator",
-    "Director",
-    "Chairman",
-    "President",
-    "Premier",
-    "Chancellor",
-    "Governor",
-    "Speaker",
-    "Commissioner",
-    "Senator",
-}
-AUXILIARIES = {
-    "will",
-    "would",
-    "also",
-    "has",
-    "have",
-    "had",
-    "continue",
-    "continued",
-    "continues",
-    "to",
-    "again",
-    "further",
-    "then",
-    "later",
-    "once",
-    "is",
-    "was",
-}
+TITLE_HINTS = word_set("title_hints")
+AUXILIARIES = word_set("auxiliaries")
 
 
 def _speaks_next(doc: Doc, i: int) -> bool:

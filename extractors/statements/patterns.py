@@ -14,9 +14,10 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
 from .gazetteer import lexicon
+from .words import word_set
 
 Family = Callable[[], dict[str, list[str]]]
-MODAL_WORDS = frozenset({"should", "must", "need", "needs"})  # a doc without them skips the token matcher
+MODAL_WORDS = word_set("modal_words")  # a doc without them skips the token matcher
 FAMILIES: dict[str, Family] = {}
 
 
@@ -173,42 +174,9 @@ def subject_words() -> dict[str, list[str]]:
     return {
         "SELF": lex["self_reference"],
         "NON_ACTOR": lex["non_actor_subjects"],
-        "JOINT": JOINT_PHRASES,
-        "PRONOUN": ["he", "she"],
+        "JOINT": lex["joint_subjects"],
+        "PRONOUN": lex["pronoun_subjects"],
     }
-
-
-JOINT_PHRASES = [
-    "both sides",
-    "the two sides",
-    "the sides",
-    "the leaders",
-    "both leaders",
-    "the two leaders",
-    "they",
-    "the presidents",
-    "the three parties",
-    "the parties",
-    "both parties",
-    "the two presidents",
-    "our countries",
-    "our two countries",
-    "both countries",
-    "the two countries",
-    "the participants",
-    "the heads of state",
-    "the two heads of state",
-    "both heads of state",
-    "the ministers",
-    "the two ministers",
-    "the foreign ministers",
-    "the two foreign ministers",
-    "both ministers",
-    "the two governments",
-    "both governments",
-    "the prime ministers",
-    "the two prime ministers",
-]
 
 
 def build_phrase_matcher(nlp: Language) -> PhraseMatcher:

@@ -23,9 +23,10 @@ from .gazetteer import ruler_patterns
 from .mentions import DocContext, MentionFinder
 from .patterns import build_phrase_matcher, build_token_matcher
 from .schema import Statement, TextUnit
+from .words import word_set
 from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_available  # noqa: F401 (re-exported)
 
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+SUBJECT_DEPS = word_set("subject_dependencies")
 
 
 @Language.component("newline_sentences")

@@ -16,26 +16,17 @@ from spacy.tokens import Doc, Span
 
 from . import gazetteer as gz
 from .mentions import PREPOSITIONS, DocContext, Mention, Person
+from .words import labels, labels_with, word_set
 
-MODALS = {"should", "must", "need to", "needs to", "ought to"}
-SOFT_APPEALS = {"hope", "hopes", "hoped", "hoping", "encourage", "encourages", "encouraged"}
-NOUN_DEMANDS = {
-    "call for",
-    "calls for",
-    "called for",
-    "calling for",
-    "demand",
-    "demands",
-    "press for",
-    "presses for",
-    "pressed for",
-    "pressing for",
-    "push for",
-    "pushes for",
-    "pushed for",
-    "pushing for",
-}
-COORDINATORS = {"and", ",", "the", "as", "well"}
+MODALS = word_set("modals")
+SOFT_APPEALS = word_set("soft_appeals")
+NOUN_DEMANDS = word_set("noun_demands")
+ACT_OPENERS = word_set("act_openers")
+ENDING_WORDS = word_set("ending_words")
+RELATIVE_PRONOUNS = word_set("relative_pronouns")
+LABELS = labels()
+PLAIN_CUES = tuple(lab for lab in labels_with("cue") if LABELS[lab].kind)  # read here; the rest by demand_cues
+COORDINATORS = word_set("coordinators")
 VERB_ENDS = "statements_verb_ends"  # doc.user_data key: token indices that end a cue or reporting verb
 PAIR_TOKENS = "statements_pair_tokens"  # doc.user_data key: mention starts inside a "China-Qatar" compound
 Marks = dict[str, list[tuple[int, int]]]
@@ -78,21 +69,8 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
     """Plain cues, with negation: "does not support" / "does not agree to" -> oppose, "not
     concerned" -> nothing; a participle with "by" ("opposed by all Chinese people") is passive."""
     cues = []
-    for label, kind, stance in (
-        ("SUPPORT", "attitude", "support"),
-        ("SUPPORT_RELATION", "attitude", "support"),
-        ("OPPOSE", "attitude", "oppose"),
-        ("CONCERN", "attitude", "concern"),
-        ("NEG_SUPPORT", "attitude", "oppose"),
-        ("EVAL_SUPPORT", "evaluative", "support"),
-        ("EVAL_OPPOSE", "evaluative", "oppose"),
-        ("EVAL_CONCERN", "evaluative", "concern"),
-        ("NORM_SUPPORT", "normative", "support"),
-        ("NORM_APPEAL", "normative", "support"),
-        ("SOVEREIGN", "sovereign", "support"),
-        ("EVAL_RELATION", "evaluative", "support"),
-        ("EVAL_CRITICISM", "evaluative", "oppose"),
-    ):
+    for label in PLAIN_CUES:
+        kind, stance = LABELS[label].kind, LABELS[label].stance
         for s, e in marks.get(label, []):
             if kind == "attitude" and _third_party_possessed(doc, s):
                 continue  # "Iran's behaviour, alongside its support to proxy forces": a fact, not a stance
@@ -101,7 +79,7 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
                 continue
             flipped = "oppose" if neg and stance == "support" else stance
             passive = kind == "attitude" and stance != "concern" and _passive(doc, s)  # "is concerned by" is not
-            basis = "demand" if label == "NORM_APPEAL" else "assessment"  # "dialogue is crucial" asks for it
+            basis = LABELS[label].basis  # NORM_APPEAL: "dialogue is crucial" asks for it
             if label == "SUPPORT" and not neg and _asks_release(doc, e, marks):
                 flipped, basis = "oppose", "demand"  # "support for the release of those the PRC detained"
             if label == "EVAL_RELATION" and _as_adjunct(doc, s):
@@ -113,7 +91,7 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
                     "passive" if passive else kind,
                     flipped,
                     basis=basis,
-                    needs_party=label in ("EVAL_RELATION", "EVAL_CRITICISM", "SUPPORT_RELATION"),
+                    needs_party=LABELS[label].needs_party,
                 )
             )
     return cues
@@ -130,7 +108,7 @@ def _as_adjunct(doc: Doc, start: int) -> bool:
     return False
 
 
-RELEASE_LEAD = {"the", "a", "an", "immediate", "unconditional", "and", "prompt", "swift", "safe", "early", "full", ","}
+RELEASE_LEAD = word_set("release_lead")
 
 
 def _asks_release(doc: Doc, end: int, marks: Marks) -> bool:
@@ -145,7 +123,7 @@ def _asks_release(doc: Doc, end: int, marks: Marks) -> bool:
     return any(s == i and doc[s].lower_.startswith("releas") for s, _ in marks.get("CORRECTIVE", []))
 
 
-THIRD_PERSON_POSSESSIVES = {"its", "their", "his", "her"}
+THIRD_PERSON_POSSESSIVES = word_set("third_person_possessives")
 
 
 def _third_party_possessed(doc: Doc, s: int) -> bool:
@@ -162,38 +140,8 @@ def _third_party_possessed(doc: Doc, s: int) -> bool:
     return False
 
 
-EXPRESSING = {
-    "renewing",
-    "renewed",
-    "renew",
-    "reaffirming",
-    "reiterating",
-    "expressing",
-    "pledging",
-    "expressed",
-    "express",
-    "expresses",
-    "reiterated",
-    "reiterate",
-    "reiterates",
-    "reaffirmed",
-    "reaffirm",
-    "reaffirms",
-    "voiced",
-    "pledged",
-    "confirmed",
-    "offered",
-    "extended",
-    "conveyed",
-    "showed",
-    "declared",
-    "stated",
-    "emphasized",
-    "underscored",
-    "affirmed",
-    "demonstrated",
-}
-BE = {"be", "been", "is", "are", "was", "were", "being"}
+EXPRESSING = word_set("expressing")
+BE = word_set("be")
 
 
 def _passive(doc: Doc, start: int) -> bool:
@@ -244,22 +192,7 @@ def _develops(doc: Doc, start: int, end: int) -> bool:
     return any(t.lower_ in objects for t in doc[end : min(end + 6, len(doc))])
 
 
-DETERMINERS_BEFORE_NOUN = {
-    "a",
-    "an",
-    "the",
-    "this",
-    "that",
-    "their",
-    "its",
-    "our",
-    "his",
-    "her",
-    "any",
-    "no",
-    "'s",
-    "’s",
-}
+DETERMINERS_BEFORE_NOUN = word_set("determiners_before_noun")
 
 
 def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> list[Cue]:
@@ -299,7 +232,7 @@ def demand_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention]) -> 
     return [replace(c, basis="demand") for c in out]
 
 
-ORDINALS = {"first", "second", "third", "fourth", "fifth", "finally", "lastly", "also", "please"}
+ORDINALS = word_set("ordinals")
 
 
 def _imperatives(doc: Doc, sent: Span, marks: Marks) -> list[Cue]:
@@ -316,27 +249,8 @@ def _imperatives(doc: Doc, sent: Span, marks: Marks) -> list[Cue]:
     return out[:1]
 
 
-NOUN_LIKE = {"hope", "call", "demand", "demands", "ask"}
-SUBJECT_WORDS = {
-    "we",
-    "i",
-    "they",
-    "also",
-    "sincerely",
-    "still",
-    "truly",
-    "really",
-    "further",
-    "strongly",
-    "earnestly",
-    "indeed",
-    "therefore",
-    "again",
-    "once",
-    "side",
-    "government",
-    "always",
-}
+NOUN_LIKE = word_set("noun_like")
+SUBJECT_WORDS = word_set("subject_words")
 
 
 def _verb_position(doc: Doc, i: int, mention_ends: set[int]) -> bool:
@@ -383,9 +297,7 @@ def _inside_all_parties(start: int, end: int, marks: Marks) -> bool:
 def _verb_demand(doc: Doc, sent: Span, s: int, e: int, phrase: str, marks: Marks, mentions: list[Mention]) -> list[Cue]:
     """ "urges/calls on/hopes X to <act>" and "calls for <act of X>"."""
     end = _clause_end(doc, sent, e)
-    to_idx = next(
-        (t.i for t in doc[e:end] if t.lower_ in ("to", "will", "can", "would", "should", "must") and t.i > e), None
-    )
+    to_idx = next((t.i for t in doc[e:end] if t.lower_ in ACT_OPENERS and t.i > e), None)
     if phrase in NOUN_DEMANDS or to_idx is None:
         region_end = end
     else:
@@ -436,7 +348,7 @@ def _ends_hostilities(doc: Doc, start: int, end: int) -> bool:
     """ "an end to the stalemated fighting", "a halt to the violence": a call for de-escalation."""
     words = [t.lower_ for t in doc[start : min(end, start + 8)]]
     hostile = set(gz.lexicon()["demands"]["hostilities"])
-    return any(w in ("end", "halt", "cessation", "stop") for w in words[:3]) and any(w in hostile for w in words)
+    return any(w in ENDING_WORDS for w in words[:3]) and any(w in hostile for w in words)
 
 
 def _second_act(
@@ -455,7 +367,7 @@ def _second_act(
     return [Cue(later[0][0], later[0][1], "demand", other, addressees, end, verb)] if later else []
 
 
-DETERMINERS = {"the", "a", "an", "relevant", "all", "any", "other", "such", "these", "those", "some", "certain"}
+DETERMINERS = word_set("determiners")
 
 
 def _index_before(doc: Doc, m: Mention) -> int:
@@ -466,30 +378,7 @@ def _index_before(doc: Doc, m: Mention) -> int:
     return i
 
 
-INTRODUCERS = {
-    "as",
-    "while",
-    "when",
-    "given",
-    "under",
-    "with",
-    "in",
-    "after",
-    "before",
-    "during",
-    "despite",
-    "following",
-    "since",
-    "although",
-    "though",
-    "if",
-    "to",
-    "for",
-    "at",
-    "on",
-    "discussing",
-    "addressing",
-}
+INTRODUCERS = word_set("introducers")
 
 
 def _coordinated(doc: Doc, a: Mention, b: Mention) -> bool:
@@ -512,7 +401,7 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
         return True  # "the China-Qatar relations": a modifier, never a subject
     i = _index_before(doc, before[idx])
     word = doc[i].lower_ if i >= 0 else ""
-    if word in PREPOSITIONS and word != "as" or word.endswith("ing") and word.isalpha():
+    if word in PREPOSITIONS or word.endswith("ing") and word.isalpha():
         return True
     if i >= 0 and i + 1 in doc.user_data.get(VERB_ENDS, ()):  # the object of a cue: "supports the Myanmar government"
         return True
@@ -538,7 +427,7 @@ def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> l
     """
     before = [m for m in mentions if sent.start <= m.start and m.end <= pos]
     last = before[-1].end if before else sent.start
-    if any(t.lower_ in ("who", "whom") for t in doc[last:pos]):
+    if any(t.lower_ in RELATIVE_PRONOUNS for t in doc[last:pos]):
         return None  # "Tunisians who ... opposed the new constitution": the holder is not a party
     for idx in range(len(before) - 1, -1, -1):
         m = before[idx]
@@ -554,18 +443,7 @@ def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> l
     return []
 
 
-NOMINAL_CUES = {
-    "commitment",
-    "commitments",
-    "support",
-    "opposition",
-    "readiness",
-    "determination",
-    "concern",
-    "concerns",
-    "position",
-    "satisfaction",
-}
+NOMINAL_CUES = word_set("nominal_cues")
 
 
 def genitive_holders(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention]:
@@ -621,7 +499,7 @@ def expand(mentions: list[Mention], ctx: DocContext) -> list[tuple[str, Person |
     return [(c, p) for c, p in out if c]
 
 
-LEADERS = ("the leaders", "both leaders", "the two leaders", "the presidents", "the two presidents")
+LEADERS = word_set("leaders")
 
 
 def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
@@ -664,23 +542,7 @@ def _leader(country: str, ctx: DocContext) -> Person | None:
     return Person(off.name, off.country) if off is not None else None
 
 
-PEOPLE_NOUNS = {
-    "people",
-    "peoples",
-    "society",
-    "citizens",
-    "nationals",
-    "journalists",
-    "media",
-    "civilians",
-    "protesters",
-    "protestors",
-    "opposition",
-    "voters",
-    "workers",
-    "students",
-    "activists",
-}
+PEOPLE_NOUNS = word_set("people_nouns")
 
 
 def _of_a_people(doc: Doc, m: Mention) -> bool:
@@ -692,23 +554,7 @@ def _of_a_people(doc: Doc, m: Mention) -> bool:
     )
 
 
-NORM_NOUNS = {
-    "rules",
-    "rule",
-    "resolution",
-    "resolutions",
-    "charter",
-    "principles",
-    "norms",
-    "obligations",
-    "provisions",
-    "framework",
-    "regulations",
-    "law",
-    "agreement",
-    "treaty",
-    "consensus",
-}
+NORM_NOUNS = word_set("norm_nouns")
 
 
 def _names_a_norm(doc: Doc, m: Mention) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-GENERIC = {"dialogue", "cooperation", "multilateralism"}
+from .words import word_set
+
+GENERIC = word_set("generic_topics")
 Marks = dict[str, list[tuple[int, int]]]
 
 
