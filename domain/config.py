@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
+from stancewatch.domain.shifts import DEFAULT_SEVERITY, Severity
 from stancewatch.extractors.fetch import FetchPolicy
 
 #: FetchPolicy's annotations are strings (postponed evaluation); the ones its limits use.
@@ -121,23 +122,28 @@ class DetectorSettings(_Strict):
 
 
 class Corroboration(_Strict):
-    applies_to: list[Literal["low", "medium", "high"]] = Field(default_factory=lambda: ["low"])
+    """When a change of stance must wait for a second source or a second day (domain/shifts.py)."""
+
+    applies_to: list[Severity] = Field(default_factory=lambda: ["low"])
     min_sources: int = 2
     min_days: int = 2
+    steady_records: int = 3  # a stance held this many records in a row is steady ...
+    min_weight: float = 2.0  # ... and changes on one day only on this much decisive evidence
+    min_confidence: float = 0.6  # a statement read with less is never decisive
 
 
 class ShiftSettings(_Strict):
     window_days: int = 365
-    severity: dict[str, Literal["low", "medium", "high"]] = Field(
-        default_factory=lambda: {
-            "reversal": "high",
-            "escalation": "medium",
-            "softening": "low",
-            "warming": "low",
-            "cooling": "medium",
-        }
-    )
+    severity: dict[str, Severity] = Field(default_factory=lambda: dict(DEFAULT_SEVERITY))
     corroboration: Corroboration = Field(default_factory=Corroboration)
+
+    @field_validator("severity")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(DEFAULT_SEVERITY))
+        if unknown:
+            raise ValueError(f"unknown kind(s) of shift {unknown}; the kinds are {sorted(DEFAULT_SEVERITY)}")
+        return {**DEFAULT_SEVERITY, **value}
 
 
 class SmtpSettings(_Strict):
@@ -167,14 +173,14 @@ class Recipient(_Strict):
     actors: list[str] = Field(default_factory=list)  # empty: every actor
     targets: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
-    min_severity: Literal["low", "medium", "high"] = "low"
+    min_severity: Severity = "low"
     immediate: bool = False  # also mail severe shifts at once, not only in the digest
 
 
 class AlertSettings(_Strict):
     enabled: bool = True
     sender: str = "stancewatch <stancewatch@localhost>"
-    immediate_min_severity: Literal["low", "medium", "high"] = "high"
+    immediate_min_severity: Severity = "high"
     failing_source_nights: int = 3  # a source failing this many nights in a row is named in the digest
     max_send_attempts: int = 5
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)

@@ -34,11 +34,12 @@ from stancewatch.flows import progress
 from stancewatch.domain.alerts.deliver import deliver
 from stancewatch.domain.alerts.subscriptions import alert_rows
 from stancewatch.domain.config import Config, SourcesFile
+from stancewatch.domain.shifts import find_relation_shifts, find_shifts, record_from_row
 from stancewatch.warehouse import Warehouse
 from stancewatch.warehouse.articles import store_pages
 from stancewatch.warehouse.feeds import feed_states, record_fetch, sources_due, sync_sources
 from stancewatch.warehouse.health import failing_sources
-from stancewatch.warehouse.shifts import Rules, find_shifts, load_records, store_shifts
+from stancewatch.warehouse.shifts import load_records, load_relation_records, store_shifts
 from stancewatch.warehouse.statements import articles_to_detect, count_to_detect, mark_unreadable, store_found
 
 #: Below this many pages to extract, a process pool costs more than it saves.
@@ -172,16 +173,21 @@ def _harvested(future: Any, batch: list[PageJob]) -> list[PageResult]:
 
 
 def shift_stage(wh: Warehouse, run_id: str, cfg: Config, queue_alerts: bool = True) -> int:
-    """Compare every key's records with the rules; store new shifts and queue their alerts.
+    """Compare every touched key's records with the shift rules; store new shifts and queue their
+    alerts. Relation shifts (a pair's tone across all topics) are stored too, for the report.
 
     With `queue_alerts` False (reprocessing history) new shifts are stored
     but nobody is mailed about them.
     """
-    c = cfg.shifts.corroboration
-    rules = Rules(cfg.shifts.window_days, dict(cfg.shifts.severity), tuple(c.applies_to), c.min_sources, c.min_days)
-    alerts_for = (lambda shift: alert_rows(cfg.alerts, shift, run_id)) if queue_alerts else None
-    records = load_records(wh, touched_in_run=run_id)
-    return len(store_shifts(wh, find_shifts(records, rules), run_id, alerts_for=alerts_for))
+    rules, floor = cfg.shifts, cfg.shifts.corroboration.min_confidence
+    records = [record_from_row(r, floor) for r in load_records(wh, touched_in_run=run_id)]
+    shifts = {s.shift_id: s for s in find_shifts(records, rules)}
+    alerts_for = (lambda row: alert_rows(cfg.alerts, shifts[row["shift_id"]], run_id)) if queue_alerts else None
+    new = store_shifts(wh, [s.row(run_id) for s in shifts.values()], alerts_for=alerts_for)
+    pairs = [record_from_row(r, floor) for r in load_relation_records(wh, touched_in_run=run_id)]
+    relation_rows = [s.row(run_id) for s in find_relation_shifts(pairs, rules)]
+    store_shifts(wh, relation_rows, table="store.relation_shifts")
+    return len(new)
 
 
 def alert_stage(wh: Warehouse, run_id: str, cfg: Config) -> list[dict[str, Any]]:

@@ -12,6 +12,8 @@ text, and optionally source_country, speaker, speaker_role, title, url.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -21,6 +23,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import feedparser
+import lxml.html
 import yaml
 
 from stancewatch.localsite import LocalSite
@@ -32,6 +36,46 @@ def load_docs(path: str | Path) -> list[dict[str, Any]]:
     """Documents from a JSON-lines file, sorted by date then id."""
     docs = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     return sorted(docs, key=lambda d: (d["date"], d["id"]))
+
+
+def load_sequence(path: str | Path, corpora: str | Path) -> list[dict[str, Any]]:
+    """Documents of a sequence defined over the saved corpora (benchmarks/sequences/README.md).
+
+    Each line names a document instead of carrying its text: `corpus` (a file
+    under `corpora`) and either `turn` (the n-th turn of a saved MFA
+    press-conference page, which must be an answer) or `link` (the item of a
+    saved RSS snapshot with that link). The text is read from the corpus and
+    checked against the line's `sha256` (first 16 hex digits), so an edited
+    corpus or extractor is an error, not a silently different sequence.
+    """
+    docs = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        doc = json.loads(line)
+        text = _corpus_text(Path(corpora) / doc["corpus"], doc)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        if digest != doc["sha256"]:
+            raise ValueError(f"{path}:{n}: {doc['id']}: the corpus text changed (sha256 {digest})")
+        docs.append({k: v for k, v in doc.items() if k not in ("corpus", "turn", "sha256")} | {"text": text})
+    return sorted(docs, key=lambda d: (d["date"], d["id"]))
+
+
+def _corpus_text(path: Path, doc: dict[str, Any]) -> str:
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    if "turn" in doc:
+        from stancewatch.extractors.sites.mfa_press import read_transcript
+
+        transcript = read_transcript(raw)
+        if transcript is None or transcript.turns[doc["turn"]].kind != "answer":
+            raise ValueError(f"{path}: turn {doc['turn']} of {doc['id']} is not an answer")
+        return "\n".join(transcript.turns[doc["turn"]].paragraphs)
+    entry = next((e for e in feedparser.parse(raw).entries if e.get("link") == doc["link"]), None)
+    if entry is None:
+        raise ValueError(f"{path}: no item {doc['link']}")
+    html = entry["content"][0]["value"] if entry.get("content") else entry.get("summary", "")
+    paragraphs = [" ".join(p.text_content().split()) for p in lxml.html.fragment_fromstring(html, "div").iter("p")]
+    return "\n".join(p for p in paragraphs if p)
 
 
 def nights(docs: list[dict[str, Any]]) -> list[str]:

@@ -6,9 +6,7 @@ from typing import Any
 
 from stancewatch.domain.config import AlertSettings, Recipient
 from stancewatch.warehouse.outbox import alert_row
-from stancewatch.warehouse.shifts import Shift
-
-SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+from stancewatch.domain.shifts import SEVERITY_RANK, Shift
 
 
 def wants(recipient: Recipient, shift: Shift) -> bool:

@@ -187,27 +187,3 @@ def is_demand(statement: dict[str, Any]) -> bool:
     cue = (statement.get("cue") or "").lower()
     verbs = {v.lower() for v in lexicon()["demands"]["verbs"]} | {v.lower() for v in lexicon()["demands"]["corrective"]}
     return cue in verbs or cue.split(" ")[0] in {"should", "must"}
-
-
-CRITICAL_FIRST = ("oppose", "concern", "support")
-
-
-def document_stance(statements: list[dict[str, Any]], actor: str, target: str, topic: str) -> str | None:
-    """A document's stance on one timeline key, per the contract's "Timelines and shifts", ranked
-    as the warehouse's `stance_records` view ranks a day: hypothetical statements are ignored; the
-    stance with the most assessments prevails (an assessment outweighs the demands that accompany
-    it), then the one with the most statements of either basis, then the more critical one
-    (oppose, concern, support): a text that restates support while voicing alarm is read for the alarm."""
-    on_key = [
-        s
-        for s in statements
-        if s["actor"] == actor
-        and (s.get("target") or "") == target
-        and (s.get("topic") or "") == topic
-        and "hypothetical" not in (s.get("flags") or [])
-    ]
-    if not on_key:
-        return None
-    assessments = Counter(s["stance"] for s in on_key if not is_demand(s))
-    mentions = Counter(s["stance"] for s in on_key)
-    return max(mentions, key=lambda st: (assessments[st], mentions[st], -CRITICAL_FIRST.index(st)))

@@ -112,12 +112,20 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def _start(value: Any, name: str) -> dt.date:
+    """A role's first day: every role has one (`Role.covers` compares the day with it)."""
+    day = _date(value)
+    if day is None:
+        raise ValueError(f"officials.yaml: a role of {name} has no start date")
+    return day
+
+
 @lru_cache(maxsize=1)
 def officials() -> tuple[Official, ...]:
     """Every official of officials.yaml with typed roles."""
     out = []
     for row in _read_yaml("officials.yaml")["officials"]:
-        roles = tuple(Role(r[0], r[1], _date(r[2]), _date(r[3])) for r in row["roles"])
+        roles = tuple(Role(r[0], r[1], _start(r[2], row["name"]), _date(r[3])) for r in row["roles"])
         out.append(
             Official(row["name"], row["country"], row.get("surname", ""), tuple(row.get("aliases") or ()), roles)
         )

@@ -9,131 +9,20 @@ Abdullah bin Zayed"), then against the officials gazetteer on the text's date.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span
 
 from . import gazetteer as gz
+from .context import DocContext, Mention, Person, official_person
+from .patterns import VERB_STARTS
+from .voice import we_override
+from .words import word_map, word_set
 
-PREPOSITIONS = {
-    "by",
-    "to",
-    "with",
-    "of",
-    "for",
-    "against",
-    "between",
-    "from",
-    "on",
-    "in",
-    "at",
-    "over",
-    "about",
-    "towards",
-    "toward",
-    "around",
-    "into",
-    "among",
-    "across",
-    "along",
-    "than",
-    "under",
-    "within",
-    "including",
-    "like",
-    "via",
-    "upon",
-    "after",
-    "before",
-    "during",
-    "as",
-}
-HONORIFICS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sheikh"}
-# Offices a text names without a country only for its own side ("Vice Foreign Minister X said");
-# a bare "Foreign Minister X" in a readout is as likely the visiting counterpart.
-HOME_OFFICES = {"spokesperson", "deputy_foreign_minister", "vice_premier", "press_secretary"}
-PLURAL_TITLES = {
-    "presidents": "head_of_state",
-    "leaders": "leader",
-    "foreign ministers": "foreign_minister",
-    "prime ministers": "head_of_government",
-    "premiers": "head_of_government",
-}
-VERB_STARTS = "statements_verb_starts"  # doc.user_data key: token indices that start a cue or reporting verb
-FOREIGN_MINISTRY = {"Foreign Ministry", "Ministry of Foreign Affairs", "MFA"}
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone who can be a statement's speaker; `country` is the code they speak for."""
-
-    name: str
-    country: str
-    role: str = ""
-    office: str = ""  # the gazetteer office, so "the Secretary" finds the Secretary, not the Secretary General
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A span that may be an actor or target.
-
-    kind: "party" (country/body/institution/person/title, `code` set), "self" (we/our side),
-    "joint" (both sides/they), "pronoun" (he/she), "nonactor" (newspapers, analysts).
-    """
-
-    start: int
-    end: int
-    kind: str
-    code: str = ""
-    person: Person | None = None
-    text: str = ""
-
-
-@dataclass
-class DocContext:
-    """What earlier sentences (and earlier paragraphs of the same document) have established."""
-
-    date: dt.date | None = None
-    voice: Person | None = None
-    voice_country: str = ""
-    persons: list[Person] = field(default_factory=list)
-    we_override: str = ""
-    subject_person: Person | None = None
-    unit_persons: list[Person] = field(default_factory=list)
-    unit_parties: list[tuple[int, str]] = field(default_factory=list)
-    unit_pairs: list[tuple[str, str]] = field(default_factory=list)
-    doc_topic: str = ""
-    doc_parties: list[str] = field(default_factory=list)  # parties named in earlier paragraphs of the document
-
-    def remember(self, person: Person) -> None:
-        """Record a named person; the most recent mention sits last."""
-        self.persons = [p for p in self.persons if p.name != person.name] + [person]
-
-    def last_person(self) -> Person | None:
-        return self.persons[-1] if self.persons else None
-
-    def person_with_title(self, title: str, office: str, country: str = "") -> Person | None:
-        """The latest person named with this title and office ("the Foreign Minister" -> the one
-        just named; "the Secretary" -> the Secretary of State, not the NATO Secretary General),
-        then the latest in that office of `country` when the title belongs to one."""
-        low = title.lower()
-        for person in reversed(self.persons):
-            if person.office == office and low in person.role.lower():
-                return person
-        for person in reversed(self.persons):
-            if person.office == office and country and person.country == country:
-                return person
-        return None
-
-
-def official_person(name: str, day: dt.date | None, written_role: str = "") -> Person | None:
-    """A gazetteer official as a Person, with the role as written or else the one held on `day`."""
-    off = gz.officials_by_name().get(name)
-    if off is None:
-        return None
-    role = off.in_office(day)
-    return Person(off.name, off.country, written_role or (role.title if role else ""), role.office if role else "")
+HONORIFICS = word_set("honorifics")
+HOME_OFFICES = word_set("home_offices")
+PLURAL_TITLES = word_map("plural_titles")
+FOREIGN_MINISTRY = word_set("foreign_ministry")
 
 
 def _country_before(doc: Doc, start: int, ents_by_end: dict[int, Span]) -> Span | None:
@@ -171,48 +60,8 @@ def _name_run(doc: Doc, i: int, limit: int = 4) -> int:
     return j
 
 
-# Capitalised office words that, right before a gazetteer surname, make it that official.
-TITLE_HINTS = {
-    "Envoy",
-    "Ambassador",
-    "Secretary",
-    "Minister",
-    "Spokesperson",
-    "Representative",
-    "Counselor",
-    "Councilor",
-    "Adviser",
-    "Advisor",
-    "Coordinator",
-    "Director",
-    "Chairman",
-    "President",
-    "Premier",
-    "Chancellor",
-    "Governor",
-    "Speaker",
-    "Commissioner",
-    "Senator",
-}
-AUXILIARIES = {
-    "will",
-    "would",
-    "also",
-    "has",
-    "have",
-    "had",
-    "continue",
-    "continued",
-    "continues",
-    "to",
-    "again",
-    "further",
-    "then",
-    "later",
-    "once",
-    "is",
-    "was",
-}
+TITLE_HINTS = word_set("title_hints")
+AUXILIARIES = word_set("auxiliaries")
 
 
 def _speaks_next(doc: Doc, i: int) -> bool:
@@ -270,7 +119,7 @@ class MentionFinder:
         ]
         out.sort(key=lambda m: m.start)
         out = self._plural_titles(doc, out, ctx)
-        self._we_override(doc, out, ctx)
+        we_override(doc, out, ctx)
         return out
 
     def _from_entity(
@@ -443,27 +292,3 @@ class MentionFinder:
                     break
                 j -= 1
         return out
-
-    @staticmethod
-    def _we_override(doc: Doc, mentions: list[Mention], ctx: DocContext) -> None:
-        """ "We, the G7 Foreign Ministers of Canada, ... and the EU" makes every "we" of the document
-        that body; the members listed in the apposition are not separate subjects."""
-        for i, (a, b) in enumerate(zip(mentions, mentions[1:])):
-            if (
-                a.kind == "self"
-                and a.text.lower() == "we"
-                and b.kind == "party"
-                and b.start - a.end <= 3
-                and doc[a.end].text == ","
-            ):
-                ctx.we_override = ctx.voice_country = b.code
-                ctx.voice = None
-                mentions[i] = Mention(a.start, a.end, "self", b.code, None, a.text)
-                j = i + 2
-                while j < len(mentions) and all(
-                    t.is_title or t.lower_ in ("of", "the", "and", ",")
-                    for t in doc[mentions[j - 1].end : mentions[j].start]
-                ):
-                    j += 1
-                del mentions[i + 1 : j]
-                return

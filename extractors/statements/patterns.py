@@ -3,20 +3,31 @@
 One small function per family, each returning the phrases it contributes under its match label,
 with examples of what it catches in its docstring. `build_phrase_matcher` registers every family on
 one PhraseMatcher (lower-cased tokens) so a document is scanned once; `build_token_matcher` holds the
-few families that need token shapes rather than fixed phrases ("should be respected").
+few families that need token shapes rather than fixed phrases ("should be respected"). `collect_marks`
+runs both over a document and keeps, where cues overlap, the longest (labels.yaml says what each
+label means).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import re
+from collections import defaultdict
+from typing import Any, Callable
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
 
 from .gazetteer import lexicon
+from .words import Marks, labels_with, word_set
 
 Family = Callable[[], dict[str, list[str]]]
-MODAL_WORDS = frozenset({"should", "must", "need", "needs"})  # a doc without them skips the token matcher
+MODAL_WORDS = word_set("modal_words")  # a doc without them skips the token matcher
+MODAL_RX = re.compile(r"\b(?:" + "|".join(sorted(MODAL_WORDS)) + r")\b", re.IGNORECASE)
+CUE_LABELS = labels_with("cue")  # in labels.yaml order: the first of equal cues wins
+ACT_LABELS = labels_with("act")
+VERB_ENDS = "statements_verb_ends"  # doc.user_data key: token indices that end a cue or reporting verb
+VERB_STARTS = "statements_verb_starts"  # doc.user_data key: token indices that start a cue or reporting verb
 FAMILIES: dict[str, Family] = {}
 
 
@@ -173,42 +184,9 @@ def subject_words() -> dict[str, list[str]]:
     return {
         "SELF": lex["self_reference"],
         "NON_ACTOR": lex["non_actor_subjects"],
-        "JOINT": JOINT_PHRASES,
-        "PRONOUN": ["he", "she"],
+        "JOINT": lex["joint_subjects"],
+        "PRONOUN": lex["pronoun_subjects"],
     }
-
-
-JOINT_PHRASES = [
-    "both sides",
-    "the two sides",
-    "the sides",
-    "the leaders",
-    "both leaders",
-    "the two leaders",
-    "they",
-    "the presidents",
-    "the three parties",
-    "the parties",
-    "both parties",
-    "the two presidents",
-    "our countries",
-    "our two countries",
-    "both countries",
-    "the two countries",
-    "the participants",
-    "the heads of state",
-    "the two heads of state",
-    "both heads of state",
-    "the ministers",
-    "the two ministers",
-    "the foreign ministers",
-    "the two foreign ministers",
-    "both ministers",
-    "the two governments",
-    "both governments",
-    "the prime ministers",
-    "the two prime ministers",
-]
 
 
 def build_phrase_matcher(nlp: Language) -> PhraseMatcher:
@@ -216,20 +194,20 @@ def build_phrase_matcher(nlp: Language) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for func in FAMILIES.values():
         for label, phrases in func().items():
-            matcher.add(label, list(nlp.tokenizer.pipe(sorted({str(p) for p in phrases}))))
+            matcher.add(label, [nlp.make_doc(p) for p in sorted({str(p) for p in phrases})])
     return matcher
 
 
-def passive_patterns() -> dict[str, list[list[dict]]]:
+def passive_patterns() -> dict[str, list[list[dict[str, Any]]]]:
     """'should be (adv) VBN': the stance comes from the participle. Examples:
 
     "the sovereignty of Syria should be upheld and respected" -> PASSIVE_SUPPORT
     "the Cold-War mentality should be "completely" abandoned" -> PASSIVE_OPPOSE
     """
     dem = lexicon()["demands"]
-    out: dict[str, list[list[dict]]] = {}
+    out: dict[str, list[list[dict[str, Any]]]] = {}
     for label, words in (("PASSIVE_SUPPORT", dem["passive_support"]), ("PASSIVE_OPPOSE", dem["passive_oppose"])):
-        lead = [
+        lead: list[dict[str, Any]] = [
             {"LOWER": {"IN": list(MODAL_WORDS)}},
             {"LOWER": {"IN": ["to", "be"]}, "OP": "+"},
             {"LOWER": {"NOT_IN": ["not", "never", ".", ",", ";", "and"]}, "OP": "{0,3}"},
@@ -250,3 +228,29 @@ def build_token_matcher(nlp: Language) -> Matcher:
 
 
 TOKEN_FAMILIES = {"passive_patterns": passive_patterns}
+
+
+def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> Marks:
+    """Every family match in the doc, keyed by label, longest-first de-overlapped within a label group."""
+    marks: Marks = defaultdict(list)
+    has_modal = MODAL_RX.search(doc.text) is not None  # the token matcher is the costly one
+    for match_id, s, e in list(phrases(doc)) + (list(tokens(doc)) if has_modal else []):
+        marks[doc.vocab.strings[match_id]].append((s, e))
+    cue_spans = sorted(
+        ((s, e, lab) for lab in CUE_LABELS for s, e in marks.get(lab, [])), key=lambda x: (x[0], -(x[1] - x[0]))
+    )
+    ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
+    marks["REPORT"] = [(s, e) for s, e in marks.get("REPORT", []) if s not in ent_tokens]
+    blocked = marks.get("BLOCKED", [])
+    cue_spans = [c for c in cue_spans if not any(bs <= c[0] < be for bs, be in blocked)]
+    kept: list[tuple[int, int, str]] = []
+    for s, e, lab in cue_spans:
+        if not any(ks <= s < ke or s <= ks < e for ks, ke, _ in kept):
+            kept.append((s, e, lab))
+    for lab in CUE_LABELS:
+        marks[lab] = [(s, e) for s, e, kl in kept if kl == lab]
+    for lab in [k for k in marks if k.startswith("TOPIC_")] + list(ACT_LABELS):
+        marks[lab] = [(s, e) for s, e in marks.get(lab, []) if not any(bs <= s < be for bs, be in blocked)]
+    doc.user_data[VERB_ENDS] = {e for lab in CUE_LABELS + ("REPORT", "OBJECT_VERB") for _, e in marks.get(lab, [])}
+    doc.user_data[VERB_STARTS] = {s for lab in CUE_LABELS + ("REPORT",) for s, _ in marks.get(lab, [])}
+    return marks

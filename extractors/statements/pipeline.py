@@ -12,24 +12,29 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
-from .analysis import UnitAnalyser, by_sentence, collect_marks, is_candidate, new_context
+from .analysis import UnitAnalyser, by_sentence, is_candidate
 from .classifier import Classifiers
 from .classifier import load as load_models
+from .context import DocContext
 from .features import codes_in
 from .gazetteer import ruler_patterns
+from .holders import SubjectOracle
+from .mentions import MentionFinder
+from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
 from .positions import UnitReading, decide, read_unit
-from .mentions import DocContext, MentionFinder
-from .patterns import build_phrase_matcher, build_token_matcher
 from .schema import Statement, TextUnit
 from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_available  # noqa: F401 (re-exported)
+from .voice import new_context
+from .words import Marks, word_set
 
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+SUBJECT_DEPS = word_set("subject_dependencies")
 
 
 @Language.component("newline_sentences")
@@ -46,7 +51,7 @@ def build_rules_nlp() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("newline_sentences")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}))
     ruler.add_patterns(ruler_patterns())
     return nlp
 
@@ -136,7 +141,7 @@ class Detector:
         distinct = list(dict.fromkeys(u.title for u in units if u.title))
         return distinct, list(self.nlp.pipe(distinct, batch_size=batch_size))
 
-    def _parse_candidates(self, docs: list[Doc], marks: list[dict], batch_size: int) -> dict[int, dict[int, Doc]]:
+    def _parse_candidates(self, docs: list[Doc], marks: list[Marks], batch_size: int) -> dict[int, dict[int, Doc]]:
         """Parse only the candidate sentences: {unit index: {sentence start char: parsed sentence}}."""
         jobs = []
         for i, (doc, mk) in enumerate(zip(docs, marks)):
@@ -150,7 +155,7 @@ class Detector:
         return out
 
 
-def _oracle(parsed: dict[int, Doc] | None):
+def _oracle(parsed: dict[int, Doc] | None) -> SubjectOracle | None:
     """A subject oracle over the parsed candidate sentences of one unit."""
     if not parsed:
         return None

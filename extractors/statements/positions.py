@@ -27,7 +27,7 @@ from .classifier import STANCES, Classifiers, Settings
 from .dates import flags_for, stated_on
 from .features import SentenceView, UnitFacts, candidates, holder_example, sentence_example, view
 from .linear import Example
-from .mentions import DocContext, Person
+from .context import DocContext, Person
 from .schema import Statement, TextUnit
 
 FLAG_LABELS = ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")

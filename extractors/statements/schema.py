@@ -6,10 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-STANCES = ("support", "oppose", "concern")
-FLAGS = ("hypothetical", "future", "historical", "quoted")
-BASES = ("assessment", "demand")
-
 
 @dataclass(frozen=True)
 class TextUnit:

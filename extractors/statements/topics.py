@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-GENERIC = {"dialogue", "cooperation", "multilateralism"}
-Marks = dict[str, list[tuple[int, int]]]
+from spacy.tokens import Doc, Span
+
+from .context import Cue
+from .voice import PAIR_STARTS
+from .words import Marks, word_set
+
+GENERIC = word_set("generic_topics")
+RELATION_NOUNS = word_set("relation_nouns")
 
 
 def topic_hits(marks: Marks, start: int, end: int) -> list[tuple[int, str]]:
@@ -50,3 +56,50 @@ def unit_topic(hits: list[tuple[int, str]]) -> str:
     """The unit's most frequent specific topic (what a bare "China deplores it" is about)."""
     counts = Counter(slug for _, slug in hits if slug not in GENERIC) or Counter(slug for _, slug in hits)
     return counts.most_common(1)[0][0] if counts else ""
+
+
+def sentence_hits(doc: Doc, sent: Span, marks: Marks) -> list[tuple[int, str]]:
+    """The sentence's topic keywords; a bilateral compound ("Russia-Kyrgyzstan relations") counts as
+    cooperation when the sentence names no topic, or when it modifies a relation noun."""
+    hits = topic_hits(marks, sent.start, sent.end)
+    pairs = [i for i in doc.user_data.get(PAIR_STARTS, ()) if sent.start <= i < sent.end]
+    if not hits and pairs:
+        hits = [(sent.start, "cooperation")]  # "Russia-Kyrgyzstan relations": a bilateral relation
+    elif pairs:  # "spoke highly of China-Tonga relations": the relation is the object
+        hits = sorted(hits + [(i, "cooperation") for i in pairs if _names_relation(doc, i)])
+    return hits
+
+
+def _names_relation(doc: Doc, start: int) -> bool:
+    """The compound at `start` ("China-Tonga", "U.S.-Spain") modifies a relation noun."""
+    return any(t.lower_ in RELATION_NOUNS for t in doc[start : min(start + 6, len(doc))])
+
+
+def cue_topics(
+    doc: Doc, cue: Cue, hits: list[tuple[int, str]], limit: int, fallback: str, has_party: bool
+) -> list[str]:
+    """The cue's topic, plus one per further ";"-separated item of an attitude cue's object
+    ("concerns about Beijing's conduct in cyberspace; across the Taiwan Strait; ...")."""
+    if cue.topic:
+        return [cue.topic]
+    # a noun-phrase cue names its own topic ("strategic partnership", "Cold War mentality")
+    first = choose_topic(hits, cue.start if cue.kind in ("evaluative", "normative") else cue.end, cue.stance, fallback)
+    generic_only = not any(slug not in GENERIC for _, slug in hits)
+    if (
+        first in GENERIC
+        and fallback
+        and fallback not in GENERIC
+        and generic_only
+        and cue.kind in ("attitude", "evaluative", "passive")
+        and (cue.stance != "support" or first == "dialogue" and not has_party)
+    ):
+        first = fallback  # "opposed to arranging such a stopover" in an answer about Taiwan
+    if cue.kind != "attitude":
+        return [first]
+    cuts = [t.i for t in doc[cue.end : limit] if t.text == ";"]
+    topics = [first]
+    for a, b in zip(cuts, cuts[1:] + [limit]):
+        seg = [slug for i, slug in hits if a < i < b and slug not in GENERIC]
+        if seg and seg[0] not in topics:
+            topics.append(seg[0])
+    return topics

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from stancewatch.domain.shifts import most_severe_first
 from stancewatch.report.data import STANCES, Record, Timeline
 from stancewatch.report.markup import el, esc, plural
 
@@ -190,8 +191,6 @@ def _shift_markers(recs: Sequence[Record], frame: Frame) -> str:
     return "".join(_shift_marker(r, frame, labels.get(r.day)) for r in recs if r.shift)
 
 
-#: Severity order for label priority: the most severe shift is labelled first.
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 #: Rough width of one character of a bold 10.5px shift label, to keep labels from overlapping.
 LABEL_CHAR_WIDTH = 6.6
 
@@ -204,7 +203,7 @@ def place_labels(recs: Sequence[Record], frame: Frame) -> dict[date, tuple[str, 
     """
     marks = sorted(
         ((r.day, r.shift) for r in recs if r.shift),
-        key=lambda m: (SEVERITY_RANK.get(m[1].severity, 3), -m[0].toordinal()),
+        key=lambda m: (most_severe_first(m[1].severity), -m[0].toordinal()),  # most severe, then latest, first
     )
     taken: list[tuple[float, float]] = []
     placed: dict[date, tuple[str, str]] = {}

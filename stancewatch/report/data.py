@@ -15,11 +15,12 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from stancewatch.domain import shifts as shift_rules
 from stancewatch.warehouse import Warehouse, open_reader
 from stancewatch.warehouse.publish import published_path
 
-#: Stances from strongest agreement to strongest disagreement (the chart's bands, top to bottom).
-STANCES: tuple[str, ...] = ("support", "concern", "oppose")
+#: Stances from strongest agreement to strongest disagreement are the chart's bands, top to bottom.
+STANCES = shift_rules.STANCES
 
 
 def key_title(actor: str, target: str, topic: str) -> str:
@@ -141,6 +142,7 @@ class ReportData:
     shifts: list[Shift]
     shifts_total: int
     health: list[SourceHealth]
+    relations: Any = None  # report.relations.Relations (imported late: that module draws with charts)
 
 
 def load_report_data(
@@ -169,6 +171,7 @@ def load_report_data(
             shifts=shifts,
             shifts_total=shift_rows[0]["n_total"] if shift_rows else 0,
             health=[_health(r) for r in wh.named("report_source_health")],
+            relations=_relations(wh, since, wanted),
         )
 
 
@@ -251,6 +254,12 @@ def _with_quotes(wh: Warehouse, rows: list[dict[str, Any]]) -> list[Shift]:
         )
         for r in rows
     ]
+
+
+def _relations(wh: Warehouse, since: date | None, actors: list[str] | None) -> Any:
+    from stancewatch.report.relations import load_relations
+
+    return load_relations(wh, since, actors)
 
 
 def _health(row: dict[str, Any]) -> SourceHealth:

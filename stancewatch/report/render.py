@@ -11,12 +11,14 @@ ever interpolated raw.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from itertools import groupby
 from pathlib import Path
 from string import Template
 from typing import Any
 
 from stancewatch.report.charts import Frame, frame_for, legend_svg, timeline_svg
+from stancewatch.report.relations import relations_section
 from stancewatch.report.data import Quote, ReportData, Shift, SourceHealth, Timeline
 from stancewatch.report.markup import el, esc, fmt_day, fmt_time, link, plural
 
@@ -34,6 +36,7 @@ def render_page(data: ReportData) -> str:
         header=_header(data),
         timelines=_timelines(data),
         shifts=_shifts(data),
+        relations=_relations(data),
         health=_health(data),
         footer=esc(
             f"Generated {fmt_time(data.generated)} by stancewatch from the published copy"
@@ -79,7 +82,12 @@ def _header(data: ReportData) -> str:
     sub = f"warehouse {el('b', esc(data.warehouse))} · generated {esc(fmt_time(data.generated))}" + (
         esc(f" · charts and shifts {'; '.join(scope)}") if scope else ""
     )
-    sections = (("timelines", "Stance timelines"), ("shifts", "Latest shifts"), ("health", "Source health"))
+    sections = (
+        ("timelines", "Stance timelines"),
+        ("shifts", "Latest shifts"),
+        ("relations", "Relations"),
+        ("health", "Source health"),
+    )
     nav = "".join(el("a", text, href=f"#{anchor}") for anchor, text in sections)
     return el(
         "header",
@@ -209,6 +217,18 @@ def _quotes(quotes: Sequence[Quote], stance: str) -> str:
         more = plural(len(quotes) - QUOTES_PER_SIDE, "more statement")
         out.append(el("div", esc(f"and {more}"), class_="meta"))
     return "".join(out)
+
+
+# ----------------------------------------------------------------------------- relations
+def _relations(data: ReportData) -> str:
+    """Each pair's tone across all topics, on the same time axis as the stance timelines."""
+    if data.relations is None:
+        return ""
+    days = [r.day for t in data.timelines for r in t.records] + [d.day for p in data.relations.pairs for d in p.days]
+    start, end = (min(days), max(days)) if days else (date.today(), date.today())
+    if start == end:
+        start, end = start - timedelta(days=1), end + timedelta(days=1)
+    return relations_section(data.relations, Frame(start, end))
 
 
 # ----------------------------------------------------------------------------- health

@@ -5,7 +5,7 @@ from datetime import date
 from stancewatch.domain.alerts import compose
 from stancewatch.domain.alerts.subscriptions import alert_rows
 from stancewatch.domain.config import AlertSettings, Recipient
-from stancewatch.warehouse.shifts import Record, Shift
+from stancewatch.domain.shifts import Record, Shift
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 ALERT = {

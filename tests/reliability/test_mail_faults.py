@@ -24,7 +24,8 @@ from stancewatch.domain.alerts.subscriptions import alert_rows
 from stancewatch.domain.config import AlertSettings
 from tests.support.smtpserver import SilentServer, SmtpServer, refused_port
 from stancewatch.warehouse import open_warehouse
-from stancewatch.warehouse.shifts import Record, Shift, store_shifts
+from stancewatch.domain.shifts import Record, Shift
+from stancewatch.warehouse.shifts import store_shifts
 
 RUN = "2026-03-01"
 PASSWORD = "s3cret-Pa55-8f4e1c"  # only ever in the environment
@@ -55,7 +56,9 @@ def db(tmp_path) -> Path:
     path = tmp_path / "w.duckdb"
     queue = settings(1)
     with open_warehouse(path) as wh:
-        store_shifts(wh, [_shift(*k) for k in KEYS], RUN, alerts_for=lambda s: alert_rows(queue, s, RUN))
+        shifts = {s.shift_id: s for s in (_shift(*k) for k in KEYS)}
+        rows = [s.row(RUN) for s in shifts.values()]
+        store_shifts(wh, rows, alerts_for=lambda row: alert_rows(queue, shifts[row["shift_id"]], RUN))
     return path
 
 

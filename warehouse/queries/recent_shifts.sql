@@ -3,4 +3,4 @@ SELECT new_on, actor, nullif(target, '') AS target, nullif(topic, '') AS topic,
        previous_stance, new_stance, previous_on, severity, kind, detected_run_id, shift_id
 FROM stance_shifts
 WHERE new_on >= $1
-ORDER BY new_on DESC, CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, actor, target, topic;
+ORDER BY new_on DESC, severity_rank(severity) DESC, actor, target, topic;

@@ -7,6 +7,6 @@ SELECT shift_id, actor, target, topic, previous_stance, new_stance, previous_on,
 FROM stance_shifts
 WHERE (CAST($1 AS DATE) IS NULL OR new_on >= CAST($1 AS DATE))
   AND (CAST($2 AS VARCHAR[]) IS NULL OR list_contains(CAST($2 AS VARCHAR[]), actor))
-ORDER BY new_on DESC, CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
+ORDER BY new_on DESC, severity_rank(severity) DESC,
          actor, target, topic
 LIMIT $3;

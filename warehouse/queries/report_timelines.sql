@@ -16,7 +16,7 @@ sh AS (  -- at most one shift per key and day: the most severe
            previous_stance AS shift_from, reason AS shift_reason, detected_run_id AS shift_run_id
     FROM stance_shifts
     QUALIFY row_number() OVER (PARTITION BY actor, target, topic, new_on
-                               ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
+                               ORDER BY severity_rank(severity) DESC,
                                         shift_id) = 1
 ),
 keyed AS (

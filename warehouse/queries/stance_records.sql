@@ -1,4 +1,4 @@
--- stance_records.sql — every key's records in date order, for the shift rules.
-SELECT actor, target, topic, day, stance, statement_ids, sources, n_sources, detector_version
+-- stance_records.sql — every key's records in date order, for the shift rules (domain/shifts.py).
+SELECT actor, target, topic, day, stance, statement_ids, sources, n_sources, evidence, detector_version
 FROM stance_records
 ORDER BY actor, target, topic, day;

@@ -2,24 +2,34 @@
 --
 -- A key is (actor, target, topic); target and topic are '' when absent.
 
+-- Severities in rising order, the same order as SEVERITY_RANK in domain/shifts.py (a test
+-- compares them): ORDER BY severity_rank(severity) DESC puts the most severe first.
+CREATE OR REPLACE MACRO severity_rank(s) AS CASE s WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 END;
+
 -- One record per key per day: the day's prevailing stance, with all its evidence.
--- Hypothetical statements neither set nor change a stance. An assessment
--- outweighs the demands that accompany it: the stance is the most frequent
--- among the day's assessments, or among its demands when there is no
--- assessment; a tie goes to the stronger stance (oppose > concern > support).
+-- This is the contract's rule, written in Python as domain/shifts.py
+-- `prevailing_stance` (a test feeds both the same statements):
+-- hypothetical statements neither set nor change a stance; a statement
+-- counts on every topic it lists (`statement_keys`); each weighs its
+-- confidence (1.0 for a rule's reading). An assessment outweighs the demands
+-- that accompany it: the stance with the largest weight of assessments
+-- prevails, then the largest weight of all statements, then the stronger
+-- stance (oppose > concern > support).
+-- `evidence` lists every counted statement of the day with its stance, basis,
+-- confidence and flags: the shift rules read it to tell a decisive change from
+-- one doubtful sentence.
 -- Example: SELECT * FROM stance_records WHERE actor = 'CHN' AND topic = 'trade' ORDER BY day;
 CREATE OR REPLACE VIEW stance_records AS
 WITH s AS (
-    SELECT actor, coalesce(target, '') AS target, coalesce(topic, '') AS topic, stated_on AS day,
-           stance, coalesce(basis, 'assessment') AS basis, statement_id, url, source, speaker, sentence,
-           detector_version
-    FROM statements
+    SELECT actor, target, topic, stated_on AS day, stance, coalesce(basis, 'assessment') AS basis,
+           confidence, flags, statement_id, url, source, speaker, sentence, detector_version
+    FROM statement_keys
     WHERE NOT list_contains(flags, 'hypothetical')
 ),
 tally AS (
     SELECT actor, target, topic, day, stance,
-           count(*) FILTER (WHERE basis = 'assessment') AS assessments,
-           count(*) AS mentions
+           round(coalesce(sum(confidence) FILTER (WHERE basis = 'assessment'), 0), 6) AS assessments,
+           round(sum(confidence), 6) AS mentions
     FROM s GROUP BY ALL
 ),
 ranked AS (
@@ -37,12 +47,14 @@ SELECT r.actor, r.target, r.topic, r.day, r.stance,
        count(DISTINCT s.source) FILTER (WHERE s.stance = r.stance) AS n_sources,
        count(*) AS n_statements,
        list(DISTINCT s.stance) AS stances_seen,
+       list({'statement_id': s.statement_id, 'stance': s.stance, 'basis': s.basis,
+             'confidence': s.confidence, 'flags': s.flags} ORDER BY s.statement_id) AS evidence,
        min(s.detector_version) AS detector_version
 FROM ranked r
 JOIN s USING (actor, target, topic, day)
 WHERE r.rk = 1
 GROUP BY r.actor, r.target, r.topic, r.day, r.stance;
-COMMENT ON VIEW stance_records IS 'One record per (actor, target, topic, day): the prevailing stance and all its evidence (statement ids, urls, sources, speakers). Hypothetical statements are left out.';
+COMMENT ON VIEW stance_records IS 'One record per (actor, target, topic, day): the prevailing stance (assessments over demands, weighted by confidence; every topic of a statement counts) and all its evidence (statement ids, urls, sources, speakers, and each statement''s stance, basis, confidence and flags). Hypothetical statements are left out.';
 
 -- Each key's records in date order, with the previous record's stance and date.
 -- Example: SELECT day, stance, previous_stance FROM stance_timeline

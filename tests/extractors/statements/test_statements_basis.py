@@ -9,7 +9,8 @@ import dataclasses
 import pytest
 
 from stancewatch.extractors.statements import Statement
-from stancewatch.extractors.statements.evaluate import document_stance, is_demand
+from stancewatch.domain.shifts import document_stance
+from stancewatch.extractors.statements.evaluate import is_demand
 from statements_helpers import unit
 
 DEMANDS = [

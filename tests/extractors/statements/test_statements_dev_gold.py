@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from stancewatch.extractors.statements.evaluate import document_stance, evaluate_file
+from stancewatch.domain.shifts import document_stance
+from stancewatch.extractors.statements.evaluate import evaluate_file
 from stancewatch.extractors.statements.jsonl import units_from_jsonl
 from statements_helpers import SHARED
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stancewatch.extractors.statements.evaluate import document_stance, format_report, score
+from stancewatch.extractors.statements.evaluate import format_report, score
 from statements_helpers import FIXTURES, SHARED
 
 SCORE_PY = SHARED / "tools" / "score.py"
@@ -69,26 +69,3 @@ def test_score_agrees_with_reference_on_dev_detections(detector, tmp_path):
     det_path = tmp_path / "detected.jsonl"
     det_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert score(gold, _detected(det_path)) == _reference(DEV, det_path)
-
-
-def test_document_stance_prefers_assessment_over_demands():
-    stmts = [
-        {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "oppose", "cue": "must", "flags": []},
-        {"actor": "USA", "target": "TUN", "topic": "human_rights", "stance": "concern", "cue": "troubled", "flags": []},
-        {
-            "actor": "USA",
-            "target": "TUN",
-            "topic": "human_rights",
-            "stance": "support",
-            "cue": "supports",
-            "flags": ["hypothetical"],
-        },
-    ]
-    assert document_stance(stmts, "USA", "TUN", "human_rights") == "concern"
-    assert document_stance(stmts, "USA", "NIC", "human_rights") is None
-
-
-def test_document_stance_tie_goes_to_the_critical_assessment():
-    base = {"actor": "USA", "target": "TUN", "topic": "human_rights", "flags": []}
-    stmts = [dict(base, stance="support", cue="supports"), dict(base, stance="concern", cue="alarming")]
-    assert document_stance(stmts, "USA", "TUN", "human_rights") == "concern"

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from stancewatch.extractors.statements.analysis import collect_marks
-from stancewatch.extractors.statements.patterns import FAMILIES, TOKEN_FAMILIES
+from stancewatch.extractors.statements.patterns import FAMILIES, TOKEN_FAMILIES, collect_marks
 
 EXAMPLE = re.compile(r'^\s*"(.*)"\s*->\s*([A-Z_a-z, ]+)$')
 
