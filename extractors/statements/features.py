@@ -39,8 +39,24 @@ JOINT = re.compile(
     re.IGNORECASE,
 )
 #: Words of a page title that say what kind of text it is (a readout, a joint statement, ...).
-TITLE_KINDS = ("call", "telephone", "phone", "meeting", "joint", "statement", "press", "talks", "conference",
-               "remarks", "readout", "visit", "message", "interview", "briefing", "declaration")
+TITLE_KINDS = (
+    "call",
+    "telephone",
+    "phone",
+    "meeting",
+    "joint",
+    "statement",
+    "press",
+    "talks",
+    "conference",
+    "remarks",
+    "readout",
+    "visit",
+    "message",
+    "interview",
+    "briefing",
+    "declaration",
+)
 CONTEXT = 3  # words either side of a candidate's mention
 
 
@@ -60,6 +76,8 @@ def party_code(ent: Span) -> str:
     country an official speaks for; "" for anything else."""
     if ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
         return ent.ent_id_
+    if ent.label_ == gz.GROUP:
+        return gz.GROUP_PREFIX + ent.ent_id_
     if ent.label_ == gz.PERSON:
         official = gz.officials_by_name().get(ent.ent_id_)
         return official.country if official else ""
@@ -70,7 +88,7 @@ def codes_in(doc: Doc | None) -> list[str]:
     """Distinct party codes named in a doc (e.g. a page title), in order of first mention."""
     if doc is None:
         return []
-    return list(dict.fromkeys(c for c in (party_code(e) for e in doc.ents) if c))
+    return list(dict.fromkeys(c for e in doc.ents for c in gz.members(party_code(e))))
 
 
 def view(doc: Doc, sent: Span, index: int, voice: str) -> SentenceView:
@@ -82,10 +100,10 @@ def view(doc: Doc, sent: Span, index: int, voice: str) -> SentenceView:
     i = sent.start
     while i < sent.end:
         ent = ents.get(i)
-        code = party_code(ent) if ent is not None else ""
-        if ent is not None and code:
-            tokens.append("SELF" if code == voice else "PERSON" if ent.label_ == gz.PERSON else "PARTY")
-            parties.append((len(tokens) - 1, code))
+        codes = gz.members(party_code(ent)) if ent is not None else []
+        if ent is not None and codes:
+            tokens.append("SELF" if codes == [voice] else "PERSON" if ent.label_ == gz.PERSON else "PARTY")
+            parties.extend((len(tokens) - 1, code) for code in codes)
             i = ent.end
             continue
         tok = doc[i]
@@ -115,12 +133,14 @@ def title_kinds(title: str) -> tuple[str, ...]:
     return tuple(k for k in TITLE_KINDS if k in low)
 
 
-def sentence_example(sv: SentenceView, facts: UnitFacts, marks: Iterable[str], rules: Iterable[tuple[str, str]]) -> Example:
-    """The stance/topic classifiers' input. `marks`: lexicon labels matched in the sentence;
-    `rules`: (stance, basis) of each statement the grammar rules read in it."""
+def sentence_example(sv: SentenceView, facts: UnitFacts, marks: Iterable[str]) -> Example:
+    """The stance/topic classifiers' input. `marks`: lexicon labels matched in the sentence.
+
+    The grammar rules' own findings are deliberately not an input: measured by cross-validation
+    they added nothing the lexicon marks do not already say, and without them the classifier reads
+    a sentence on its own, whatever the rules concluded about the paragraph before.
+    """
     flags = [f"M_{m}" for m in marks]
-    for stance, basis in rules:
-        pass  # flags += [f"R_{stance}", f"R_{stance}_{basis}"]
     flags.append(f"SRC_{facts.voice or 'none'}")
     flags += [f"TITLE_{k}" for k in facts.title_kinds]
     if facts.has_speaker:

@@ -236,7 +236,7 @@ def expand(mentions: list[Mention], ctx: DocContext) -> list[tuple[str, Person |
         elif m.kind == "self":
             out.append((m.code, ctx.voice if m.code == ctx.voice_country else None))
         elif m.code:
-            out.append((m.code, m.person))
+            out.extend((c, m.person) for c in gz.members(m.code))
     return [(c, p) for c, p in out if c]
 
 
@@ -251,6 +251,10 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     leaders = m.text.lower() in LEADERS
     if len(people) >= 2:
         return list(people.items())[:cap]
+    sides = _title_sides(ctx, people, cap)
+    if sides:
+        return [(c, people.get(c) or (leader(c, ctx) if leaders else ctx.voice if c == ctx.voice_country else None))
+                for c in sides]
     if ctx.unit_pairs:
         pair = ctx.unit_pairs[0]
         return [(c, people.get(c) or (leader(c, ctx) if leaders else None)) for c in pair]
@@ -267,6 +271,17 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     if leaders and ctx.voice_country:
         return [(ctx.voice_country, leader(ctx.voice_country, ctx) or ctx.voice)]
     return [(ctx.voice_country, ctx.voice)]
+
+
+def _title_sides(ctx: DocContext, people: dict[str, Person | None], cap: int) -> list[str]:
+    """The sides of a readout whose paragraph names fewer than two of them: the publishing country
+    and the parties of the page title ("Telephone conversation with President of Mongolia ...")."""
+    for p in ctx.title_persons:
+        people.setdefault(p.country, p)
+    others = [c for c in ctx.title_parties if c and c != ctx.voice_country]
+    if not others or not ctx.voice_country:
+        return []
+    return [ctx.voice_country, *others][:cap]
 
 
 def leader(country: str, ctx: DocContext) -> Person | None:

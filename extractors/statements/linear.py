@@ -93,12 +93,25 @@ class LinearModel:
     def from_disk(cls, path: Path) -> LinearModel:
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         with np.load(path.with_suffix(".npz")) as arrays:
-            return cls(meta["labels"], meta["text_vocab"], arrays["idf"], meta["flag_vocab"], arrays["coef"],
-                       arrays["intercept"])
+            return cls(
+                meta["labels"],
+                meta["text_vocab"],
+                arrays["idf"],
+                meta["flag_vocab"],
+                arrays["coef"],
+                arrays["intercept"],
+            )
 
 
-def fit(examples: Sequence[Example], targets: Sequence[set[str]], labels: Sequence[str], c: float = 1.0,
-        min_df: int = 2, balanced: bool = True, seed: int = 0) -> LinearModel:
+def fit(
+    examples: Sequence[Example],
+    targets: Sequence[set[str]],
+    labels: Sequence[str],
+    c: float = 1.0,
+    min_df: int = 2,
+    balanced: bool = True,
+    seed: int = 0,
+) -> LinearModel:
     """Fit one logistic regression per label (scikit-learn; only `stancewatch train` calls this).
 
     `targets[i]` is the set of labels example i carries. A label with fewer than two positive
@@ -109,7 +122,9 @@ def fit(examples: Sequence[Example], targets: Sequence[set[str]], labels: Sequen
     from sklearn.linear_model import LogisticRegression
 
     has_text = any(e.tokens for e in examples)
-    text = TfidfVectorizer(analyzer=ngrams, lowercase=False, sublinear_tf=True, min_df=min_df, norm="l2", dtype=np.float64)
+    text = TfidfVectorizer(
+        analyzer=ngrams, lowercase=False, sublinear_tf=True, min_df=min_df, norm="l2", dtype=np.float64
+    )
     x_text = text.fit_transform([e.tokens for e in examples]) if has_text else csr_matrix((len(examples), 0))
     flag_vocab = {f: i for i, f in enumerate(sorted({f for e in examples for f in e.flags}))}
     rows, cols = [], []

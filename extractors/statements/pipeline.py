@@ -31,7 +31,7 @@ from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
 from .positions import UnitReading, decide, read_unit
 from .schema import Statement, TextUnit
 from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_available  # noqa: F401 (re-exported)
-from .voice import new_context
+from .voice import new_context, read_title
 from .words import Marks, word_set
 
 SUBJECT_DEPS = word_set("subject_dependencies")
@@ -122,7 +122,7 @@ class Detector:
         """The rules' reading of each unit plus what the classifiers need (see `positions`)."""
         docs = list(self.nlp.pipe((u.text for u in units), batch_size=batch_size))
         marks = [collect_marks(d, self.phrases, self.tokens) for d in docs]
-        titles = {t: codes_in(d) for t, d in zip(*self._titles(units, batch_size))}
+        titles = dict(zip(*self._titles(units, batch_size)))
         parsed = self._parse_candidates(docs, marks, batch_size) if self.parser is not None else {}
         out: list[UnitReading] = []
         previous: DocContext | None = None
@@ -130,9 +130,11 @@ class Detector:
         for unit, doc, mk, i in zip(units, docs, marks, itertools.count()):
             key = doc_key(unit)
             ctx = new_context(unit, previous if carry and key == prev_key else None)
+            title = titles.get(unit.title)
+            read_title(title, ctx)
             oracle = _oracle(parsed.get(i)) if parsed else None
             rules = self.analyser.statements(unit, doc, mk, ctx, oracle)
-            out.append(read_unit(unit, doc, mk, ctx, rules, titles.get(unit.title, []), self.version))
+            out.append(read_unit(unit, doc, mk, ctx, rules, codes_in(title), self.version))
             previous, prev_key = ctx, key
         return out
 

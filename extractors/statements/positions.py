@@ -64,8 +64,15 @@ class UnitReading:
         return [st for r in self.sentences for st in r.rules] + list(self.rest)
 
 
-def read_unit(unit: TextUnit, doc: Doc, marks: dict[str, list[tuple[int, int]]], ctx: DocContext,
-              rule_statements: Sequence[Statement], title_codes: Sequence[str], version: str) -> UnitReading:
+def read_unit(
+    unit: TextUnit,
+    doc: Doc,
+    marks: dict[str, list[tuple[int, int]]],
+    ctx: DocContext,
+    rule_statements: Sequence[Statement],
+    title_codes: Sequence[str],
+    version: str,
+) -> UnitReading:
     """Everything the classifiers need about a unit, computed once (training reuses it per fold)."""
     facts = UnitFacts(
         voice=ctx.voice_country or unit.source_country,
@@ -84,17 +91,34 @@ def read_unit(unit: TextUnit, doc: Doc, marks: dict[str, list[tuple[int, int]]],
         inside = [s for s in remaining if sent.start_char <= s.sentence_start < sent.end_char]
         remaining = [s for s in remaining if s not in inside]
         sv = view(doc, sent, index, facts.voice)
-        sent_marks = sorted({lab for lab, starts in by_label.items() if any(sent.start <= i < sent.end for i in starts)})
-        example = sentence_example(sv, facts, sent_marks, [(s.stance, s.basis) for s in inside])
+        sent_marks = sorted(
+            {lab for lab, starts in by_label.items() if any(sent.start <= i < sent.end for i in starts)}
+        )
+        example = sentence_example(sv, facts, sent_marks)
         holders = candidates(sv, facts)
         rule_holders = [s.actor for s in inside]
         holder_examples = [holder_example(sv, code, facts, rule_holders) for code in holders]
-        cue_starts = [i for lab, starts in by_label.items() if lab.startswith(CUE_PREFIXES) for i in starts
-                      if sent.start <= i < sent.end]
+        cue_starts = [
+            i
+            for lab, starts in by_label.items()
+            if lab.startswith(CUE_PREFIXES)
+            for i in starts
+            if sent.start <= i < sent.end
+        ]
         anchor = min(cue_starts) if cue_starts else sent.start + len(sent) // 2
         flag_marks = {k: [i for i in by_label.get(k, []) if sent.start <= i < sent.end] for k in FLAG_LABELS}
-        sentences.append(SentenceReading(sent, sv, example, inside, holders, holder_examples,
-                                         flags_for(sent, anchor, flag_marks, unit.date), stated_on(sent.text, unit.date)))
+        sentences.append(
+            SentenceReading(
+                sent,
+                sv,
+                example,
+                inside,
+                holders,
+                holder_examples,
+                flags_for(sent, anchor, flag_marks, unit.date),
+                stated_on(sent.text, unit.date),
+            )
+        )
     persons = list(dict.fromkeys([*ctx.unit_persons, *ctx.persons]))
     return UnitReading(unit, facts, sentences, persons, ctx.voice, remaining)
 
@@ -121,8 +145,10 @@ def probabilities(reading: UnitReading, models: Classifiers) -> UnitProbabilitie
     topic_p = models.topic.predict(examples)
     stance = [dict(zip(models.stance.labels, map(float, row))) for row in stance_p]
     topics = [sorted(zip(models.topic.labels, map(float, row)), key=lambda kv: -kv[1]) for row in topic_p]
-    holders = [list(map(float, models.holder.predict(r.holder_examples)[:, 0])) if r.holder_examples else []
-               for r in reading.sentences]
+    holders = [
+        list(map(float, models.holder.predict(r.holder_examples)[:, 0])) if r.holder_examples else []
+        for r in reading.sentences
+    ]
     return UnitProbabilities(stance, topics, holders)
 
 
@@ -140,21 +166,29 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
         for st in r.rules:
             if stance.get(st.stance, 1.0) < s.veto:
                 continue
-            found.append(dataclasses.replace(st, topics=_merge_topics(st.topics, topics, s.rule_topic),
-                                             topic=_merge_topics(st.topics, topics, s.rule_topic)[0] if topics else st.topic,
-                                             confidence=stance.get(st.stance, 1.0)))
+            found.append(
+                dataclasses.replace(
+                    st,
+                    topics=_merge_topics(st.topics, topics, s.rule_topic),
+                    topic=_merge_topics(st.topics, topics, s.rule_topic)[0] if topics else st.topic,
+                    confidence=stance.get(st.stance, 1.0),
+                )
+            )
         accepted = [h for h, p in zip(r.holders, holder_p) if p >= s.holder]
         best = [r.holders[int(np.argmax(holder_p))]] if r.holders else []
         for x in STANCES:
             has = [st for st in found if st.stance == x]
             if not has and stance.get(x, 0.0) >= s.add_threshold(x):
-                found += [_statement(reading, r, a, x, accepted or best, topics, stance[x], version)
-                          for a in accepted or best]
+                found += [
+                    _statement(reading, r, a, x, accepted or best, topics, stance[x], version) for a in accepted or best
+                ]
             elif has and s.complete:
                 holders = {st.actor for st in has}
                 extra = [h for h, p in zip(r.holders, holder_p) if p >= s.complete and h not in holders]
-                found += [_statement(reading, r, a, x, [*holders, *extra], has[0].topics, has[0].confidence, version)
-                          for a in extra]
+                found += [
+                    _statement(reading, r, a, x, [*holders, *extra], has[0].topics, has[0].confidence, version)
+                    for a in extra
+                ]
         out += _per_topic(found) if s.split_topics else found
     return out
 
@@ -191,8 +225,13 @@ def _target(r: SentenceReading, actor: str, holders: Sequence[str], facts: UnitF
     holder, preferably not the voice), else a co-holder (joint positions face each other), else the
     title's or the unit's other party."""
     named = [c for c in r.view.codes if c != actor]
-    for pool in ([c for c in named if c != facts.voice], named, [h for h in holders if h != actor],
-                 [c for c in facts.title_codes if c != actor], [c for c in facts.unit_codes if c != actor]):
+    for pool in (
+        [c for c in named if c != facts.voice],
+        named,
+        [h for h in holders if h != actor],
+        [c for c in facts.title_codes if c != actor],
+        [c for c in facts.unit_codes if c != actor],
+    ):
         if pool:
             return pool[0]
     return ""
@@ -207,8 +246,16 @@ def _speaker(reading: UnitReading, actor: str) -> Person | None:
     return None
 
 
-def _statement(reading: UnitReading, r: SentenceReading, actor: str, stance: str, holders: Sequence[str],
-               topics: tuple[str, ...], confidence: float, version: str) -> Statement:
+def _statement(
+    reading: UnitReading,
+    r: SentenceReading,
+    actor: str,
+    stance: str,
+    holders: Sequence[str],
+    topics: tuple[str, ...],
+    confidence: float,
+    version: str,
+) -> Statement:
     person = _speaker(reading, actor)
     return Statement(
         actor=actor,

@@ -62,6 +62,8 @@ def folds(units: list[dict[str, Any]], k: int) -> list[int]:
     Documents are ordered by their keyed hash and dealt round-robin, so every fold holds whole
     documents and the assignment is reproducible.
     """
-    docs = sorted({document_of(u) for u in units}, key=lambda d: hashlib.sha256(f"{SPLIT_KEY}:cv:{d}".encode()).digest())
+    docs = sorted(
+        {document_of(u) for u in units}, key=lambda d: hashlib.sha256(f"{SPLIT_KEY}:cv:{d}".encode()).digest()
+    )
     fold_of = {d: i % k for i, d in enumerate(docs)}
     return [fold_of[document_of(u)] for u in units]

@@ -11,6 +11,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span
 
+from . import gazetteer as gz
 from .context import Cue, DocContext, Mention
 from .holders import possessive
 from .topics import GENERIC, topic_hits
@@ -144,4 +145,12 @@ def targets_by_holder(codes: list[str], target: str, cue: Cue, topics: list[str]
     partnership": each side's position is about the other)."""
     if not target and len(codes) > 1 and cue.stance == "support" and topics[0] in RELATION_TOPICS:
         return {c: next(o for o in codes if o != c) for c in codes}
-    return {c: target for c in codes}
+    return {c: _one_of(target, c) for c in codes}
+
+
+def _one_of(target: str, holder: str) -> str:
+    """A group target ("closer contacts with the EAEU") is about each member: name one that is not
+    the holder (a gold statement lists every member as acceptable)."""
+    if not target.startswith(gz.GROUP_PREFIX):
+        return target
+    return next((m for m in gz.members(target) if m != holder), "")

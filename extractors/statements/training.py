@@ -121,8 +121,13 @@ def detections(data: Sequence[Labelled], models: Classifiers) -> dict[str, list[
     return {item.gold["id"]: [s.to_dict() for s in decide(item.reading, models, "cv")] for item in data}
 
 
-def cross_validate(data: Sequence[Labelled], settings: Settings, k: int, topics: Sequence[str],
-                   grid: dict[str, Sequence[float]] | None = None) -> tuple[Settings, dict[str, Any], list[dict[str, Any]]]:
+def cross_validate(
+    data: Sequence[Labelled],
+    settings: Settings,
+    k: int,
+    topics: Sequence[str],
+    grid: dict[str, Sequence[float]] | None = None,
+) -> tuple[Settings, dict[str, Any], list[dict[str, Any]]]:
     """Fit on k-1 folds, score the held-out fold; with `grid`, choose the thresholds by the pooled
     strict F1. Returns (best settings, their pooled scores, every grid point's scores)."""
     fold_of = splitting.folds([d.gold for d in data], k)
@@ -134,13 +139,16 @@ def cross_validate(data: Sequence[Labelled], settings: Settings, k: int, topics:
     points = [settings]
     if grid:
         keys = list(grid)
-        points = [dataclasses.replace(settings, **dict(zip(keys, values)))
-                  for values in itertools.product(*(grid[key] for key in keys))]
+        points = [
+            dataclasses.replace(settings, **dict(zip(keys, values)))
+            for values in itertools.product(*(grid[key] for key in keys))
+        ]
     golds = [d.gold for d in data]
     results = []
     for point in points:
-        dets = {d.gold["id"]: [s.to_dict() for s in assemble(d.reading, probs[d.gold["id"]], point, "cv")]
-                for d in data}
+        dets = {
+            d.gold["id"]: [s.to_dict() for s in assemble(d.reading, probs[d.gold["id"]], point, "cv")] for d in data
+        }
         result = score(golds, dets)
         results.append({"settings": dataclasses.asdict(point), "strict": result["strict"], "loose": result["loose"]})
     best = max(range(len(points)), key=lambda i: (results[i]["strict"]["f1"], results[i]["loose"]["f1"]))
@@ -154,19 +162,33 @@ def write(models: Classifiers, folder: Path, report: dict[str, Any]) -> None:
     (folder / "training-report.json").write_text(json.dumps({**report, "strongest_features": top}, indent=2) + "\n")
 
 
-def train(gold_paths: Sequence[Path], read: Callable[[list[Any]], list[UnitReading]], out: Path = MODEL_DIR,
-          k: int = 5, search: bool = True, log: Callable[[str], None] = print) -> dict[str, Any]:
+def train(
+    gold_paths: Sequence[Path],
+    read: Callable[[list[Any]], list[UnitReading]],
+    out: Path = MODEL_DIR,
+    k: int = 5,
+    search: bool = True,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
     """The whole recipe: split, read, cross-validate (and choose thresholds), fit, write."""
     tune, locked = splitting.split(load_gold(gold_paths))
     log(f"gold: {len(tune)} tuning units, {len(locked)} locked units (not read)")
     data = label(tune, read)
     topics = topics_of(tune)
     settings, cv, _ = cross_validate(data, Settings(), k, topics, GRID if search else None)
-    log(f"{k}-fold cross-validation on the tuning part: strict F1 {cv['strict']['f1']:.3f} "
-        f"(P {cv['strict']['precision']:.3f} R {cv['strict']['recall']:.3f}), loose F1 {cv['loose']['f1']:.3f}")
+    log(
+        f"{k}-fold cross-validation on the tuning part: strict F1 {cv['strict']['f1']:.3f} "
+        f"(P {cv['strict']['precision']:.3f} R {cv['strict']['recall']:.3f}), loose F1 {cv['loose']['f1']:.3f}"
+    )
     models = fit_models(data, settings, topics)
-    report = {"tuning_units": len(tune), "locked_units": len(locked), "folds": k, "cross_validation": cv,
-              "settings": dataclasses.asdict(settings), "gold_files": [Path(p).name for p in gold_paths]}
+    report = {
+        "tuning_units": len(tune),
+        "locked_units": len(locked),
+        "folds": k,
+        "cross_validation": cv,
+        "settings": dataclasses.asdict(settings),
+        "gold_files": [Path(p).name for p in gold_paths],
+    }
     write(models, out, report)
     log(f"wrote {out}")
     return report

@@ -29,7 +29,9 @@ def hashed_files(root: Path = PACKAGE_DIR) -> list[Path]:
     """Every file whose content can change the detector's output, in a stable order."""
     files = [p for p in root.glob("*.py")] + [root / "config.cfg"]
     files += [p for sub in ("data", "model") for p in (root / sub).rglob("*") if p.is_file()]
-    return sorted((p for p in files if p.exists() and "__pycache__" not in p.parts), key=lambda p: p.relative_to(root).as_posix())
+    return sorted(
+        (p for p in files if p.exists() and "__pycache__" not in p.parts), key=lambda p: p.relative_to(root).as_posix()
+    )
 
 
 def content_hash(root: Path = PACKAGE_DIR) -> str:
@@ -56,7 +58,7 @@ def model_available() -> bool:
 
 
 def resolve_mode(mode: str) -> str:
-    """"auto" -> the mode that measured best on the locked part (hybrid) when its model is present."""
+    """ "auto" -> the mode that measured best on the locked part (hybrid) when its model is present."""
     mode = ALIASES.get(mode, mode)
     if mode == "auto":
         return "hybrid" if model_available() else "rules"

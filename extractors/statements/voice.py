@@ -122,6 +122,27 @@ def _carry(ctx: DocContext, previous: DocContext | None) -> DocContext:
     return ctx
 
 
+def read_title(title: Doc | None, ctx: DocContext) -> None:
+    """The page title's parties and officials: "Secretary Blinken's Call with Indian External
+    Affairs Minister Jaishankar" tells who "the two sides", "they" and "the leaders" are when the
+    paragraph names only one of them (contract, "Whose position")."""
+    if title is None:
+        return
+    for ent in title.ents:
+        code = ""
+        if ent.label_ == gz.PERSON:
+            person = official_person(ent.ent_id_, ctx.date)
+            if person is not None:
+                ctx.title_persons.append(person)
+                code = person.country
+        elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
+            code = ent.ent_id_
+        elif ent.label_ == gz.GROUP:
+            ctx.title_parties.extend(m for m in gz.groups()[ent.ent_id_] if m not in ctx.title_parties)
+        if code and code not in ctx.title_parties:
+            ctx.title_parties.append(code)
+
+
 def prescan(doc: Doc, ctx: DocContext) -> None:
     """People and parties named anywhere in the unit ("Both sides ..." before the names)."""
     for ent in doc.ents:
@@ -132,6 +153,8 @@ def prescan(doc: Doc, ctx: DocContext) -> None:
                 ctx.unit_parties.append((ent.start, person.country))  # "Prime Minister Shinzo Abe": Japan
         elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
             ctx.unit_parties.append((ent.start, ent.ent_id_))
+        elif ent.label_ == gz.GROUP:
+            ctx.unit_parties.extend((ent.start, c) for c in gz.groups()[ent.ent_id_])
     ctx.unit_pairs = _pairs(doc) + _voice_pairs(doc, ctx.voice_country)
     texts = [t.text for t in doc]
     for i in (i for i in range(1, len(texts)) if texts[i - 1] in HONORIFICS):
