@@ -39,7 +39,9 @@ def password(settings: SmtpSettings) -> str | None:
     if settings.password_block:
         from prefect.blocks.system import Secret  # only when configured
 
-        return Secret.load(settings.password_block).get()
+        block = Secret.load(settings.password_block)
+        assert isinstance(block, Secret)  # called from sync code, Prefect returns the block, not a coroutine
+        return str(block.get())
     return None
 
 
