@@ -48,7 +48,7 @@ class Source(_Strict):
     url: str
     country: str = ""  # ISO alpha-3 of the government speaking; "" for news outlets
     kind: Literal["ministry", "news"] = "news"
-    extractor: str | None = None  # a site extractor name (see `stancewatch extractors`)
+    extractor: str | None = None  # a site extractor's NAME (stancewatch.extractors.sites.names()) or "trafilatura"
     listing: bool = False  # an HTML index page with no feed
 
     @field_validator("url")

@@ -28,10 +28,6 @@ class SendOutcome:
     # keep every alert queued, count no attempt, try again next run
 
 
-class PasswordMissing(Exception):
-    """A user is configured but no password is available."""
-
-
 def password(settings: SmtpSettings) -> str | None:
     """The SMTP password from the environment, else the named Prefect Secret block."""
     if settings.password_env and os.environ.get(settings.password_env):
