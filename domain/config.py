@@ -126,7 +126,7 @@ class DetectorSettings(_Strict):
 class Corroboration(_Strict):
     """When a change of stance must wait for a second source or a second day (domain/shifts.py)."""
 
-    applies_to: list[Severity] = Field(default_factory=lambda: ["low"])
+    applies_to: list[Severity] = ["low"]  # pydantic copies defaults per instance
     min_sources: int = 2
     min_days: int = 2
     steady_records: int = 3  # a stance held this many records in a row is steady ...
