@@ -3,7 +3,7 @@
     from benchmarks.corpus import Corpus, CorpusServer
     corpus = Corpus(feeds=200, per_feed=50, seed=1)
     with CorpusServer(corpus, latency=(0.02, 0.08)) as server:
-        server.sources_yaml()   # a sources file: one feed per host 127.0.0.2, 127.0.0.3, ...
+        corpus.sources(server.port)   # a sources file's content: one feed per host 127.0.0.2, 127.0.0.3, ...
 
 Nothing is held in memory: every feed and page is rebuilt from its URL and the
 seed on each request (a seeded `random.Random` per feed and per article), so a
@@ -42,7 +42,6 @@ import ipaddress
 import json
 import random
 import re
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -54,363 +53,42 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 #: Articles are dated in the two days before this instant (fixed: the corpus must not depend on the clock).
 BASE_TIME = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
 FIRST_HOST = ipaddress.IPv4Address("127.0.0.2")
 
 # ----------------------------------------------------------------------------- material
-# (name, role as written, ISO3, gender pronoun) - people in office in late 2026 per the public record.
+# Word lists and templates, in corpus_material.yaml (data, not code).
+_MATERIAL = yaml.safe_load((Path(__file__).with_name("corpus_material.yaml")).read_text(encoding="utf-8"))
 SPEAKERS: dict[str, list[tuple[str, str]]] = {
-    "CHN": [
-        ("Mao Ning", "Foreign Ministry spokesperson"),
-        ("Lin Jian", "Foreign Ministry spokesperson"),
-        ("Guo Jiakun", "Foreign Ministry spokesperson"),
-        ("Wang Yi", "Foreign Minister"),
-        ("Xi Jinping", "President"),
-    ],
-    "USA": [
-        ("Marco Rubio", "Secretary of State"),
-        ("Tommy Pigott", "State Department spokesperson"),
-        ("Karoline Leavitt", "White House Press Secretary"),
-        ("Donald Trump", "President"),
-        ("JD Vance", "Vice President"),
-    ],
-    "RUS": [
-        ("Maria Zakharova", "Foreign Ministry spokeswoman"),
-        ("Sergey Lavrov", "Foreign Minister"),
-        ("Dmitry Peskov", "Kremlin spokesman"),
-        ("Vladimir Putin", "President"),
-        ("Sergei Ryabkov", "Deputy Foreign Minister"),
-    ],
-    "GBR": [("Yvette Cooper", "Foreign Secretary"), ("Keir Starmer", "Prime Minister")],
-    "FRA": [("Jean-Noël Barrot", "Foreign Minister"), ("Emmanuel Macron", "President")],
-    "DEU": [("Johann Wadephul", "Foreign Minister"), ("Friedrich Merz", "Chancellor")],
-    "JPN": [("Toshimitsu Motegi", "Foreign Minister"), ("Sanae Takaichi", "Prime Minister")],
-    "IND": [("S. Jaishankar", "External Affairs Minister"), ("Narendra Modi", "Prime Minister")],
-    "UKR": [("Andrii Sybiha", "Foreign Minister"), ("Volodymyr Zelensky", "President")],
-    "TUR": [("Hakan Fidan", "Foreign Minister"), ("Recep Tayyip Erdogan", "President")],
-    "IRN": [("Abbas Araghchi", "Foreign Minister"), ("Masoud Pezeshkian", "President")],
-    "KOR": [("Lee Jae-myung", "President")],
-    "AUS": [("Penny Wong", "Foreign Minister"), ("Anthony Albanese", "Prime Minister")],
-    "CAN": [("Mark Carney", "Prime Minister")],
-    "ITA": [("Giorgia Meloni", "Prime Minister")],
-    "BRA": [("Luiz Inácio Lula da Silva", "President")],
-    "EGY": [("Abdel Fattah el-Sisi", "President")],
-    "NATO": [("Mark Rutte", "NATO Secretary General")],
-    "UN": [("António Guterres", "UN Secretary-General")],
+    code: [(name, role) for name, role in people] for code, people in _MATERIAL["speakers"].items()
 }
-# ISO3 -> (name, demonym, capital). Includes countries whose officials the detector does not know.
 COUNTRIES: dict[str, tuple[str, str, str]] = {
-    "CHN": ("China", "Chinese", "Beijing"),
-    "USA": ("the United States", "US", "Washington"),
-    "RUS": ("Russia", "Russian", "Moscow"),
-    "GBR": ("Britain", "British", "London"),
-    "FRA": ("France", "French", "Paris"),
-    "DEU": ("Germany", "German", "Berlin"),
-    "JPN": ("Japan", "Japanese", "Tokyo"),
-    "IND": ("India", "Indian", "New Delhi"),
-    "UKR": ("Ukraine", "Ukrainian", "Kyiv"),
-    "TUR": ("Turkey", "Turkish", "Ankara"),
-    "IRN": ("Iran", "Iranian", "Tehran"),
-    "KOR": ("South Korea", "South Korean", "Seoul"),
-    "AUS": ("Australia", "Australian", "Canberra"),
-    "CAN": ("Canada", "Canadian", "Ottawa"),
-    "ITA": ("Italy", "Italian", "Rome"),
-    "BRA": ("Brazil", "Brazilian", "Brasilia"),
-    "EGY": ("Egypt", "Egyptian", "Cairo"),
-    "IDN": ("Indonesia", "Indonesian", "Jakarta"),
-    "MEX": ("Mexico", "Mexican", "Mexico City"),
-    "ZAF": ("South Africa", "South African", "Pretoria"),
-    "NGA": ("Nigeria", "Nigerian", "Abuja"),
-    "KEN": ("Kenya", "Kenyan", "Nairobi"),
-    "VNM": ("Vietnam", "Vietnamese", "Hanoi"),
-    "PHL": ("the Philippines", "Philippine", "Manila"),
-    "POL": ("Poland", "Polish", "Warsaw"),
-    "SAU": ("Saudi Arabia", "Saudi", "Riyadh"),
-    "ISR": ("Israel", "Israeli", "Jerusalem"),
-    "PAK": ("Pakistan", "Pakistani", "Islamabad"),
-    "PRK": ("North Korea", "North Korean", "Pyongyang"),
-    "VEN": ("Venezuela", "Venezuelan", "Caracas"),
-    "ARG": ("Argentina", "Argentine", "Buenos Aires"),
-    "ESP": ("Spain", "Spanish", "Madrid"),
-    "NLD": ("the Netherlands", "Dutch", "The Hague"),
-    "SWE": ("Sweden", "Swedish", "Stockholm"),
-    "QAT": ("Qatar", "Qatari", "Doha"),
-    "ETH": ("Ethiopia", "Ethiopian", "Addis Ababa"),
-    "SRB": ("Serbia", "Serbian", "Belgrade"),
-    "HUN": ("Hungary", "Hungarian", "Budapest"),
-    "THA": ("Thailand", "Thai", "Bangkok"),
-    "CHL": ("Chile", "Chilean", "Santiago"),
+    code: (name, demonym, capital) for code, (name, demonym, capital) in _MATERIAL["countries"].items()
 }
 STATE_CODES = [c for c in COUNTRIES]
-GIVEN = [
-    "Ana",
-    "Tomas",
-    "Leila",
-    "Samuel",
-    "Mei",
-    "Kwame",
-    "Irina",
-    "Diego",
-    "Aisha",
-    "Jonas",
-    "Priya",
-    "Omar",
-    "Elena",
-    "Hiroshi",
-    "Fatima",
-    "Lukas",
-    "Nadia",
-    "Carlos",
-    "Sofia",
-    "Arjun",
-    "Zanele",
-    "Pavel",
-    "Hana",
-    "Amir",
-]
-FAMILY = [
-    "Okafor",
-    "Lindqvist",
-    "Haddad",
-    "Moreno",
-    "Nakamura",
-    "Kowalski",
-    "Mensah",
-    "Petrov",
-    "Alvarez",
-    "Rahman",
-    "Chen",
-    "Fischer",
-    "Silva",
-    "Novak",
-    "Banda",
-    "Karimi",
-    "Dubois",
-    "Tanaka",
-    "Hoang",
-    "Ibrahim",
-    "Costa",
-]
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-# Issues a position can be about: (phrase with {T} = target country name / {TD} = its demonym, topic word).
-ISSUES_BAD = [
-    "the new {TD} tariffs on steel and aluminium imports",
-    "the {TD} export controls on advanced semiconductors",
-    "the latest round of {TD} sanctions against {X}",
-    "unilateral sanctions imposed by {T}",
-    "the sale of {TD} weapons to Taiwan",
-    "{TD} interference in the internal affairs of {X}",
-    "the deployment of {TD} warships in the South China Sea",
-    "the detention of journalists in {T}",
-    "the crackdown on peaceful protesters in {T}",
-    "{TD} missile strikes on civilian infrastructure in {X}",
-    "the military exercises held by {T} near the border",
-    "the resumption of nuclear testing by {T}",
-    "the anti-dumping duties {T} imposed on {XD} electric vehicles",
-    "{TD} restrictions on humanitarian access to {X}",
-    "the annexation plans announced by {T}",
-    "the expulsion of {XD} diplomats from {T}",
-    "{TD} visa restrictions on {XD} students",
-    "the seizure of a {XD} merchant vessel by {T}",
-    "the arbitrary detention of {XD} citizens in {T}",
-    "the {TD} decision to withdraw from the climate agreement",
-]
-ISSUES_GOOD = [
-    "the ceasefire agreement between {T} and {X}",
-    "the resumption of peace talks between {T} and {X}",
-    "the new trade agreement with {T}",
-    "{TD} efforts to resolve the crisis through dialogue",
-    "the release of the detained aid workers by {T}",
-    "the partnership agreement signed with {T}",
-    "the UN Security Council resolution on humanitarian aid to {X}",
-    "the decision by {T} to lift the export ban",
-    "the outcome of the summit in {XC}",
-    "{TD} proposals for a political settlement in {X}",
-    "the agreement on climate finance reached in {XC}",
-    "the prisoner exchange between {T} and {X}",
-]
-DEMAND_BAD = [
-    "stop interfering in the internal affairs of other countries",
-    "lift its unilateral sanctions",
-    "halt its military activities near the border",
-    "release the detained journalists immediately",
-    "withdraw its troops from {X}",
-    "abide by international law and the UN Charter",
-    "cancel the planned arms sales to Taiwan",
-    "stop provocative actions in the South China Sea",
-    "respect the sovereignty and territorial integrity of {X}",
-    "return to the negotiating table",
-    "correct its wrong practices on trade",
-    "refrain from actions that escalate the tensions",
-]
-ALL_PARTIES = ["all parties", "the two sides", "all relevant parties", "both sides", "the international community"]
-VERB_OPPOSE = [
-    "firmly opposes",
-    "strongly condemns",
-    "rejects",
-    "strongly opposes",
-    "deplores",
-    "objects to",
-    "categorically rejects",
-    "condemns",
-]
-VERB_OPPOSE_PAST = ["firmly opposed", "strongly condemned", "rejected", "denounced", "criticized", "deplored"]
-VERB_SUPPORT = ["welcomes", "supports", "strongly supports", "welcomed", "commends", "backs", "applauds"]
-REPORT = [
-    "said on {WD}",
-    "told reporters on {WD}",
-    "said at a regular press briefing on {WD}",
-    "said in a statement on {WD}",
-    "told a news conference in {C}",
-    "said in an interview",
-    "said",
-]
-EVAL_BAD = [
-    "unacceptable",
-    "a clear violation of international law",
-    "counterproductive",
-    "groundless",
-    "a serious violation of the UN Charter",
-    "irresponsible and dangerous",
-]
-
-# Ordinary news prose: no positions (or only incidental ones).
-PROSE = [
-    "Markets in {C} closed {UD} {P} percent on {WD} as investors awaited fresh inflation figures.",
-    "The central bank kept its key interest rate at {P} percent for the third meeting in a row.",
-    "Heavy rain is expected across the northern provinces through the weekend, the meteorological office said.",
-    "More than {N} people attended the opening of the new {PLACE} in {C} on {WD}.",
-    "The delegation arrived in {C} late on {WD} for two days of meetings on energy and transport.",
-    "Officials did not give a date for the next round of talks.",
-    "The ministry published the full text of the agreement on its website.",
-    "The two leaders last met in {C} in the spring.",
-    "Trade between the two countries reached {N} billion dollars last year, according to customs data.",
-    "The bill passed its second reading in parliament by {N} votes to {M}.",
-    "Local media reported long queues at petrol stations in several cities.",
-    "The company said it would hire {N} workers at its new plant outside {C}.",
-    "Organisers said tickets for the festival sold out within hours.",
-    "Police said the road would remain closed until further notice.",
-    "The national team won {M}-{K} in the qualifier played in {C} on {WD} evening.",
-    "The museum's new exhibition brings together more than {N} works from private collections.",
-    "Unemployment fell to {P} percent in the third quarter, the statistics office said.",
-    "The airline plans to add {M} weekly flights between {C} and {C2} from March.",
-    "Construction of the bridge is expected to be completed by the end of next year.",
-    "The talks were held behind closed doors and no joint statement was issued.",
-    "Ministers also discussed cooperation in education, health and tourism, officials said.",
-    "The visit is the first by a {D} foreign minister to {C2} in {M} years.",
-    "A spokesperson for the city council said the schedule had been agreed with residents.",
-    "Prices for fresh vegetables rose sharply after weeks of dry weather.",
-    "The report, published on {WD}, runs to more than {N} pages.",
-    "Several hundred people gathered in the central square, witnesses said.",
-    "The summit is due to open on {WD} with a working dinner for heads of delegation.",
-    "Officials in {C} declined to comment on the reports.",
-    "The court adjourned the hearing until next month.",
-    "Exports of rice and coffee grew by {P} percent year on year.",
-    "The new terminal will handle up to {N} passengers a day when it opens.",
-    "The minister is expected to travel on to {C2} later in the week.",
-    "Authorities said repairs to the power grid would take several days.",
-    "The agreement covers shipping, ports and customs procedures.",
-    "Researchers at the university said the results would be published next year.",
-]
-TITLE_PROSE = [
-    "Markets edge {UD} as investors weigh rate outlook",
-    "Heavy rain forecast for the weekend",
-    "New terminal to open at {C} airport",
-    "Parliament passes budget bill",
-    "Festival tickets sell out",
-    "National team wins qualifier in {C}",
-    "Unemployment falls to {P} percent",
-    "City council approves housing plan",
-    "Museum opens exhibition of private collections",
-    "Power grid repairs to take days, officials say",
-]
-SECTIONS = ["world", "politics", "asia", "europe", "americas", "africa", "middle-east", "business", "diplomacy"]
-NAV = [
-    "Home",
-    "World",
-    "Politics",
-    "Business",
-    "Markets",
-    "Technology",
-    "Science",
-    "Health",
-    "Climate",
-    "Sport",
-    "Culture",
-    "Opinion",
-    "Video",
-    "Podcasts",
-    "Newsletters",
-    "Live",
-    "Asia",
-    "Europe",
-    "Americas",
-    "Africa",
-    "Middle East",
-    "Analysis",
-    "Fact check",
-    "Weather",
-    "Travel",
-    "Style",
-    "Food",
-    "Books",
-    "Obituaries",
-]
-FOOTER = [
-    "About us",
-    "Contact",
-    "Careers",
-    "Advertise with us",
-    "Terms of use",
-    "Privacy policy",
-    "Cookie settings",
-    "Accessibility",
-    "Sitemap",
-    "Corrections",
-    "Editorial standards",
-    "Help centre",
-    "Subscribe",
-    "RSS feeds",
-    "Archive",
-    "Mobile apps",
-    "Press office",
-    "Licensing",
-    "Events",
-    "Shop",
-]
-PAPERS = [
-    "Herald",
-    "Times",
-    "Post",
-    "Observer",
-    "Tribune",
-    "Chronicle",
-    "Gazette",
-    "Courier",
-    "Dispatch",
-    "Journal",
-    "Monitor",
-    "Daily",
-    "Review",
-    "Standard",
-    "Telegraph",
-    "Express",
-    "Sentinel",
-    "Mirror",
-    "Record",
-    "Star",
-]
-COMMENTERS = ["reader_42", "jmartin", "oldhand", "K. Osei", "anna_b", "truthseeker", "L. Hoffmann", "pj1970"]
-COMMENTS = [
-    "Interesting read, thanks.",
-    "This will not end well.",
-    "Where is the source for this?",
-    "Finally some good news.",
-    "Same story every year.",
-    "Great reporting as always.",
-]
+GIVEN: list[str] = _MATERIAL["given"]
+FAMILY: list[str] = _MATERIAL["family"]
+WEEKDAYS: list[str] = _MATERIAL["weekdays"]
+ISSUES_BAD: list[str] = _MATERIAL["issues_bad"]
+ISSUES_GOOD: list[str] = _MATERIAL["issues_good"]
+DEMAND_BAD: list[str] = _MATERIAL["demand_bad"]
+ALL_PARTIES: list[str] = _MATERIAL["all_parties"]
+VERB_OPPOSE: list[str] = _MATERIAL["verb_oppose"]
+VERB_OPPOSE_PAST: list[str] = _MATERIAL["verb_oppose_past"]
+VERB_SUPPORT: list[str] = _MATERIAL["verb_support"]
+REPORT: list[str] = _MATERIAL["report"]
+EVAL_BAD: list[str] = _MATERIAL["eval_bad"]
+PROSE: list[str] = _MATERIAL["prose"]
+TITLE_PROSE: list[str] = _MATERIAL["title_prose"]
+SECTIONS: list[str] = _MATERIAL["sections"]
+NAV: list[str] = _MATERIAL["nav"]
+FOOTER: list[str] = _MATERIAL["footer"]
+PAPERS: list[str] = _MATERIAL["papers"]
+COMMENTERS: list[str] = _MATERIAL["commenters"]
+COMMENTS: list[str] = _MATERIAL["comments"]
 
 
 # ----------------------------------------------------------------------------- feeds
@@ -1110,9 +788,3 @@ class CorpusServer:
                 pass
 
         return Handler
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("0.0.0.0", 0))
-        return s.getsockname()[1]

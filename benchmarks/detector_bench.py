@@ -1,6 +1,6 @@
 """Throughput and peak memory of the statement detector on a real corpus.
 
-    python benchmarks/detector_bench.py CORPUS_PATH [--mode auto|rules|trained] [--n-process N]
+    python -m benchmarks.detector_bench CORPUS_PATH [--mode auto|rules|trained] [--n-process N]
         [--batch-size B] [--repeat R] [--source-country CHN]
 
 CORPUS_PATH is a JSON-lines file with "text" fields (the gold format works), or a directory of
@@ -17,73 +17,14 @@ import argparse
 import gzip
 import json
 import os
-import resource
 import sys
-import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from stancewatch.extractors.statements import TextUnit, get_detector  # noqa: E402
-from stancewatch.extractors.statements.jsonl import unit_from_dict  # noqa: E402
-
-
-def _rss_kib(pid: int) -> int:
-    """Resident set size of one process from /proc (0 when it has gone)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _family(pid: int) -> list[int]:
-    """This process and all its descendants (the spaCy/multiprocessing workers)."""
-    out, todo = [], [pid]
-    while todo:
-        cur = todo.pop()
-        out.append(cur)
-        try:
-            with open(f"/proc/{cur}/task/{cur}/children", encoding="ascii") as fh:
-                todo.extend(int(c) for c in fh.read().split())
-        except OSError:
-            pass
-    return out
-
-
-class PeakMemory:
-    """Samples the summed RSS of the process tree in a thread while the benchmark runs."""
-
-    def __init__(self) -> None:
-        self.peak_kib = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_kib = max(self.peak_kib, sum(_rss_kib(p) for p in _family(os.getpid())))
-            time.sleep(0.1)
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-def _cpu_seconds() -> float:
-    """User + system CPU of this process and its finished children: a figure that other load on
-    the machine inflates far less than wall-clock time (workers are joined before it is read)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+from benchmarks.measure import PeakMemory, cpu_seconds
+from stancewatch.extractors.statements import TextUnit, get_detector
+from stancewatch.extractors.statements.jsonl import unit_from_dict
 
 
 def _html_units(path: Path, source_country: str) -> Iterator[TextUnit]:
@@ -122,12 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     words = sum(len(u.text.split()) for u in units)
     n_process = args.n_process or (2 if words > 200_000 else 1)
     detector = get_detector(args.mode)
-    cpu_before = _cpu_seconds()
+    cpu_before = cpu_seconds()
     with PeakMemory() as mem:
         start = time.perf_counter()
         found = sum(len(s) for s in detector.detect_many(units, batch_size=args.batch_size, n_process=n_process))
         elapsed = time.perf_counter() - start
-    cpu = _cpu_seconds() - cpu_before
+    cpu = cpu_seconds() - cpu_before
     print(f"mode={detector.mode} version={detector.version} n_process={n_process} batch_size={args.batch_size}")
     print(f"units={len(units)} words={words} statements={found} seconds={elapsed:.2f}")
     print(f"words_per_second={words / elapsed:,.0f}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -48,7 +48,7 @@ class Source(_Strict):
     url: str
     country: str = ""  # ISO alpha-3 of the government speaking; "" for news outlets
     kind: Literal["ministry", "news"] = "news"
-    extractor: str | None = None  # a site extractor name (see `stancewatch extractors`)
+    extractor: str | None = None  # a site extractor's NAME (stancewatch.extractors.sites.names()) or "trafilatura"
     listing: bool = False  # an HTML index page with no feed
 
     @field_validator("url")
@@ -102,11 +102,13 @@ _NOT_CONFIGURABLE = {"allow_private_networks", "allowed_networks", "user_agent",
 
 # The fetch limits are FetchPolicy's own fields and defaults (one definition); the
 # configuration validates them strictly like every other section.
-FetchSettings = create_model(
-    "FetchSettings",
-    __base__=_Strict,
-    **{f.name: (_FIELD_TYPES[f.type], f.default) for f in fields(FetchPolicy) if f.name not in _NOT_CONFIGURABLE},
-)
+_FETCH_FIELDS: dict[str, Any] = {
+    f.name: (_FIELD_TYPES[str(f.type)], f.default) for f in fields(FetchPolicy) if f.name not in _NOT_CONFIGURABLE
+}
+if TYPE_CHECKING:  # a model made at run time is no type to mypy: it sees a strict model of unknown fields
+    FetchSettings = _Strict
+else:
+    FetchSettings = create_model("FetchSettings", __base__=_Strict, **_FETCH_FIELDS)
 
 
 class ArticleSettings(_Strict):
@@ -124,7 +126,7 @@ class DetectorSettings(_Strict):
 class Corroboration(_Strict):
     """When a change of stance must wait for a second source or a second day (domain/shifts.py)."""
 
-    applies_to: list[Severity] = Field(default_factory=lambda: ["low"])
+    applies_to: list[Severity] = ["low"]  # pydantic copies defaults per instance
     min_sources: int = 2
     min_days: int = 2
     steady_records: int = 3  # a stance held this many records in a row is steady ...

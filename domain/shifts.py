@@ -41,7 +41,7 @@ become the baseline. Shifts the configuration lists in
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -115,8 +115,8 @@ def prevailing_stance(statements: Iterable[Mapping[str, Any]]) -> str | None:
     largest weighted sum of all statements, then the more critical one. A
     statement without a basis is an assessment; without a confidence, 1.0.
     """
-    assessments: Counter[str] = Counter()
-    mentions: Counter[str] = Counter()
+    assessments: defaultdict[str, float] = defaultdict(float)  # confidence-weighted sums
+    mentions: defaultdict[str, float] = defaultdict(float)
     for s in statements:
         if "hypothetical" in (s.get("flags") or ()):
             continue
@@ -344,7 +344,7 @@ def record_from_row(row: Mapping[str, Any], min_confidence: float) -> Record:
     as a Record; its decisive weight and contesting stances come from the row's `evidence`."""
     relation = "tone" in row
     label = row["tone"] if relation else row["stance"]
-    decisive: Counter[str] = Counter()
+    decisive: defaultdict[str, float] = defaultdict(float)  # confidence-weighted sums
     assessed: set[str] = set()  # stances the day decisively *assessed* (a routine appeal does not)
     for e in row.get("evidence") or ():
         if is_decisive(e, min_confidence):

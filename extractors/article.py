@@ -35,6 +35,7 @@ from typing import NamedTuple
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
+from trafilatura.settings import Document
 from trafilatura.utils import decode_file, load_html
 
 from stancewatch.extractors.records import Extracted, Unit
@@ -159,7 +160,7 @@ def extract_article(html: bytes | str, url: str) -> Extracted | None:
         include_tables=True,
         date_extraction_params=_METADATA_DATES,
     )
-    if document is None or document.body is None:
+    if not isinstance(document, Document) or document.body is None:  # None: nothing found (a dict only with as_dict)
         return None
     title = clean_text(document.title or "")
     paragraphs = _trafilatura_paragraphs(document.body)
@@ -179,7 +180,7 @@ def extract_article(html: bytes | str, url: str) -> Extracted | None:
     )
 
 
-def extract_fragment(html: str, url: str = "") -> Extracted:
+def extract_fragment(html: str | bytes, url: str = "") -> Extracted:
     """Turn a feed item's HTML body (`content:encoded`) into paragraph units.
 
     An empty or text-less fragment gives an `Extracted` with no units rather

@@ -1,4 +1,4 @@
-"""Orchestration: Prefect flows that call into `extractors` and `warehouse`.
+"""Orchestration: Prefect flows that call into `domain`, `extractors` and `warehouse`.
 
 Importing this package first sets the offline environment (no telemetry, a
 project-owned PREFECT_HOME), because Prefect reads it at import time.

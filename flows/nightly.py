@@ -42,7 +42,8 @@ from stancewatch.warehouse.runs import begin_run, finish_run, run_summary
 from stancewatch.warehouse.statements import count_to_detect
 
 
-@flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
+# Ignored: Prefect 3.9 fails mypy on its own documented task_runner usage (PrefectHQ/prefect issue 16938)
+@flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)  # type: ignore[arg-type]
 def nightly(
     sources: str | None = None,
     config: str | None = None,

@@ -31,7 +31,8 @@ from stancewatch.warehouse.runs import begin_run, finish_run, run_summary
 from stancewatch.warehouse.statements import count_to_detect
 
 
-@flow(name="reprocess", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
+# Ignored: Prefect 3.9 fails mypy on its own documented task_runner usage (PrefectHQ/prefect issue 16938)
+@flow(name="reprocess", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)  # type: ignore[arg-type]
 def reprocess(
     config: str | None = None, db: str = "stancewatch.duckdb", send_alerts: bool = False, quiet: bool = False
 ) -> dict[str, Any]:

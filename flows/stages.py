@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import stancewatch.flows  # noqa: F401  (offline environment before Prefect)
 from prefect import get_run_logger, task
@@ -105,13 +105,22 @@ def _outcome(future: Any, spec: SourceSpec) -> SourceOutcome:
         return SourceOutcome(spec.source_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}"[:300])
 
 
+_T = TypeVar("_T")
+
+
+def _quoted(batch: list[_T]) -> list[_T]:
+    """`batch` wrapped in Prefect's quote(): Prefect would otherwise walk every item of every batch
+    looking for futures to resolve. Prefect unwraps it before the task runs, so the task does get
+    the list itself (which the cast tells mypy)."""
+    return cast(list[_T], quote(batch))
+
+
 def article_stage(
     wh: Warehouse, run_id: str, policy: FetchPolicy, cfg: Config, jobs: list[PageJob], pool: Executor | None
 ) -> None:
     """Fetch and extract every pending article, batch by batch, committing each batch."""
     progress.current().stage("articles", len(jobs))
-    # quote(): Prefect would otherwise walk every job of every batch looking for futures to resolve.
-    futures = {harvest_task.submit(quote(b), policy, pool): b for b in chunks(jobs, cfg.articles.batch_size)}
+    futures = {harvest_task.submit(_quoted(b), policy, pool): b for b in chunks(jobs, cfg.articles.batch_size)}
     for future in as_completed(list(futures)):
         batch = futures.pop(future)  # let each batch's pages go once stored
         store_pages(wh, run_id, _harvested(future, batch))
@@ -125,7 +134,7 @@ def detect_stage(wh: Warehouse, run_id: str, cfg: Config, version: str, pool: Ex
     """
     progress.current().stage("statements", count_to_detect(wh, version))
     futures = {
-        detect_task.submit(quote(b), cfg.detector.mode, cfg.detector.batch_size, pool): b
+        detect_task.submit(_quoted(b), cfg.detector.mode, cfg.detector.batch_size, pool): b
         for b in articles_to_detect(wh, version, cfg.articles.batch_size)
     }
     for future in as_completed(list(futures)):

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
 from rich.console import Console
 
 import stancewatch.flows.offline  # noqa: F401  (offline Prefect environment, before any Prefect import)
+
+if TYPE_CHECKING:  # the commands import the warehouse lazily, to start fast
+    from stancewatch.warehouse import Warehouse
 
 app = typer.Typer(
     add_completion=False,
@@ -46,7 +49,7 @@ def _use_progress(quiet: bool) -> None:
         progress.use(progress.Silent())
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code)
 
@@ -148,7 +151,7 @@ def reprocess(
 DB_HELP = "The warehouse; its published copy (<name>.published.duckdb) is what gets opened."
 
 
-def _reader(db: Path):
+def _reader(db: Path) -> Warehouse:
     from stancewatch.warehouse import WarehouseError, open_reader
     from stancewatch.warehouse.publish import published_path
 
@@ -181,15 +184,16 @@ def _print_rows(cols: list[str], rows: list[tuple], fmt: str) -> None:
         console.print(f"[dim]{len(rows)} row(s)[/]")
 
 
-def _run_query(wh, query: str, fmt: str) -> None:
+def _run_query(wh: Warehouse, query: str, fmt: str) -> None:
     import duckdb
 
     try:
-        cur = wh.con.execute(query)
+        # None (whatever DuckDB's stubs say) for text with no statement in it, such as ";" in the shell
+        cur: duckdb.DuckDBPyConnection | None = wh.con.execute(query)
     except duckdb.Error as exc:
         err.print(f"[bold red]{type(exc).__name__}:[/] {exc}")
         return
-    if cur.description is None:
+    if cur is None:
         return
     _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
 

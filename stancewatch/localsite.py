@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 CONTENT_TYPES = {
     ".xml": "application/rss+xml",
@@ -39,10 +40,9 @@ class LocalSite:
 
     @property
     def base(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._httpd.server_port}"
 
-    def __enter__(self) -> "LocalSite":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 
 class RichReporter:
@@ -18,7 +18,7 @@ class RichReporter:
             console=console,
             transient=False,
         )
-        self._task: int | None = None
+        self._task: TaskID | None = None
         self._started = False
 
     def stage(self, name: str, total: int) -> None:

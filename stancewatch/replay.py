@@ -112,7 +112,7 @@ def site_files(docs: list[dict[str, Any]], night: str, base: str) -> dict[str, b
 
 def sources(docs: list[dict[str, Any]], base: str) -> dict[str, Any]:
     """A sources file for the replay site (private networks allowed: it is on 127.0.0.1)."""
-    out = []
+    out: list[dict[str, Any]] = []
     if any(is_transcript(d) for d in docs):
         country = next(d.get("source_country") for d in docs if is_transcript(d))
         out.append(
@@ -126,7 +126,7 @@ def sources(docs: list[dict[str, Any]], base: str) -> dict[str, Any]:
             }
         )
     for name in sorted({_feed_name(d) for d in docs if not is_transcript(d)}):
-        entry = {"name": f"Replayed feed ({name})", "url": f"{base}/feeds/{name}.xml", "kind": "news"}
+        entry: dict[str, Any] = {"name": f"Replayed feed ({name})", "url": f"{base}/feeds/{name}.xml", "kind": "news"}
         if name != "news":
             entry.update(country=name.upper(), kind="ministry")
         out.append(entry)

@@ -5,21 +5,12 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# `tests` has no __init__.py, so pytest puts tests/ (not the repo root) on
-# sys.path; this makes `from tests.support.webserver import WebServer` work
-# under plain `pytest` as well as `python -m pytest`.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from tests.support.webserver import WebServer  # noqa: E402
+from tests.support.webserver import WebServer
 
 # Prefect reads its settings at import time: one isolated, offline home for the
 # whole session (flows run against a temporary local API server), removed at exit.

@@ -124,6 +124,7 @@ def _article_row(res: PageResult, run_id: str, by_hash: dict[str, str]) -> dict:
 
 
 def _unit_rows(article_id: str, res: PageResult, run_id: str) -> list[dict]:
+    assert res.extracted is not None  # only 'ok' rows get units, and _article_row makes those from extracted text
     return [
         {
             "article_id": article_id,

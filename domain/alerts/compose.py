@@ -68,7 +68,12 @@ def _who(s: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------------- plain text
-def _text(alerts, evidence, run_id, failing) -> str:
+def _text(
+    alerts: Sequence[dict[str, Any]],
+    evidence: dict[str, dict[str, list[dict[str, Any]]]],
+    run_id: str,
+    failing: Sequence[dict[str, Any]],
+) -> str:
     lines = [f"stancewatch found {len(alerts)} stance shift(s) in the night {run_id}.", ""]
     for i, a in enumerate(alerts, 1):
         lines += [
@@ -90,7 +95,7 @@ def _text(alerts, evidence, run_id, failing) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _failing_text(failing) -> list[str]:
+def _failing_text(failing: Sequence[dict[str, Any]]) -> list[str]:
     if not failing:
         return []
     lines = ["Sources failing night after night:"]
@@ -107,7 +112,12 @@ def _link(url: str | None) -> str:
     return f'<a href="{escape(url, quote=True)}">{escape(url)}</a>'
 
 
-def _html(alerts, evidence, run_id, failing) -> str:
+def _html(
+    alerts: Sequence[dict[str, Any]],
+    evidence: dict[str, dict[str, list[dict[str, Any]]]],
+    run_id: str,
+    failing: Sequence[dict[str, Any]],
+) -> str:
     out = [
         '<!DOCTYPE html><html><body style="font-family:sans-serif">',
         f"<h2>stancewatch: {len(alerts)} stance shift(s), night {escape(str(run_id))}</h2>",

@@ -28,10 +28,6 @@ class SendOutcome:
     # keep every alert queued, count no attempt, try again next run
 
 
-class PasswordMissing(Exception):
-    """A user is configured but no password is available."""
-
-
 def password(settings: SmtpSettings) -> str | None:
     """The SMTP password from the environment, else the named Prefect Secret block."""
     if settings.password_env and os.environ.get(settings.password_env):
@@ -39,7 +35,9 @@ def password(settings: SmtpSettings) -> str | None:
     if settings.password_block:
         from prefect.blocks.system import Secret  # only when configured
 
-        return Secret.load(settings.password_block).get()
+        block = Secret.load(settings.password_block)
+        assert isinstance(block, Secret)  # called from sync code, Prefect returns the block, not a coroutine
+        return str(block.get())
     return None
 
 

@@ -10,7 +10,7 @@ how failures are recorded.
 from __future__ import annotations
 
 import tempfile
-from email.message import Message
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def write_config(smtp_port: int, folder: Path) -> Path:
     return path
 
 
-def run_demo(db: Path, quiet: bool = False) -> tuple[list[dict[str, Any]], list[Message]]:
+def run_demo(db: Path, quiet: bool = False) -> tuple[list[dict[str, Any]], list[EmailMessage]]:
     """Serve the demo site, run each demo night into `db`; returns the summaries and the mail sent."""
     from stancewatch.flows.nightly import run_night  # Prefect is imported only when needed
 

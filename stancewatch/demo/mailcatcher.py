@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import email
 import socket
-from email.message import Message
+from email.message import EmailMessage
 from email.policy import default
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 
 class _Keep:
     def __init__(self) -> None:
-        self.messages: list[Message] = []
+        self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook name)
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 (aiosmtpd hook name)
+        assert isinstance(envelope.content, bytes)  # the controller does not set decode_data
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))
         return "250 OK"
 
@@ -33,7 +35,7 @@ class MailCatcher:
         self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
 
     @property
-    def messages(self) -> list[Message]:
+    def messages(self) -> list[EmailMessage]:
         return self._handler.messages
 
     def __enter__(self) -> "MailCatcher":

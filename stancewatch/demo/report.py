@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from email.message import Message
+from email.message import EmailMessage
 from pathlib import Path
 
 from rich.console import Console
@@ -16,7 +16,7 @@ from stancewatch.warehouse.publish import published_path
 TRY_SQL = "SELECT stated_on, actor, stance, topic, speaker, sentence FROM statements WHERE topic = 'sanctions'"
 
 
-def print_findings(db: Path, mail: list[Message], mail_dir: Path, console: Console) -> None:
+def print_findings(db: Path, mail: list[EmailMessage], mail_dir: Path, console: Console) -> None:
     """Summarise the demo warehouse and show the alert email."""
     with open_reader(published_path(db)) as wh:
         articles = wh.scalar("SELECT count(*) FROM articles")
@@ -50,7 +50,7 @@ def _command() -> str:
     return str(invoked) if invoked.name == "stancewatch" else "stancewatch"
 
 
-def _show_mail(mail: list[Message], mail_dir: Path, console: Console) -> None:
+def _show_mail(mail: list[EmailMessage], mail_dir: Path, console: Console) -> None:
     mail_dir.mkdir(exist_ok=True)
     for i, msg in enumerate(mail, 1):
         (mail_dir / f"{i:02d}.eml").write_bytes(msg.as_bytes())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 from datetime import date, datetime, timezone
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 #: Attributes of every outbound link: no referrer to the source, no window.opener for it.
@@ -45,7 +46,7 @@ def el(tag: str, body: str | None = None, **attrs: object) -> str:
     return f"<{opening}/>" if body is None else f"<{opening}>{body}</{tag}>"
 
 
-def is_web_url(url: str | None) -> bool:
+def is_web_url(url: str | None) -> TypeGuard[str]:
     """True for an absolute http(s) URL with a host: the only kind the report links to."""
     if not url:
         return False

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TEST_CONFIG, run_crashing
 
 from stancewatch.flows.nightly import run_night
 from stancewatch.flows.summary import to_markdown
@@ -18,6 +17,7 @@ from stancewatch.localsite import LocalSite
 from stancewatch.replay import load_docs, nights, site_files, sources
 from stancewatch.warehouse import open_reader
 from stancewatch.warehouse.publish import published_path
+from tests.flows.helpers import TEST_CONFIG, run_crashing
 
 pytestmark = pytest.mark.slow
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sequence"

@@ -4,10 +4,10 @@ and the next night retries what failed."""
 from __future__ import annotations
 
 import pytest
-from conftest import page, rss, write_sources
 
 from stancewatch.flows.nightly import run_night
 from stancewatch.warehouse import open_warehouse
+from tests.support.builders import page, rss, write_sources
 
 pytestmark = pytest.mark.slow
 GOOD = [

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import page, rss, run_crashing, write_sources
 
 from stancewatch.flows.nightly import run_night
 from stancewatch.warehouse import open_warehouse
+from tests.flows.helpers import run_crashing
+from tests.support.builders import page, rss, write_sources
+from tests.support.snapshot import store_tables
 
 pytestmark = pytest.mark.slow
 LOCAL = ["127.0.0.1/32"]  # the test server's address, exempt from the private-network refusal
@@ -84,22 +86,6 @@ def healthy_sources(tmp_path: Path, web) -> Path:
     )
 
 
-def tables(db: Path) -> dict[str, list[tuple]]:
-    """Every stored table, sorted, without the per-attempt bookkeeping of `runs`."""
-    out = {}
-    with open_warehouse(db, read_only=True) as wh:
-        names = [
-            r["table_name"]
-            for r in wh.query(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'store' "
-                "AND table_type = 'BASE TABLE' AND table_name NOT IN ('runs', 'schema_migrations')"
-            )
-        ]
-        for name in names:
-            out[name] = sorted(map(repr, wh.con.execute(f"SELECT * FROM store.{name}").fetchall()))
-    return out
-
-
 def test_a_night_stores_articles_from_feeds(web, tmp_path, config_file):
     healthy_site(web)
     db = tmp_path / "w.duckdb"
@@ -128,9 +114,9 @@ def test_the_same_night_twice_changes_nothing(web, tmp_path, config_file):
     healthy_site(web)
     db, sources = tmp_path / "w.duckdb", healthy_sources(tmp_path, web)
     run_night(sources, db, config_file, night="2026-01-05", quiet=True)
-    before, hits = tables(db), len(web.requests)
+    before, hits = store_tables(db), len(web.requests)
     again = run_night(sources, db, config_file, night="2026-01-05", quiet=True)
-    assert tables(db) == before
+    assert store_tables(db) == before
     assert len(web.requests) == hits  # a finished night is not fetched again
     assert again["new_articles"] == 3  # the night's figures are the night's, not the attempt's
     with open_warehouse(db, read_only=True) as wh:

@@ -7,13 +7,13 @@ import sys
 import textwrap
 
 import pytest
-from conftest import run_crashing
 
 from stancewatch.flows.nightly import run_night
 from stancewatch.demo import NIGHTS, write_sources
 from stancewatch.demo.server import DemoServer
 from stancewatch.warehouse import open_reader
 from stancewatch.warehouse.publish import published_path
+from tests.flows.helpers import run_crashing
 
 pytestmark = pytest.mark.slow
 READER = textwrap.dedent("""

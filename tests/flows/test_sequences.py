@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TEST_CONFIG
 
 from stancewatch.demo.mailcatcher import MailCatcher
 from stancewatch.replay import load_docs, replay
 from stancewatch.warehouse import open_reader
 from stancewatch.warehouse.publish import published_path
+from tests.flows.helpers import TEST_CONFIG
 
 SEQUENCES = Path(
     os.environ.get(

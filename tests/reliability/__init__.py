@@ -1,1 +1,1 @@
-"""The fault-injection suite (a package, so its conftest does not shadow tests/flows/conftest.py)."""
+"""The fault-injection suite."""

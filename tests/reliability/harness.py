@@ -22,7 +22,6 @@ from typing import Any
 
 import yaml
 
-from tests.support.builders import page, rss, write_sources  # noqa: F401 (re-exported to the suite)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,36 +84,6 @@ WALL_CLOCK = {
     "detections": {"processed_at"},
     "alerts": {"sent_at"},
 }
-
-
-def store_tables(db: Path, drop: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
-    """Every store.* table except the bookkeeping `runs` and `schema_migrations`, rows sorted,
-    without the columns in `drop` ({table: {column, ...}})."""
-    from stancewatch.warehouse import open_warehouse
-
-    drop = drop or {}
-    out: dict[str, list[str]] = {}
-    with open_warehouse(db, read_only=True) as wh:
-        tables = [
-            r["table_name"]
-            for r in wh.query(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'store' "
-                "AND table_type = 'BASE TABLE' AND table_name NOT IN ('runs', 'schema_migrations') ORDER BY 1"
-            )
-        ]
-        for table in tables:
-            cols = [
-                r["column_name"]
-                for r in wh.query(
-                    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'store' "
-                    "AND table_name = ? ORDER BY ordinal_position",
-                    [table],
-                )
-            ]
-            keep = [c for c in cols if c not in drop.get(table, set())]
-            rows = wh.con.execute(f"SELECT {', '.join(keep)} FROM store.{table}").fetchall()
-            out[table] = sorted(repr(dict(zip(keep, row))) for row in rows)
-    return out
 
 
 def table_diff(got: dict[str, list[str]], want: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:

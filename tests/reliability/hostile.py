@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.reliability.harness import full_text, page, rss
+from tests.reliability.harness import full_text
+from tests.support.builders import page, rss
 from tests.support.webserver import WebServer
 
 HOSTILE_HOST = "127.0.0.2"

@@ -34,14 +34,12 @@ from tests.reliability.harness import (
     child_env,
     finish_child,
     full_text,
-    page,
-    rss,
     start_child_night,
-    store_tables,
     table_diff,
     write_config,
-    write_sources,
 )
+from tests.support.builders import page, rss, write_sources
+from tests.support.snapshot import store_tables
 from tests.support.smtpserver import SmtpServer
 from tests.support.webserver import WebServer
 from stancewatch.warehouse import WarehouseBusy, open_warehouse

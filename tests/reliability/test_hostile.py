@@ -32,7 +32,8 @@ import pytest
 
 from stancewatch.flows.nightly import run_night
 from tests.reliability import hostile
-from tests.reliability.harness import FAST, ROOT, child_env, fetch_bound, warehouse_text, write_config, write_sources
+from tests.reliability.harness import FAST, ROOT, child_env, fetch_bound, warehouse_text, write_config
+from tests.support.builders import write_sources
 from tests.support.webserver import WebServer
 from stancewatch.warehouse import open_warehouse
 
@@ -320,7 +321,8 @@ def test_the_same_guid_with_changed_content_is_stored_once(guid_nights):
 def test_one_guid_under_two_links_in_one_night_is_one_article(prefect_api, tmp_path):
     """The same guid twice in one feed, with different links and text: one article, not two
     (which would also give two contradicting statements for one item)."""
-    from tests.reliability.harness import full_text, rss
+    from tests.reliability.harness import full_text
+    from tests.support.builders import rss
 
     with WebServer() as web:
         web.add(
@@ -360,7 +362,8 @@ def test_one_guid_under_two_links_in_one_night_is_one_article(prefect_api, tmp_p
 
 @pytest.fixture
 def guid_nights(prefect_api, tmp_path):
-    from tests.reliability.harness import full_text, rss
+    from tests.reliability.harness import full_text
+    from tests.support.builders import rss
 
     with WebServer() as web:
         sources = write_sources(

@@ -28,7 +28,8 @@ from typer.testing import CliRunner
 
 from stancewatch.flows.nightly import run_night
 from stancewatch.domain.config import ConfigError, load_config, load_sources
-from tests.reliability.harness import full_text, rss, warehouse_text, write_config, write_sources
+from tests.reliability.harness import full_text, warehouse_text, write_config
+from tests.support.builders import rss, write_sources
 from tests.support.smtpserver import SmtpServer
 from tests.support.webserver import WebServer
 from stancewatch.warehouse import open_warehouse

@@ -7,10 +7,8 @@ pin the rules one at a time, and the corpus test runs the real pages.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -18,10 +16,10 @@ import pytest
 
 from stancewatch.extractors.article import Block
 from stancewatch.extractors.sites import mfa_press
+from tests.support.mfa_check import check_gold, check_listings, check_page
 
 REPO = Path(__file__).resolve().parents[3]
 CORPORA = Path(os.environ.get("STANCEWATCH_CORPORA", REPO.parent / "shared" / "data" / "corpora"))
-CHECK_SCRIPT = REPO / "benchmarks" / "check_mfa_corpus.py"
 
 
 @pytest.mark.parametrize(
@@ -204,32 +202,23 @@ def test_listing_ignores_links_to_other_sites() -> None:
     assert mfa_press.find_links(html, "https://www.fmprc.gov.cn/mfa_eng/x/default.shtml") == []
 
 
-def _corpus_check():
-    spec = importlib.util.spec_from_file_location("check_mfa_corpus", CHECK_SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.corpus
 def test_real_transcripts_pass_the_corpus_check() -> None:
     """All saved real pages: structure, marker counts, speakers, and the gold answers."""
     corpus = CORPORA / "mfa-press-conferences"
     if not (corpus / "index.jsonl").exists():
         pytest.skip(f"real corpus not available at {corpus} (set STANCEWATCH_CORPORA)")
-    check = _corpus_check()
     index = [json.loads(line) for line in (corpus / "index.jsonl").read_text().splitlines()]
     transcripts, problems = {}, []
     for entry in index:
         html = gzip.decompress((corpus / entry["file"]).read_bytes())
-        report, transcript = check.check_page(entry["file"], html, entry["title"])
+        report, transcript = check_page(entry["file"], html, entry["title"])
         problems += [f"{entry['file']}: {problem}" for problem in report.problems]
         transcripts[entry["url"]] = transcript
     assert len(index) >= 100 and not problems
     gold = CORPORA.parent / "gold" / "dev.jsonl"
     if gold.exists():
-        matched, checked, failures = check.check_gold(gold, transcripts)
+        matched, checked, failures = check_gold(gold, transcripts)
         assert checked >= 40 and matched == checked, failures
-    found, listing_problems = check.check_listings(CORPORA / "mfa-listing-pages")
+    found, listing_problems = check_listings(CORPORA / "mfa-listing-pages")
     assert found and not listing_problems

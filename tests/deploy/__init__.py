@@ -1,0 +1,1 @@
+"""A real Prefect server, work pool and worker running the deployments."""

@@ -1,0 +1,1 @@
+"""Tests of stancewatch.domain: configuration and alerts."""

@@ -1,0 +1,1 @@
+"""Real Prefect flow runs of stancewatch.flows."""
