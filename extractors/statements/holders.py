@@ -253,8 +253,10 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
         return list(people.items())[:cap]
     sides = _title_sides(ctx, people, cap)
     if sides:
-        return [(c, people.get(c) or (leader(c, ctx) if leaders else ctx.voice if c == ctx.voice_country else None))
-                for c in sides]
+        return [
+            (c, people.get(c) or (leader(c, ctx) if leaders else ctx.voice if c == ctx.voice_country else None))
+            for c in sides
+        ]
     if ctx.unit_pairs:
         pair = ctx.unit_pairs[0]
         return [(c, people.get(c) or (leader(c, ctx) if leaders else None)) for c in pair]

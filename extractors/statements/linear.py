@@ -65,9 +65,9 @@ class LinearModel:
         vals = [v / norm for v in vals]
         offset = len(self.text_vocab)
         for flag in set(example.flags):
-            col = self.flag_vocab.get(flag)
-            if col is not None:
-                cols.append(offset + col)
+            flag_col = self.flag_vocab.get(flag)
+            if flag_col is not None:
+                cols.append(offset + flag_col)
                 vals.append(1.0)
         if not cols:
             return self.intercept.copy()

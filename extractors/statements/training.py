@@ -32,7 +32,7 @@ from .positions import UnitReading, assemble, decide, probabilities
 
 HOLDS = "holds"
 #: The thresholds cross-validation searches (everything else in Settings stays at its default).
-GRID: dict[str, Sequence[float]] = {
+GRID: dict[str, Sequence[Any]] = {
     "add_support": (0.5, 0.6, 0.7),
     "add_oppose": (0.6, 0.7, 0.8),
     "add_concern": (0.7, 0.9),
@@ -126,7 +126,7 @@ def cross_validate(
     settings: Settings,
     k: int,
     topics: Sequence[str],
-    grid: dict[str, Sequence[float]] | None = None,
+    grid: dict[str, Sequence[Any]] | None = None,
 ) -> tuple[Settings, dict[str, Any], list[dict[str, Any]]]:
     """Fit on k-1 folds, score the held-out fold; with `grid`, choose the thresholds by the pooled
     strict F1. Returns (best settings, their pooled scores, every grid point's scores)."""

@@ -12,7 +12,7 @@ import pytest
 from stancewatch.extractors.statements import DETECTOR_VERSION, Detector, Statement, TextUnit, get_detector
 from stancewatch.extractors.statements import version
 from stancewatch.extractors.statements.jsonl import units_from_jsonl
-from statements_helpers import unit
+from tests.extractors.statements.helpers import unit
 
 TINY = [
     unit(

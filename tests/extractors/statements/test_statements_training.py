@@ -11,7 +11,7 @@ from stancewatch.extractors.statements.classifier import Classifiers
 from stancewatch.extractors.statements.pipeline import Detector
 from stancewatch.extractors.statements.training import train
 
-from statements_helpers import FIXTURES
+from tests.extractors.statements.helpers import FIXTURES
 
 pytest.importorskip("sklearn", reason="scikit-learn comes with the test extra")
 TINY = FIXTURES / "tiny_gold.jsonl"
