@@ -336,7 +336,7 @@ def train(
         ..., help="Gold JSON-lines files (e.g. ../shared/data/gold/train.jsonl ../shared/data/gold/dev.jsonl)."
     ),
     out: Path = typer.Option(None, help="Where to write the model (default: the package's own model/ folder)."),
-    folds: int = typer.Option(5, help="Cross-validation folds on the tuning part (by document)."),
+    folds: int = typer.Option(0, help="Cross-validation folds on the tuning part, by document (0: config.cfg's)."),
     search: bool = typer.Option(True, help="Choose the decision thresholds by cross-validation."),
 ) -> None:
     """Train the detector's classifiers on the tuning part of the gold files (the locked part is not read).
@@ -348,7 +348,7 @@ def train(
     from stancewatch.extractors.statements.pipeline import Detector
 
     reader = Detector("rules", models=None)
-    training.train(gold, reader.read, out or MODEL_DIR, k=folds, search=search, log=typer.echo)
+    training.train(gold, reader.read, out or MODEL_DIR, k=folds or None, search=search, log=typer.echo)
 
 
 if __name__ == "__main__":

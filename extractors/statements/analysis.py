@@ -48,9 +48,12 @@ def by_sentence(doc: Doc, marks: Marks) -> list[tuple[Span, Marks, list[Span]]]:
 
 
 def is_candidate(sent: Span, marks: Marks) -> bool:
-    """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question."""
+    """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question,
+    unless the question accuses (a rhetorical question in an answer is a position; the journalist's
+    own turn never reaches the grammar)."""
     attitude = any(marks.get(lab) for lab in ATTITUDE_LABELS)
-    if sent.text.rstrip().endswith("?") or marks.get("PROCEDURAL") or marks.get("EVENT") and not attitude:
+    rhetorical = bool(marks.get("EVAL_CRITICISM") or marks.get("EVAL_OPPOSE"))  # "Who gave them the right to lecture?"
+    if sent.text.rstrip().endswith("?") and not rhetorical or marks.get("PROCEDURAL") or marks.get("EVENT") and not attitude:
         return False  # "spoke today with X to reaffirm the alliance" keeps its cue
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
 

@@ -126,6 +126,7 @@ class UnitFacts:
     title_codes: tuple[str, ...]
     unit_codes: tuple[str, ...]
     doc_codes: tuple[str, ...]  # parties named in earlier paragraphs of the same document
+    signatories: tuple[str, ...] = ()  # a joint statement's governments (the page title says so)
 
 
 def title_kinds(title: str) -> tuple[str, ...]:
@@ -152,7 +153,8 @@ def sentence_example(sv: SentenceView, facts: UnitFacts, marks: Iterable[str]) -
         flags.append(f"OPENS_{sv.tokens[0]}")
     if JOINT.search(sv.text):
         flags.append("JOINT")
-    return Example(tuple(sv.tokens), tuple(flags))
+    stems = [f"~{t[:5]}" for t in sv.tokens if len(t) > 5 and t.isalpha()]
+    return Example((*sv.tokens, "|", *stems), tuple(flags))
 
 
 def candidates(sv: SentenceView, facts: UnitFacts) -> list[str]:
@@ -177,6 +179,8 @@ def holder_example(sv: SentenceView, code: str, facts: UnitFacts, rule_holders: 
         flags.append("IN_UNIT")
     if code in facts.doc_codes:
         flags.append("IN_DOC")
+    if code in facts.signatories:
+        flags.append("SIGNATORY")
     joint = JOINT.search(sv.text) is not None
     if joint:
         flags += ["JOINT", f"JOINT_{'TITLE' if code in facts.title_codes else 'VOICE' if voice else 'NOTITLE'}"]

@@ -17,6 +17,8 @@ from .patterns import VERB_ENDS
 from .voice import PAIR_TOKENS
 from .words import Marks, word_set
 
+SPEAKING_HEADS = word_set("speaking_heads")
+
 PREPOSITIONS = word_set("prepositions")
 COORDINATORS = word_set("coordinators")
 DETERMINERS = word_set("determiners")
@@ -145,6 +147,8 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
         return True  # "the China-Qatar relations": a modifier, never a subject
     i = _index_before(doc, before[idx])
     word = doc[i].lower_ if i >= 0 else ""
+    if word == "of" and _speaking_head(doc, i):
+        return False  # "The Governments of Australia, India and Japan reaffirm ...": they speak
     if word in PREPOSITIONS or word.endswith("ing") and word.isalpha():
         return True
     if i >= 0 and i + 1 in doc.user_data.get(VERB_ENDS, ()):  # the object of a cue: "supports the Myanmar government"
@@ -156,6 +160,14 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
     if idx > 0 and _coordinated(doc, before[idx - 1], before[idx]):
         return _oblique(doc, before, idx - 1)
     return False
+
+
+def _speaking_head(doc: Doc, of: int) -> bool:
+    """The word before "of" (skipping "foreign", "prime") is a noun like "governments" or "leaders"."""
+    j = of - 1
+    while j >= 0 and doc[j].lower_ in ("foreign", "prime", "the", "two", "three"):
+        j -= 1
+    return j >= 0 and doc[j].lower_ in SPEAKING_HEADS
 
 
 def possessive(doc: Doc, m: Mention) -> bool:
@@ -233,6 +245,8 @@ def expand(mentions: list[Mention], ctx: DocContext) -> list[tuple[str, Person |
             out.append((m.code, m.person) if m.person else (ctx.voice_country, ctx.voice))
         elif m.kind == "joint":
             out.extend(_joint(m, ctx))
+        elif m.kind == "self" and ctx.signatories and not ctx.we_override:
+            out.extend((c, None) for c in ctx.signatories)  # "we" in a joint statement: every signatory
         elif m.kind == "self":
             out.append((m.code, ctx.voice if m.code == ctx.voice_country else None))
         elif m.code:

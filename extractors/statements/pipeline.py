@@ -16,18 +16,15 @@ from typing import Iterable, Iterator, cast
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
+from . import components
 from .analysis import UnitAnalyser, by_sentence, is_candidate
 from .classifier import Classifiers
-from .classifier import load as load_models
 from .context import DocContext
 from .features import codes_in
-from .gazetteer import ruler_patterns
 from .holders import SubjectOracle
 from .mentions import MentionFinder
-from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
 from .positions import UnitReading, decide, read_unit
 from .schema import Statement, TextUnit
 from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_available  # noqa: F401 (re-exported)
@@ -35,25 +32,6 @@ from .voice import new_context, read_title
 from .words import Marks, word_set
 
 SUBJECT_DEPS = word_set("subject_dependencies")
-
-
-@Language.component("newline_sentences")
-def newline_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence (multi-paragraph answers keep "\\n" between paragraphs)."""
-    for tok in doc[:-1]:
-        if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
-    return doc
-
-
-def build_rules_nlp() -> Language:
-    """The cheap pipeline: tokenizer, sentence boundaries and the gazetteer entity ruler."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("newline_sentences")
-    nlp.add_pipe("sentencizer")
-    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}))
-    ruler.add_patterns(ruler_patterns())
-    return nlp
 
 
 def _subject_char_span(parsed: Doc, offset: int, sent: Span, cue_char: int) -> tuple[int, int] | None:
@@ -78,13 +56,13 @@ class Detector:
     def __init__(self, mode: str = "auto", models: Classifiers | None = None) -> None:
         self.mode = resolve_mode(mode)
         self.version = f"{DETECTOR_VERSION}.{self.mode}"
-        self.nlp = build_rules_nlp()
-        self.phrases = build_phrase_matcher(self.nlp)
-        self.tokens = build_token_matcher(self.nlp)
+        learned = self.mode in ("hybrid", "parsed")
+        self.nlp = components.build("model" if learned and models is None else None)
         self.analyser = UnitAnalyser(MentionFinder(), self.version)
-        self.models: Classifiers | None = models
-        if models is None and self.mode in ("hybrid", "parsed"):
-            self.models = load_models()
+        classifier = cast(components.StanceClassifier, self.nlp.get_pipe("stance_classifier"))
+        if models is not None:
+            classifier.models = models
+        self.models: Classifiers | None = classifier.models
         self.parser: Language | None = None
         if self.mode == "parsed":
             self.parser = spacy.load(TRAINED_PACKAGE, exclude=["lemmatizer", "ner"])
@@ -120,8 +98,8 @@ class Detector:
 
     def read(self, units: list[TextUnit], batch_size: int = 64, carry: bool = True) -> list[UnitReading]:
         """The rules' reading of each unit plus what the classifiers need (see `positions`)."""
-        docs = list(self.nlp.pipe((u.text for u in units), batch_size=batch_size))
-        marks = [collect_marks(d, self.phrases, self.tokens) for d in docs]
+        docs = list(self.nlp.pipe((self._doc(u) for u in units), batch_size=batch_size))
+        marks = [d.user_data[components.MARKS] for d in docs]
         titles = dict(zip(*self._titles(units, batch_size)))
         parsed = self._parse_candidates(docs, marks, batch_size) if self.parser is not None else {}
         out: list[UnitReading] = []
@@ -134,14 +112,21 @@ class Detector:
             read_title(title, ctx)
             oracle = _oracle(parsed.get(i)) if parsed else None
             rules = self.analyser.statements(unit, doc, mk, ctx, oracle)
-            out.append(read_unit(unit, doc, mk, ctx, rules, codes_in(title), self.version))
+            out.append(read_unit(unit, doc, mk, ctx, rules, codes_in(title), doc.user_data[components.SENTENCES]))
             previous, prev_key = ctx, key
         return out
+
+    def _doc(self, unit: TextUnit) -> Doc:
+        """A tokenised Doc that carries its unit (the classifier reads whose voice it is)."""
+        doc = self.nlp.make_doc(unit.text)
+        doc.user_data[components.UNIT] = unit
+        return doc
 
     def _titles(self, units: list[TextUnit], batch_size: int) -> tuple[list[str], list[Doc]]:
         """Each distinct page title, parsed once (the paragraphs of a page share it)."""
         distinct = list(dict.fromkeys(u.title for u in units if u.title))
-        return distinct, list(self.nlp.pipe(distinct, batch_size=batch_size))
+        docs = self.nlp.pipe(distinct, batch_size=batch_size, disable=["lexicon", "stance_classifier"])
+        return distinct, list(docs)
 
     def _parse_candidates(self, docs: list[Doc], marks: list[Marks], batch_size: int) -> dict[int, dict[int, Doc]]:
         """Parse only the candidate sentences: {unit index: {sentence start char: parsed sentence}}."""

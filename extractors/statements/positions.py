@@ -16,6 +16,7 @@ say on their own who holds a position towards whom. So, sentence by sentence:
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,11 +26,12 @@ from spacy.tokens import Doc, Span
 
 from .classifier import STANCES, Classifiers, Settings
 from .dates import flags_for, stated_on
-from .features import SentenceView, UnitFacts, candidates, holder_example, sentence_example, view
+from .features import SentenceView, UnitFacts, candidates, holder_example, view
 from .linear import Example
 from .context import DocContext, Person
 from .schema import Statement, TextUnit
 
+QUESTION_TURN = re.compile(r"^\s*(Q|QUESTION|Question|Journalist|Reporter)\s*[:：]")
 FLAG_LABELS = ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")
 CUE_PREFIXES = ("SUPPORT", "OPPOSE", "CONCERN", "NEG_SUPPORT", "EVAL_", "NORM_", "DEMAND", "SOVEREIGN", "PASSIVE_")
 
@@ -46,6 +48,8 @@ class SentenceReading:
     holder_examples: list[Example]
     flags: tuple[str, ...]
     stated: dt.date | None
+    stance: dict[str, float]  # the pipeline's classifier: probability of each stance ({} in rules mode)
+    topics: list[tuple[str, float]]  # the pipeline's classifier: topics, most likely first
 
 
 @dataclass
@@ -71,16 +75,20 @@ def read_unit(
     ctx: DocContext,
     rule_statements: Sequence[Statement],
     title_codes: Sequence[str],
-    version: str,
+    classified: Sequence[tuple[Example, dict[str, float], list[tuple[str, float]]]],
 ) -> UnitReading:
-    """Everything the classifiers need about a unit, computed once (training reuses it per fold)."""
+    """Everything the classifiers need about a unit, computed once (training reuses it per fold).
+
+    `classified` is what the pipeline's stance classifier wrote for each sentence (components.py).
+    """
     facts = UnitFacts(
-        voice=ctx.voice_country or unit.source_country,
+        voice=ctx.voice_country,  # "" when a turn is taken by nobody's official (a journalist, a governor)
         has_speaker=bool(unit.speaker),
         title_kinds=_title_kinds(unit.title),
         title_codes=tuple(title_codes),
         unit_codes=tuple(dict.fromkeys(c for _, c in ctx.unit_parties if c)),
         doc_codes=tuple(dict.fromkeys(c for c in ctx.doc_parties if c)),
+        signatories=tuple(ctx.signatories),
     )
     by_label: dict[str, list[int]] = {}
     for label, spans in marks.items():
@@ -91,10 +99,7 @@ def read_unit(
         inside = [s for s in remaining if sent.start_char <= s.sentence_start < sent.end_char]
         remaining = [s for s in remaining if s not in inside]
         sv = view(doc, sent, index, facts.voice)
-        sent_marks = sorted(
-            {lab for lab, starts in by_label.items() if any(sent.start <= i < sent.end for i in starts)}
-        )
-        example = sentence_example(sv, facts, sent_marks)
+        example, stance, ranked = classified[index]
         holders = candidates(sv, facts)
         rule_holders = [s.actor for s in inside]
         holder_examples = [holder_example(sv, code, facts, rule_holders) for code in holders]
@@ -117,6 +122,8 @@ def read_unit(
                 holder_examples,
                 flags_for(sent, anchor, flag_marks, unit.date),
                 stated_on(sent.text, unit.date),
+                stance,
+                ranked,
             )
         )
     persons = list(dict.fromkeys([*ctx.unit_persons, *ctx.persons]))
@@ -139,27 +146,37 @@ class UnitProbabilities:
 
 
 def probabilities(reading: UnitReading, models: Classifiers) -> UnitProbabilities:
-    """Run the three classifiers over a unit's sentences."""
+    """Run the three classifiers over a unit's sentences (cross-validation fits other models)."""
     examples = [r.example for r in reading.sentences]
     stance_p = models.stance.predict(examples)
     topic_p = models.topic.predict(examples)
     stance = [dict(zip(models.stance.labels, map(float, row))) for row in stance_p]
     topics = [sorted(zip(models.topic.labels, map(float, row)), key=lambda kv: -kv[1]) for row in topic_p]
-    holders = [
+    return UnitProbabilities(stance, topics, _holder_probabilities(reading, models))
+
+
+def _holder_probabilities(reading: UnitReading, models: Classifiers) -> list[list[float]]:
+    return [
         list(map(float, models.holder.predict(r.holder_examples)[:, 0])) if r.holder_examples else []
         for r in reading.sentences
     ]
-    return UnitProbabilities(stance, topics, holders)
 
 
 def decide(reading: UnitReading, models: Classifiers, version: str) -> list[Statement]:
-    """The unit's statements (see the module docstring for the rule of combination)."""
-    return assemble(reading, probabilities(reading, models), models.settings, version)
+    """The unit's statements, with the stance and topic probabilities the pipeline already wrote."""
+    probs = UnitProbabilities(
+        [r.stance for r in reading.sentences],
+        [r.topics for r in reading.sentences],
+        _holder_probabilities(reading, models),
+    )
+    return assemble(reading, probs, models.settings, version)
 
 
 def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, version: str) -> list[Statement]:
     """Apply the thresholds of `s` to the classifiers' probabilities and the rules' statements."""
     out: list[Statement] = list(reading.rest)
+    if not reading.facts.voice and reading.unit.speaker == "" and QUESTION_TURN.match(reading.unit.text):
+        return reading.rules_only()  # a journalist's question holds no position (contract)
     for r, stance, ranked, holder_p in zip(reading.sentences, probs.stance, probs.topics, probs.holders):
         topics = _topics(ranked, s.topic, s.max_topics)
         found: list[Statement] = []
@@ -224,7 +241,10 @@ def _target(r: SentenceReading, actor: str, holders: Sequence[str], facts: UnitF
     """The party an added position is about: another party named in the sentence (not the
     holder, preferably not the voice), else a co-holder (joint positions face each other), else the
     title's or the unit's other party."""
-    named = [c for c in r.view.codes if c != actor]
+    agents = [
+        c for p, c in r.view.parties if r.view.tokens[p - 1 : p] == ["by"] or r.view.tokens[p - 2 : p] == ["by", "the"]
+    ]
+    named = [c for c in dict.fromkeys([*agents, *r.view.codes]) if c != actor]
     for pool in (
         [c for c in named if c != facts.voice],
         named,

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import split as splitting
 from .classifier import MODEL_DIR, STANCES, Classifiers, Settings
+from .components import CONFIG
 from .evaluate import score
 from .jsonl import unit_from_dict
 from .linear import Example, describe, fit
@@ -36,9 +37,8 @@ GRID: dict[str, Sequence[Any]] = {
     "add_support": (0.5, 0.6, 0.7),
     "add_oppose": (0.6, 0.7, 0.8),
     "add_concern": (0.7, 0.9),
-    "veto": (0.0, 0.1, 0.2),
-    "holder": (0.4, 0.5, 0.6),
-    "complete": (0.0, 0.5, 0.7),
+    "holder": (0.5, 0.6, 0.7),
+    "complete": (0.5, 0.7, 0.9),
     "topic": (0.3, 0.45),
 }
 
@@ -155,6 +155,13 @@ def cross_validate(
     return points[best], results[best], results
 
 
+def training_knobs() -> dict[str, Any]:
+    """The [stancewatch] section of config.cfg: folds and each classifier's regularisation."""
+    import spacy
+
+    return dict(spacy.util.load_config(CONFIG).get("stancewatch", {}))
+
+
 def write(models: Classifiers, folder: Path, report: dict[str, Any]) -> None:
     """The bundle plus a human-readable training report (figures, settings, strongest features)."""
     models.to_disk(folder)
@@ -166,7 +173,7 @@ def train(
     gold_paths: Sequence[Path],
     read: Callable[[list[Any]], list[UnitReading]],
     out: Path = MODEL_DIR,
-    k: int = 5,
+    k: int | None = None,
     search: bool = True,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
@@ -175,7 +182,10 @@ def train(
     log(f"gold: {len(tune)} tuning units, {len(locked)} locked units (not read)")
     data = label(tune, read)
     topics = topics_of(tune)
-    settings, cv, _ = cross_validate(data, Settings(), k, topics, GRID if search else None)
+    knobs = training_knobs()
+    k = k or int(knobs.get("folds", 5))
+    start = Settings.from_dict({key: float(knobs[key]) for key in ("c_stance", "c_holder", "c_topic") if key in knobs})
+    settings, cv, _ = cross_validate(data, start, k, topics, GRID if search else None)
     log(
         f"{k}-fold cross-validation on the tuning part: strict F1 {cv['strict']['f1']:.3f} "
         f"(P {cv['strict']['precision']:.3f} R {cv['strict']['recall']:.3f}), loose F1 {cv['loose']['f1']:.3f}"
