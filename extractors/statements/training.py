@@ -127,6 +127,7 @@ def cross_validate(
     k: int,
     topics: Sequence[str],
     grid: dict[str, Sequence[Any]] | None = None,
+    scored: Callable[[dict[str, Any]], bool] = lambda unit: True,
 ) -> tuple[Settings, dict[str, Any], list[dict[str, Any]]]:
     """Fit on k-1 folds, score the held-out fold; with `grid`, choose the thresholds by the pooled
     strict F1. Returns (best settings, their pooled scores, every grid point's scores)."""
@@ -143,11 +144,13 @@ def cross_validate(
             dataclasses.replace(settings, **dict(zip(keys, values)))
             for values in itertools.product(*(grid[key] for key in keys))
         ]
-    golds = [d.gold for d in data]
+    golds = [d.gold for d in data if scored(d.gold)]
     results = []
     for point in points:
         dets = {
-            d.gold["id"]: [s.to_dict() for s in assemble(d.reading, probs[d.gold["id"]], point, "cv")] for d in data
+            d.gold["id"]: [s.to_dict() for s in assemble(d.reading, probs[d.gold["id"]], point, "cv")]
+            for d in data
+            if scored(d.gold)
         }
         result = score(golds, dets)
         results.append({"settings": dataclasses.asdict(point), "strict": result["strict"], "loose": result["loose"]})
