@@ -62,12 +62,18 @@ def open_reader(path: str | Path) -> "Warehouse":
     return Warehouse(con, Path(path))
 
 
-def open_warehouse(path: str | Path, read_only: bool = False, wait: float = 0.0) -> "Warehouse":
+def open_warehouse(
+    path: str | Path, read_only: bool = False, wait: float = 0.0, must_exist: bool = False
+) -> "Warehouse":
     """Open (and, for writers, migrate) the warehouse at `path`.
 
     `wait` seconds are spent retrying while another process holds the lock,
     so a nightly run started while a stray writer finishes does not fail at once.
+    `must_exist` refuses to create a new file: a command that only reads or
+    re-reads a warehouse (reprocess) must not turn a typo into an empty one.
     """
+    if must_exist and not Path(path).exists():
+        raise WarehouseError(f"{path} does not exist (a typo in --db? a night creates it with `stancewatch run`)")
     deadline = time.monotonic() + wait
     while True:
         try:
