@@ -57,7 +57,7 @@ def open_reader(path: str | Path) -> "Warehouse":
     """A locked-down analyst connection: read-only, and no file access beyond the database
     (no COPY TO, no ATTACH, no reading other files), settings locked."""
     if not Path(path).exists():
-        raise WarehouseError(f"{path} does not exist (has a night completed yet?)")
+        raise WarehouseError(f"{path} does not exist (has a run completed yet? a typo in --db?)")
     con = _connect(str(path), True, {"enable_external_access": False, "lock_configuration": True})
     return Warehouse(con, Path(path))
 

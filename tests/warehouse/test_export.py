@@ -3,134 +3,18 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, timezone
-
 import duckdb
 import pytest
 
-from stancewatch.warehouse import open_warehouse
 from stancewatch.warehouse.db import DUCKDB_CONFIG
 from stancewatch.warehouse.export import export_parquet
-from stancewatch.warehouse.publish import publish, published_path
-
-NOW = datetime(2026, 12, 4, 3, 0, tzinfo=timezone.utc)
-VERSION = "test+lex.0000.rules"
-
-
-def _fill(wh) -> None:
-    """One source, two articles, a statement each, the shift between them and its alert."""
-    run = {"run_id": "2026-12-04"}
-    wh.con.execute(
-        "INSERT INTO store.runs (run_id, kind, night, seq, started_at, status) "
-        "VALUES ('2026-12-04', 'nightly', DATE '2026-12-04', 1, ?, 'completed')",
-        [NOW],
-    )
-    wh.insert(
-        "store.sources",
-        [
-            dict(
-                source_id="s1",
-                name="Ministry",
-                url="https://m.example/feed",
-                kind="ministry",
-                country="CHN",
-                listing=False,
-                **run,
-            )
-        ],
-    )
-    wh.insert(
-        "store.feed_fetches",
-        [dict(source_id="s1", status="ok", items_seen=2, items_new=2, attempts=1, fetched_at=NOW, **run)],
-    )
-    wh.insert(
-        "store.articles",
-        [
-            dict(
-                article_id=f"a{i}",
-                url=f"https://m.example/{i}",
-                source_id="s1",
-                status="ok",
-                attempts=1,
-                title=f"Briefing {i}",
-                text="China opposes sanctions.",
-                published=day,
-                fetched_at=NOW,
-                **run,
-            )
-            for i, day in ((1, date(2026, 11, 1)), (2, date(2026, 12, 3)))
-        ],
-    )
-    wh.insert(
-        "store.detections",
-        [dict(article_id=a, detector_version=VERSION, statements=1, processed_at=NOW, **run) for a in ("a1", "a2")],
-    )
-    wh.insert(
-        "store.statements",
-        [
-            dict(
-                statement_id=f"st{i}",
-                article_id=f"a{i}",
-                unit_seq=0,
-                detector_version=VERSION,
-                actor="CHN",
-                stance=stance,
-                topic="sanctions",
-                topics=["sanctions"],
-                confidence=1.0,
-                flags=[],
-                basis="assessment",
-                sentence=f"China {stance}s sanctions.",
-                **run,
-            )
-            for i, stance in ((1, "oppose"), (2, "support"))
-        ],
-    )
-    wh.insert(
-        "store.shifts",
-        [
-            dict(
-                shift_id="sh1",
-                actor="CHN",
-                target="",
-                topic="sanctions",
-                previous_stance="oppose",
-                new_stance="support",
-                previous_on=date(2026, 11, 1),
-                new_on=date(2026, 12, 3),
-                kind="reversal",
-                severity="high",
-                reason="why",
-                previous_statement_ids=["st1"],
-                new_statement_ids=["st2"],
-                detector_version=VERSION,
-                detected_run_id="2026-12-04",
-            )
-        ],
-    )
-    wh.insert(
-        "store.alerts",
-        [
-            dict(
-                alert_id="al1",
-                shift_id="sh1",
-                recipient="a@example.org",
-                channel="digest",
-                status="sent",
-                attempts=1,
-                queued_run_id="2026-12-04",
-            )
-        ],
-    )
+from stancewatch.warehouse.publish import published_path
+from tests.support.warehouse import small_warehouse
 
 
 @pytest.fixture
 def warehouse(tmp_path):
-    db = tmp_path / "w.duckdb"
-    with open_warehouse(db) as wh:
-        _fill(wh)
-    publish(db)
-    return db
+    return small_warehouse(tmp_path / "w.duckdb")
 
 
 def _catalog(con) -> tuple[set[str], set[str]]:
@@ -178,7 +62,10 @@ def test_the_analyst_views_are_exported_as_parquet_too(warehouse, tmp_path):
     assert {"statements", "stance_shifts", "stance_timeline", "source_health", "runs", "nights"} <= views
     con = duckdb.connect(config=dict(DUCKDB_CONFIG))
     shifts = con.execute(
-        "SELECT actor, previous_stance, new_stance, new_quotes FROM read_parquet(?)",
+        "SELECT actor, previous_stance, new_stance, new_quotes FROM read_parquet(?) ORDER BY actor",
         [str(tmp_path / "export" / "views" / "stance_shifts.parquet")],
     ).fetchall()
-    assert shifts == [("CHN", "oppose", "support", ["China supports sanctions."])]
+    assert shifts == [
+        ("CHN", "oppose", "support", ["China supports sanctions."]),
+        ("RUS", "concern", "oppose", ["Moscow rejects the talks Kyiv proposed."]),
+    ]
