@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -215,6 +216,59 @@ def test_detect_reads_stdin():
     assert result.exit_code == 0
     out = json.loads(result.stdout)
     assert out["id"] == "u1" and [(s["actor"], s["stance"]) for s in out["statements"]] == [("CHN", "oppose")]
+
+
+# ----------------------------------------------------------------------------- the clone stands alone
+ROOT = Path(__file__).resolve().parents[2]
+STATEMENTS = ROOT / "extractors" / "statements"
+TOPICS = {
+    "sanctions", "use_of_force", "arms_transfers", "alliance_expansion", "dialogue", "sovereignty", "taiwan",
+    "trade", "human_rights", "nuclear", "terrorism", "humanitarian", "climate", "interference", "multilateralism",
+    "cooperation", "maritime", "health",
+}  # fmt: skip
+BODIES = {"NATO", "EU", "UN", "UNSC", "G7", "G20", "ASEAN", "AU", "WTO", "OSCE", "IAEA", "WHO", "BRICS", "SCO", "GCC"}
+
+
+def test_eval_without_an_argument_scores_the_packaged_sample(tmp_path):
+    """From any folder (no ../shared beside it): the sample inside the package is scored."""
+    from stancewatch.cli import packaged_sample
+
+    sample = packaged_sample()
+    assert sample.is_relative_to(STATEMENTS) and sample.exists()
+    units = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()]
+    done = subprocess.run(
+        [STANCEWATCH, "eval", "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["units"] == len(units) and result["gold_statements"] == sum(len(u["statements"]) for u in units)
+    assert 0 < result["strict"]["f1"] <= 1
+
+
+def test_the_package_ships_the_contract_and_the_sample():
+    import tomllib
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    patterns = package_data["*"] + package_data["stancewatch.extractors.statements"]
+    shipped = {p.relative_to(STATEMENTS).as_posix() for pattern in patterns for p in STATEMENTS.glob(pattern)}
+    assert {"CONTRACT.md", "sample/sample.jsonl", "sample/README.md"} <= shipped
+
+
+def test_the_sample_is_well_formed_and_covers_the_contract():
+    from stancewatch.extractors.statements.jsonl import objects_from_jsonl, read_lines
+
+    units = list(objects_from_jsonl(read_lines(STATEMENTS / "sample" / "sample.jsonl"), "sample.jsonl", gold=True))
+    assert 35 <= len(units) <= 50 and len({u["id"] for u in units}) == len(units)
+    statements = [s for u in units for s in u["statements"]]
+    assert {s["stance"] for s in statements} == {"support", "oppose", "concern"}
+    assert 8 <= sum(1 for u in units if not u["statements"]) <= 12
+    assert all(u["title"] and u["text"] for u in units)
+    for s in statements:
+        assert set(s) == {"actor", "speaker", "stance", "topics", "targets"}
+        assert set(s["topics"]) <= TOPICS, s
+        for code in [s["actor"], *s["targets"]]:
+            assert code in BODIES or (len(code) == 3 and code.isalpha() and code.isupper()), code
+    assert {"G7", "BRICS"} <= {s["actor"] for s in statements}  # collective voices
 
 
 def test_the_shell_passes_over_a_line_with_no_statement(tmp_path: Path) -> None:
