@@ -154,8 +154,30 @@ def run(
 def demo(
     db: Path = typer.Option(DEMO_DB, "--db", help="Demo warehouse file (replaced on every demo)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary tables."),
+    serve: bool = typer.Option(
+        False,
+        "--serve",
+        help="Only serve the demo site (and a mail catcher) until Ctrl-C, to point run, cron or Prefect at it.",
+    ),
+    port: int = typer.Option(0, "--port", help="With --serve: the port on 127.0.0.1 (default: any free port)."),
+    night: int = typer.Option(1, "--night", help="With --serve: the demo night to serve first (1 or 2)."),
+    folder: Path = typer.Option(
+        Path("stancewatch-demo-site"), "--folder", help="With --serve: where the sources, config and emails go."
+    ),
 ) -> None:
-    """Serve the bundled demo site on 127.0.0.1 and run two demo nights into ./stancewatch-demo.duckdb."""
+    """Serve the bundled demo site on 127.0.0.1 and run two demo nights into ./stancewatch-demo.duckdb.
+
+    With --serve, only serve it (night 1, then night 2 after Enter) and write a sources and a config file
+    for it, so `stancewatch run`, a crontab line or a Prefect deployment can be pointed at the demo.
+    """
+    if serve:
+        from stancewatch.demo.serve import serve as serve_site
+
+        try:
+            serve_site(folder, port, night, console)
+        except (ValueError, OSError) as exc:
+            _fail(str(exc), 2)
+        return
     from stancewatch.demo import run_demo
     from stancewatch.demo.report import print_findings
 
