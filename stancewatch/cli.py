@@ -8,8 +8,9 @@ run a flow, so `sql`, `detect` and friends start fast.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -30,7 +31,7 @@ def _flags_take_no_value() -> None:
     if getattr(typed, "_flags_plain", False):
         return
 
-    def display_type_rich(self: TyperOption, ctx: object) -> str | None:
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:  # typer's own (vendored) click Context
         return None if self.is_flag else typed(self, ctx)
 
     display_type_rich._flags_plain = True  # type: ignore[attr-defined]
@@ -260,9 +261,7 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-def _date(value: str, option: str):
-    from datetime import date
-
+def _date(value: str, option: str) -> date:
     try:
         if len(value) != 10:
             raise ValueError
@@ -351,7 +350,7 @@ def shifts(
     db: Path = typer.Option(Path("stancewatch.duckdb"), "--db", help=DB_HELP),
 ) -> None:
     """Print recent stance shifts with the quotes on both sides."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     import duckdb
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -56,7 +57,7 @@ def serve(folder: Path, port: int = 0, night: int = 1, console: Console | None =
         signal.signal(signal.SIGTERM, previous)
 
 
-def _stopper(stop: threading.Event):
+def _stopper(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         stop.set()
 

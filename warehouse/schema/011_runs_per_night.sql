@@ -1,4 +1,4 @@
--- 010_runs_per_night.sql — a night can hold several runs.
+-- 011_runs_per_night.sql — a night can hold several runs.
 --
 -- Until now a run was its night (run_id = '2026-12-04'), and running a night
 -- again only resumed it: a second run on the same day fetched nothing. Now a
