@@ -382,10 +382,14 @@ def child_night(args: argparse.Namespace) -> int:
     missing: list[str] = []
 
     def flow_modules() -> list[Any]:
-        return [m for n, m in list(sys.modules.items()) if m is not None and (n == "flows" or n.startswith("flows."))]
+        return [
+            m
+            for n, m in list(sys.modules.items())
+            if m is not None and (n == "stancewatch.flows" or n.startswith("stancewatch.flows."))
+        ]
 
     def patch(name: str, make: Any, modules: list[Any] | None = None) -> None:
-        """Replace `name` in every flows.* module that holds it (the flow code moves between modules)."""
+        """Replace `name` in every stancewatch.flows.* module that holds it (the flow code moves between modules)."""
         hit = False
         for mod in modules or flow_modules():
             obj = getattr(mod, name, None)
@@ -479,8 +483,10 @@ def child_night(args: argparse.Namespace) -> int:
             "deliver",
             "failing_sources",
             "begin_run",
+            "start_night",
             "finish_run",
             "run_summary",
+            "night_summary",
             "create_markdown_artifact",
         ):
             timed(name)
@@ -1217,8 +1223,10 @@ def _night_figures(
                     "failing_sources",
                     "publish",
                     "begin_run",
+                    "start_night",
                     "finish_run",
                     "run_summary",
+                    "night_summary",
                     "create_markdown_artifact",
                 )
             },

@@ -1,14 +1,17 @@
 """The nightly flow: feeds -> articles -> statements -> shifts -> alerts.
 
-A run is identified by its night (`run_id`, default today in the configured
-timezone): running a night again resumes it. The stages live in
-`flows.stages`; this module only puts them in order, marks the fault-injection
-checkpoints between them, and publishes the read-only copy at the end.
+A night (a date, default today in the configured timezone) holds one or more
+runs (`warehouse.runs`): starting a night resumes its latest run if that run
+did not complete, and otherwise starts the night's next run, which fetches
+again (conditional GETs keep that cheap) and picks up what is new. The stages
+live in `flows.stages`; this module only puts them in order, marks the
+fault-injection checkpoints between them, and publishes the read-only copy at
+the end.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,11 +37,12 @@ from stancewatch.flows.stages import (
     shift_stage,
 )
 from stancewatch.flows.summary import print_summary, to_markdown
+from stancewatch.domain.alerts.subscriptions import nobody_told
 from stancewatch.domain.config import Config, SourcesFile, load_config, load_sources
 from stancewatch.warehouse import Warehouse, open_warehouse
 from stancewatch.warehouse.articles import pending_jobs
 from stancewatch.warehouse.publish import publish
-from stancewatch.warehouse.runs import begin_run, finish_run, run_summary
+from stancewatch.warehouse.runs import finish_run, night_summary, parse_night, run_summary, start_night
 from stancewatch.warehouse.statements import count_to_detect
 
 
@@ -55,21 +59,36 @@ def nightly(
 
     sources: the sources YAML (default: the shipped real feeds).
     config: a configuration YAML merged over the shipped defaults.
-    night: the run_id; default today in the configured timezone (the scheduled
-    date for a deployment). Running a night again resumes it.
+    night: the night, a date (YYYY-MM-DD); default today in the configured
+    timezone (the scheduled date for a deployment). If the night's latest run
+    did not complete it is resumed; otherwise the night's next run starts.
     """
+    given = parse_night(night)  # before anything else: a typo is an error, not a run
     cfg, srcs = load_config(config), load_sources(sources)
-    run_id = night or _tonight(cfg.timezone)
     with open_warehouse(db, wait=30) as wh:
-        begin_run(wh, run_id, str(flow_run.id) if flow_run.id else None, detector_version(cfg.detector.mode))
+        run = start_night(
+            wh,
+            given or _tonight(cfg.timezone),
+            str(flow_run.id) if flow_run.id else None,
+            detector_version(cfg.detector.mode),
+        )
         try:
-            summary = _run_stages(wh, run_id, cfg, srcs)
+            summary = _run_stages(wh, run.run_id, cfg, srcs)
         except BaseException:
-            finish_run(wh, run_id, "failed", run_summary(wh, run_id))
+            finish_run(wh, run.run_id, "failed", run_summary(wh, run.run_id))
             raise
-        finish_run(wh, run_id, "completed", summary)
-    publish(db)  # only after a successful night, and after the writer closed the file
-    create_markdown_artifact(to_markdown(summary), key="nightly-summary", description=f"stancewatch night {run_id}")
+        summary.update(
+            night=run.night.isoformat(),
+            run_of_night=run.seq,
+            attempt=run.attempt,
+            alerts_note=nobody_told(cfg.alerts, summary["shifts_unalerted"]),
+            night_totals=night_summary(wh, run.night),  # every run of the night so far, this one included
+        )
+        finish_run(wh, run.run_id, "completed", summary)
+    publish(db)  # only after a successful run, and after the writer closed the file
+    create_markdown_artifact(
+        to_markdown(summary), key="nightly-summary", description=f"stancewatch run {run.run_id} (night {run.night})"
+    )
     if not quiet:
         print_summary(summary)
     return summary
@@ -105,10 +124,10 @@ def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> d
     return {**run_summary(wh, run_id), "failing_sources": failing, "stage_seconds": clock.seconds}
 
 
-def _tonight(tz: str) -> str:
+def _tonight(tz: str) -> date:
     """The night this run belongs to: the scheduled start if Prefect scheduled it, else now."""
     when = flow_run.scheduled_start_time or datetime.now(ZoneInfo(tz))
-    return when.astimezone(ZoneInfo(tz)).date().isoformat()
+    return when.astimezone(ZoneInfo(tz)).date()
 
 
 def run_night(

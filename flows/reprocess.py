@@ -41,7 +41,7 @@ def reprocess(
     version = detector_version(cfg.detector.mode)
     run_id = f"reprocess-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
     clock = StageClock()
-    with open_warehouse(db, wait=30) as wh:
+    with open_warehouse(db, wait=30, must_exist=True) as wh:
         begin_run(wh, run_id, str(flow_run.id) if flow_run.id else None, version)
         todo = count_to_detect(wh, version)
         with process_pool(cfg.articles.workers if todo >= POOL_THRESHOLD else 0) as pool, clock("statements"):

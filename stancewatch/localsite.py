@@ -32,9 +32,10 @@ def content_type(path: str) -> str:
 class LocalSite:
     """`with LocalSite() as site: site.files = {"/feed.xml": b"..."}; site.base`"""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        """Serve on 127.0.0.1:`port` (0: a free port the system picks; see `base`)."""
         self.files: dict[str, bytes] = {}
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 

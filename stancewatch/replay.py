@@ -119,8 +119,8 @@ def sources(docs: list[dict[str, Any]], base: str) -> dict[str, Any]:
             {
                 "name": "Replayed press conferences",
                 "url": f"{base}/mfa/index.html",
-                "country": country,
-                "kind": "ministry",
+                "country": country or "",
+                "kind": "ministry" if country else "news",  # a ministry is always some country's voice
                 "listing": True,
                 "extractor": "mfa_press_conference",
             }

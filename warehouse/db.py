@@ -57,17 +57,23 @@ def open_reader(path: str | Path) -> "Warehouse":
     """A locked-down analyst connection: read-only, and no file access beyond the database
     (no COPY TO, no ATTACH, no reading other files), settings locked."""
     if not Path(path).exists():
-        raise WarehouseError(f"{path} does not exist (has a night completed yet?)")
+        raise WarehouseError(f"{path} does not exist (has a run completed yet? a typo in --db?)")
     con = _connect(str(path), True, {"enable_external_access": False, "lock_configuration": True})
     return Warehouse(con, Path(path))
 
 
-def open_warehouse(path: str | Path, read_only: bool = False, wait: float = 0.0) -> "Warehouse":
+def open_warehouse(
+    path: str | Path, read_only: bool = False, wait: float = 0.0, must_exist: bool = False
+) -> "Warehouse":
     """Open (and, for writers, migrate) the warehouse at `path`.
 
     `wait` seconds are spent retrying while another process holds the lock,
     so a nightly run started while a stray writer finishes does not fail at once.
+    `must_exist` refuses to create a new file: a command that only reads or
+    re-reads a warehouse (reprocess) must not turn a typo into an empty one.
     """
+    if must_exist and not Path(path).exists():
+        raise WarehouseError(f"{path} does not exist (a typo in --db? a night creates it with `stancewatch run`)")
     deadline = time.monotonic() + wait
     while True:
         try:

@@ -8,11 +8,15 @@ from stancewatch.warehouse.db import Warehouse
 
 
 def failing_sources(wh: Warehouse, nights: int) -> list[dict[str, Any]]:
-    """Sources that failed at least `nights` runs in a row, worst first."""
+    """Sources that have failed on at least `nights` nights in a row, worst first.
+
+    Nights, not runs: an operator who runs three times a day must not see a
+    source "failing three nights in a row" after one bad morning.
+    """
     return [
-        {"source": r["source"], "url": r["url"], "nights": r["consecutive_failures"], "last_error": r["last_error"]}
+        {"source": r["source"], "url": r["url"], "nights": r["failed_nights"], "last_error": r["last_error"]}
         for r in wh.query(
-            "SELECT * FROM source_health WHERE consecutive_failures >= ? ORDER BY consecutive_failures DESC, source",
+            "SELECT * FROM source_health WHERE failed_nights >= ? ORDER BY failed_nights DESC, source",
             [nights],
         )
     ]

@@ -32,3 +32,19 @@ def alert_rows(settings: AlertSettings, shift: Shift, run_id: str) -> list[dict[
         if r.immediate and SEVERITY_RANK[shift.severity] >= SEVERITY_RANK[settings.immediate_min_severity]:
             rows.append(alert_row(shift.shift_id, r.email, "immediate", run_id))
     return rows
+
+
+def nobody_told(settings: AlertSettings, unalerted: int) -> str | None:
+    """Why `unalerted` new shifts reached no one, in words for the run summary (None when all did).
+
+    A shift that nobody hears about is easy to miss: the operator must see it
+    in the run's output, not find it in the warehouse weeks later.
+    """
+    if not unalerted:
+        return None
+    shifts = f"{unalerted} new stance shift{'s' if unalerted != 1 else ''}"
+    if not settings.enabled:
+        return f"alerts are disabled (alerts.enabled: false): nobody was told of {shifts}"
+    if not settings.recipients:
+        return f"no recipients configured (alerts.recipients): nobody was told of {shifts}"
+    return f"{shifts} matched no recipient's subscription: nobody was told"

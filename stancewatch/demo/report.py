@@ -40,11 +40,11 @@ def print_findings(db: Path, mail: list[EmailMessage], mail_dir: Path, console: 
     for f in failures:
         console.print(f"[yellow]recorded failure[/] {f['source']}: {f['error']}")
     _show_mail(mail, mail_dir, console)
-    console.print(f'\nTry it:  [bold]{_command()} sql --db {db} "{TRY_SQL}"[/]')
-    console.print(f"and:     [bold]{_command()} report --db {db} --out report.html[/]")
+    console.print(f'\nTry it:  [bold]{command()} sql --db {db} "{TRY_SQL}"[/]')
+    console.print(f"and:     [bold]{command()} report --db {db} --out report.html[/]")
 
 
-def _command() -> str:
+def command() -> str:
     """How the user ran stancewatch (".venv/bin/stancewatch" before the venv is activated)."""
     invoked = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("stancewatch")
     return str(invoked) if invoked.name == "stancewatch" else "stancewatch"

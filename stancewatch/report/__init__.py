@@ -1,7 +1,9 @@
 """`stancewatch report`: one self-contained HTML page an analyst reads at a glance.
 
-It holds stance timelines per actor and topic with the shifts marked, the
-latest shifts with the quotes on both sides, and per-source health. The page
+It holds stance timelines per actor and topic with the shifts marked, a
+table of the keys it does not chart (one day of statements is still a
+position), the latest shifts with the quotes on both sides, and per-source
+health. The page
 is built from the published (read-only) copy of the warehouse, carries its
 own CSS and inline SVG, and loads nothing: it opens offline and prints.
 
@@ -32,17 +34,22 @@ def build_report(
     *,
     max_charts: int = 60,
     max_shifts: int = 50,
+    max_keys: int = 500,
 ) -> Path:
     """Write the report for warehouse `db` (its published copy is read) to `out`; returns `out`.
 
     `since` (a date or 'YYYY-MM-DD') limits the timelines and shifts to that day
     onwards, `actors` to those actors; source health always covers every source.
     At most `max_charts` timelines (the most active keys) and the latest
-    `max_shifts` shifts are shown, and the page says how many were left out.
+    `max_shifts` shifts are shown; every other key with records in the period
+    (a single day's statements, or beyond the charts) is listed in a table, up
+    to `max_keys`; the page says how many were left out.
     The file is written under a temporary name and renamed, so a browser
     never sees half a page.
     """
-    data = load_report_data(Path(db), _as_date(since), actors, max_charts=max_charts, max_shifts=max_shifts)
+    data = load_report_data(
+        Path(db), _as_date(since), actors, max_charts=max_charts, max_shifts=max_shifts, max_keys=max_keys
+    )
     return write_atomically(Path(out), render_page(data))
 
 

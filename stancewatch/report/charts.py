@@ -273,13 +273,20 @@ def _dot(rec: Record, frame: Frame) -> str:
         lines.append("sources: " + ", ".join(rec.sources))
     if rec.shift:
         lines.append(f"{rec.shift.kind} ({rec.shift.severity}) from {rec.shift.previous_stance}")
+    if rec.before_since:
+        lines.append("before the report's period: the stance the first shift in it moved away from")
     x, y, r = frame.x(rec.day), frame.y(rec.stance), dot_radius(rec.n_statements)
     ring = ""
     if rec.shift:
         ring = el("circle", cx=x, cy=y, r=r + 3, fill="none", stroke=SHIFT_COLOUR, stroke_width=1.5)
     dot = el("circle", cx=x, cy=y, r=r, fill=ink, stroke="#fff", stroke_width=1.5)
     return el(
-        "g", el("title", esc("\n".join(lines))) + ring + dot, class_="rec", data_day=rec.day, data_stance=rec.stance
+        "g",
+        el("title", esc("\n".join(lines))) + ring + dot,
+        class_="rec",
+        data_day=rec.day,
+        data_stance=rec.stance,
+        data_before_since="true" if rec.before_since else None,
     )
 
 

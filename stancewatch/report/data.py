@@ -9,7 +9,7 @@ records the renderer can trust (lists never None, '' for an absent target).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -23,9 +23,13 @@ from stancewatch.warehouse.publish import published_path
 STANCES = shift_rules.STANCES
 
 
+#: How the report writes an absent target or topic.
+NONE = "—"
+
+
 def key_title(actor: str, target: str, topic: str) -> str:
-    """'CHN → USA · trade', the report's name for a key; no target or topic reads '(none)'."""
-    return f"{actor} → {target or '(none)'} · {topic or '(none)'}"
+    """'CHN → USA · trade', the report's name for a key; no target or topic reads '—'."""
+    return f"{actor} → {target or NONE} · {topic or NONE}"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Record:
     sources: list[str]
     speakers: list[str]
     shift: ShiftMark | None = None
+    before_since: bool = False  # the record a shift in the period moved away from, older than `since`
 
 
 @dataclass(frozen=True)
@@ -65,12 +70,33 @@ class Timeline:
 
     @property
     def title(self) -> str:
-        """'CHN → USA · trade'; an absent target or topic reads '(none)'."""
+        """'CHN → USA · trade'; an absent target or topic reads '—'."""
         return key_title(self.actor, self.target, self.topic)
 
-    def shifts_found_in(self, run_id: str | None) -> int:
-        """How many of this chart's shifts night `run_id` found (what is new this morning)."""
-        return sum(1 for r in self.records if r.shift and run_id and r.shift.detected_run_id == run_id)
+    def shifts_found_in(self, run_ids: Collection[str]) -> int:
+        """How many of this chart's shifts the runs `run_ids` (last night's) found: what is new this morning."""
+        return sum(1 for r in self.records if r.shift and r.shift.detected_run_id in run_ids)
+
+
+@dataclass(frozen=True)
+class KeyLine:
+    """A key the report lists instead of charting it (one day of records, or beyond the chart cap)."""
+
+    actor: str
+    target: str
+    topic: str
+    n_records: int
+    first_day: date
+    last_day: date
+    last_stance: str
+    stances: list[str]
+    n_statements: int
+    sources: list[str]
+    speakers: list[str]
+
+    @property
+    def title(self) -> str:
+        return key_title(self.actor, self.target, self.topic)
 
 
 @dataclass(frozen=True)
@@ -123,9 +149,10 @@ class SourceHealth:
     last_success: datetime | None
     last_run: str | None
     last_status: str | None
-    consecutive_failures: int
+    consecutive_failures: int  # failed runs in a row
     last_error: str | None
     items_seen_last_run: int | None
+    failed_nights: int = 0  # the nights those failed runs fell on (a night can hold several runs)
 
 
 @dataclass(frozen=True)
@@ -139,6 +166,8 @@ class ReportData:
     header: dict[str, Any]
     timelines: list[Timeline]
     timelines_total: int
+    keys: list[KeyLine]  # every key with records in the period that is not charted, newest first
+    keys_total: int
     shifts: list[Shift]
     shifts_total: int
     health: list[SourceHealth]
@@ -152,12 +181,18 @@ def load_report_data(
     *,
     max_charts: int = 60,
     max_shifts: int = 50,
+    max_keys: int = 500,
 ) -> ReportData:
     """Read the published copy of `db` (a published path is used as is)."""
     path = published_path(db)
     wanted = sorted({a.strip().upper() for a in actors if a.strip()}) if actors else None
     with open_reader(path) as wh:
         timeline_rows = wh.named("report_timelines", [since, wanted, max_charts])
+        timelines = group_timelines(timeline_rows)
+        charted = {(t.actor, t.target, t.topic) for t in timelines}
+        listed = [
+            r for r in wh.named("report_keys", [since, wanted]) if (r["actor"], r["target"], r["topic"]) not in charted
+        ]
         shift_rows = wh.named("report_shifts", [since, wanted, max_shifts])
         shifts = _with_quotes(wh, shift_rows)
         return ReportData(
@@ -166,8 +201,10 @@ def load_report_data(
             since=since,
             actors=wanted,
             header=wh.named("report_header")[0],
-            timelines=group_timelines(timeline_rows),
+            timelines=timelines,
             timelines_total=timeline_rows[0]["n_keys"] if timeline_rows else 0,
+            keys=[_key_line(r) for r in listed[:max_keys]],
+            keys_total=len(listed),
             shifts=shifts,
             shifts_total=shift_rows[0]["n_total"] if shift_rows else 0,
             health=[_health(r) for r in wh.named("report_source_health")],
@@ -223,6 +260,23 @@ def _record(row: dict[str, Any]) -> Record:
         sources=list(row["sources"] or []),
         speakers=list(row["speakers"] or []),
         shift=shift,
+        before_since=bool(row.get("before_since")),
+    )
+
+
+def _key_line(row: dict[str, Any]) -> KeyLine:
+    return KeyLine(
+        actor=row["actor"],
+        target=row["target"],
+        topic=row["topic"],
+        n_records=int(row["n_records"]),
+        first_day=row["first_day"],
+        last_day=row["last_day"],
+        last_stance=row["last_stance"],
+        stances=list(row["stances"] or []),
+        n_statements=int(row["n_statements"]),
+        sources=[s for s in row["sources"] or [] if s],
+        speakers=[s for s in row["speakers"] or [] if s],
     )
 
 
@@ -275,4 +329,5 @@ def _health(row: dict[str, Any]) -> SourceHealth:
         consecutive_failures=int(row["consecutive_failures"] or 0),
         last_error=row["last_error"],
         items_seen_last_run=row["items_seen_last_run"],
+        failed_nights=int(row["failed_nights"] or 0),
     )

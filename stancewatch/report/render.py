@@ -18,8 +18,8 @@ from string import Template
 from typing import Any
 
 from stancewatch.report.charts import Frame, frame_for, legend_svg, timeline_svg
+from stancewatch.report.data import KeyLine, Quote, ReportData, Shift, SourceHealth, Timeline
 from stancewatch.report.relations import relations_section
-from stancewatch.report.data import Quote, ReportData, Shift, SourceHealth, Timeline
 from stancewatch.report.markup import el, esc, fmt_day, fmt_time, link, plural
 
 PAGE = Template((Path(__file__).resolve().parent / "page.html").read_text(encoding="utf-8"))
@@ -34,7 +34,7 @@ def render_page(data: ReportData) -> str:
     return PAGE.substitute(
         title=esc(f"stancewatch report · {data.warehouse}"),
         header=_header(data),
-        timelines=_timelines(data),
+        timelines=_timelines(data) + _keys(data),
         shifts=_shifts(data),
         relations=_relations(data),
         health=_health(data),
@@ -60,18 +60,18 @@ def _header(data: ReportData) -> str:
     """Warehouse, time generated, last night and its status, and the headline counts."""
     h = data.header
     if h["run_id"] is None:
-        night = el("b", "no night yet") + el("span", "last night")
+        night = el("b", "no night yet") + el("span", "last run")
     else:
         night = el("b", f"{esc(h['run_id'])} {pill(h['status'], 'status-' + h['status'])}") + el(
-            "span", esc(f"last night: {_night_summary(h)}")
+            "span", esc(f"last run: {_night_summary(h)}")
         )
-    failing = sum(1 for s in data.health if s.consecutive_failures >= FAILING_FROM)
+    failing = sum(1 for s in data.health if s.failed_nights >= FAILING_FROM)
     facts = [
         el("div", night, class_="fact night"),
         _fact(h["n_articles"], "articles"),
         _fact(h["n_statements"], "statements"),
         _fact(h["n_shifts"], "shifts"),
-        _fact(h["n_runs"], "nights"),
+        _fact(h["n_nights"], "nights"),
         _fact(failing, f"sources failing {FAILING_FROM}+ nights"),
     ]
     scope = []
@@ -84,6 +84,7 @@ def _header(data: ReportData) -> str:
     )
     sections = (
         ("timelines", "Stance timelines"),
+        ("keys", "Keys not charted"),
         ("shifts", "Latest shifts"),
         ("relations", "Relations"),
         ("health", "Source health"),
@@ -122,7 +123,8 @@ def _timelines(data: ReportData) -> str:
     cut = "" if shown == total else f"; the {shown} most active are drawn, {total - shown} left out"
     note = (
         f"{plural(total, 'key')} (actor → target · topic) with at least two day records or a"
-        f" shift{cut}. Every chart shares one time axis."
+        f" shift{cut}; the others are listed below. Every chart shares one time axis."
+        + (" A shift's earlier side is drawn even when it falls before the period." if data.since else "")
     )
     out = [el("h2", "Stance timelines"), el("p", esc(note), class_="note"), legend_svg()]
     if not data.timelines:
@@ -131,12 +133,17 @@ def _timelines(data: ReportData) -> str:
     for actor, group in groupby(data.timelines, key=lambda t: t.actor):
         charts = list(group)
         title = el("h3", f"{esc(actor)} {el('span', plural(len(charts), 'chart'), class_='meta')}")
-        cards = "".join(_chart_card(t, frame, data.header["run_id"]) for t in charts)
+        cards = "".join(_chart_card(t, frame, _last_night(data)) for t in charts)
         out.append(el("section", title + el("div", cards, class_="grid"), class_="actor", data_actor=actor))
     return el("section", "".join(out), id="timelines")
 
 
-def _chart_card(tl: Timeline, frame: Frame, last_night: str | None) -> str:
+def _last_night(data: ReportData) -> list[str]:
+    """The runs of the latest night (a night can hold several): their shifts are "new"."""
+    return list(data.header.get("night_runs") or [])
+
+
+def _chart_card(tl: Timeline, frame: Frame, last_night: list[str]) -> str:
     """A chart titled 'CHN → USA · trade' with its counts; framed when last night shifted it."""
     meta = f"{plural(tl.n_statements, 'statement')} · {plural(len(tl.records), 'day')}"
     if tl.n_shifts:
@@ -158,6 +165,55 @@ def _chart_card(tl: Timeline, frame: Frame, last_night: str | None) -> str:
     )
 
 
+# ----------------------------------------------------------------------------- keys not charted
+KEY_COLUMNS = ("Key", "Stance", "Day(s)", "Statements", "Sources", "Speakers")
+
+
+def _keys(data: ReportData) -> str:
+    """Every key with records in the period that has no chart: one statement is still a position."""
+    shown, total = len(data.keys), data.keys_total
+    cut = "" if shown == total else f" The newest {shown} of {total} are listed."
+    note = "Keys with a single day of records and no shift, or beyond the charts above; newest first." + cut
+    out = [el("h2", "Keys not charted"), el("p", esc(note), class_="note")]
+    if not data.keys:
+        out.append(el("p", "Every key is charted above.", class_="note"))
+    else:
+        head = "".join(el("th", esc(h)) for h in KEY_COLUMNS)
+        rows = "".join(_key_row(k) for k in data.keys)
+        out.append(el("table", el("thead", el("tr", head)) + el("tbody", rows), class_="keys"))
+    return el("section", "".join(out), id="keys")
+
+
+def _key_row(k: KeyLine) -> str:
+    days = (
+        fmt_day(k.last_day)
+        if k.n_records == 1
+        else f"{plural(k.n_records, 'day')}, {fmt_day(k.first_day)} – {fmt_day(k.last_day)}"
+    )
+    stance = pill(k.last_stance) + (
+        el("div", esc("also " + ", ".join(s for s in k.stances if s != k.last_stance)), class_="meta")
+        if len(k.stances) > 1
+        else ""
+    )
+    cells = [
+        el("td", el("b", esc(k.title)), class_="key"),
+        el("td", stance),
+        el("td", esc(days), class_="when"),
+        el("td", esc(k.n_statements), class_="num"),
+        el("td", esc(", ".join(k.sources))),
+        el("td", esc(", ".join(k.speakers))),
+    ]
+    return el(
+        "tr",
+        "".join(cells),
+        class_="key-row",
+        data_actor=k.actor,
+        data_target=k.target,
+        data_topic=k.topic,
+        data_records=k.n_records,
+    )
+
+
 # ----------------------------------------------------------------------------- shifts
 def _shifts(data: ReportData) -> str:
     """The latest shifts, newest first, with the quotes on both sides."""
@@ -169,14 +225,14 @@ def _shifts(data: ReportData) -> str:
         out.append(el("p", "No stance shifts found.", class_="note"))
     else:
         head = "".join(el("th", h) for h in ("When", "Shift", "Before", "After"))
-        rows = "".join(_shift_row(s, data.header["run_id"]) for s in data.shifts)
+        rows = "".join(_shift_row(s, _last_night(data)) for s in data.shifts)
         out.append(el("table", el("thead", el("tr", head)) + el("tbody", rows), class_="shifts"))
     return el("section", "".join(out), id="shifts")
 
 
-def _shift_row(s: Shift, last_night: str | None) -> str:
+def _shift_row(s: Shift, last_night: list[str]) -> str:
     """A shift: when, what moved and why, both sides' quotes; marked if found last night."""
-    new = s.detected_run_id == last_night
+    new = s.detected_run_id in last_night
     when = (
         el("b", esc(fmt_day(s.new_on)))
         + el("div", esc(f"was {s.previous_stance} on {fmt_day(s.previous_on)}"), class_="meta")
@@ -253,10 +309,10 @@ def _health(data: ReportData) -> str:
 
 
 def _health_row(s: SourceHealth) -> str:
-    """One source: amber from the first failed night, red and flagged from FAILING_FROM."""
-    failing = s.consecutive_failures >= FAILING_FROM
-    level = "bad" if failing else "warn" if s.consecutive_failures else "ok"
-    fails = f"⚠ {s.consecutive_failures}" if failing else str(s.consecutive_failures)
+    """One source: amber from the first failed night, red and flagged from FAILING_FROM nights."""
+    failing = s.failed_nights >= FAILING_FROM
+    level = "bad" if failing else "warn" if s.failed_nights else "ok"
+    fails = f"⚠ {s.failed_nights}" if failing else str(s.failed_nights)
     seen = "—" if s.items_seen_last_run is None else str(s.items_seen_last_run)
     cells = [
         el("td", el("b", esc(s.source)) + el("div", link(s.url), class_="url")),

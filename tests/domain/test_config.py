@@ -98,3 +98,51 @@ def test_fetch_settings_are_the_fetchers_own_limits(tmp_path):
         load_config(write(tmp_path, "c.yaml", {"fetch": {"allow_private_networks": True}}))
     with pytest.raises(ConfigError, match="fetch.retries"):
         load_config(write(tmp_path, "d.yaml", {"fetch": {"retries": "many"}}))
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"sources": []}, "no sources listed"),
+        ({"allow_private_networks": False}, "no sources listed"),
+        (
+            {"sources": [{"name": "MFA", "url": "https://m.example/feed", "kind": "ministry"}]},
+            "'MFA' is a ministry without a country",
+        ),
+    ],
+)
+def test_an_empty_sources_file_and_a_ministry_without_a_country_are_refused(tmp_path, data, message):
+    with pytest.raises(ConfigError, match=message):
+        load_sources(write(tmp_path, "s.yaml", data))
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"timezone": "Mars/Olympus"}, "timezone: .*unknown timezone 'Mars/Olympus'"),
+        ({"timezone": "../../etc/passwd"}, "unknown timezone"),
+        ({"alerts": {"recipients": [{"email": "not-an-email"}]}}, "alerts.recipients.0.email: .*'not-an-email'"),
+        ({"alerts": {"recipients": [{"email": "two words@example.org"}]}}, "not an e-mail address"),
+        ({"alerts": {"sender": "stancewatch <nobody>"}}, "alerts.sender: .*not an e-mail address"),
+    ],
+)
+def test_timezones_and_mail_addresses_are_checked_at_load(tmp_path, data, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, "c.yaml", data))
+
+
+def test_good_timezones_and_addresses_load(tmp_path):
+    cfg = load_config(
+        write(
+            tmp_path,
+            "c.yaml",
+            {
+                "timezone": "Europe/Berlin",
+                "alerts": {
+                    "sender": "Desk <alerts@example.org>",
+                    "recipients": [{"email": "china-desk@example.org"}, {"email": "me@localhost"}],
+                },
+            },
+        )
+    )
+    assert cfg.timezone == "Europe/Berlin" and [r.email for r in cfg.alerts.recipients][1] == "me@localhost"

@@ -165,3 +165,35 @@ def test_a_crash_between_the_commit_and_the_send_loses_nothing_and_sends_once(tm
         assert len(mail.messages) == 1
     _assert_expected_shifts(shifts)
     assert alerts == [{"status": "sent", "n": 2}]
+
+
+def test_a_shift_that_reaches_nobody_says_so_in_the_summary_and_the_run_output(tmp_path):
+    """No recipients configured: the shifts are stored, and the run says plainly that nobody was told."""
+    import io
+
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from stancewatch.cli import app
+    from stancewatch.flows.summary import print_summary
+
+    with LocalSite() as site:
+        replay = Replay(site, tmp_path, free_port())
+        replay.config.write_text(yaml.safe_dump(TEST_CONFIG))  # alerts enabled, no recipients
+        for night in nights(DOCS)[:-1]:
+            replay.night(night)
+        site.files = site_files(DOCS, "2024-03-12", site.base)
+        args = ["run", "--quiet", "--sources", replay.sources, "--config", replay.config, "--db", replay.db]
+        result = CliRunner().invoke(app, [str(a) for a in [*args, "--night", "2024-03-12"]])
+        runs = replay.query("SELECT run_id, summary FROM runs ORDER BY started_at")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(runs[-1]["summary"])
+    assert summary["new_shifts"] == 2 and summary["shifts_unalerted"] == 2 and summary["alerts_sent"] == 0
+    note = "no recipients configured (alerts.recipients): nobody was told of 2 new stance shifts"
+    assert summary["alerts_note"] == note
+    assert f"warning: {note}" in result.stderr  # --quiet silences the table, not this
+    assert note in to_markdown(summary)
+    shown = io.StringIO()
+    print_summary(summary, Console(file=shown, width=200))
+    assert note in shown.getvalue()
+    assert all(json.loads(r["summary"])["alerts_note"] is None for r in runs[:-1])  # nothing shifted before

@@ -110,17 +110,67 @@ def test_a_night_stores_articles_from_feeds(web, tmp_path, config_file):
     assert run == {"status": "completed", "n": "3"}
 
 
-def test_the_same_night_twice_changes_nothing(web, tmp_path, config_file):
+def test_a_second_run_of_a_completed_night_asks_again_and_picks_up_a_new_item(web, tmp_path, config_file):
+    """A night holds several runs: running again after a completed run fetches again (conditionally)
+    and stores what is new, and the summary tells this run's figures from the night's."""
+    healthy_site(web)
+    db, sources = tmp_path / "w.duckdb", healthy_sources(tmp_path, web)
+    first = run_night(sources, db, config_file, night="2026-01-05", quiet=True)
+    web.clear()
+    web.add("/ministry/pm.html", page("Afternoon statement", PARAS_A[::-1]), content_type="text/html")
+    web.replace(
+        "/ministry/feed.xml",
+        rss(
+            web.url(""),
+            [
+                {"title": "Afternoon statement", "link": web.url("/ministry/pm.html"), "guid": "m-2"},
+                {"title": "Secretary's call", "link": web.url("/ministry/call/"), "guid": "m-1", "content": FULL_TEXT},
+            ],
+        ),
+        content_type="application/rss+xml",
+    )
+    again = run_night(sources, db, config_file, night="2026-01-05", quiet=True)
+    assert (first["run_id"], again["run_id"]) == ("2026-01-05", "2026-01-05.2")
+    assert web.requests_to("/news/feed.xml")[0].headers.get("if-none-match") == '"news-v1"'
+    assert (again["feeds_ok"], again["feeds_not_modified"], again["new_articles"]) == (1, 1, 1)
+    totals = again["night_totals"]
+    assert (totals["night"], totals["runs"], totals["new_articles"]) == ("2026-01-05", 2, 4)
+    assert totals["feeds_ok"] == 3 and totals["new_statements"] == first["new_statements"] + again["new_statements"]
+    assert web.hits("/news/a.html") == 0  # what the first run stored is not fetched again
+    with open_warehouse(db, read_only=True) as wh:
+        assert wh.scalar("SELECT count(*) FROM articles") == 4
+        assert wh.scalar("SELECT count(*) FROM articles WHERE title = 'Afternoon statement'") == 1
+        runs = wh.query("SELECT run_id, night, seq, status, attempts FROM runs ORDER BY seq")
+        night = wh.query("SELECT runs, new_articles FROM nights")
+        log = wh.query("SELECT run_id, night, status FROM fetch_log WHERE source = 'Test News' ORDER BY run_id")
+    assert [(r["run_id"], str(r["night"]), r["seq"], r["status"], r["attempts"]) for r in runs] == [
+        ("2026-01-05", "2026-01-05", 1, "completed", 1),
+        ("2026-01-05.2", "2026-01-05", 2, "completed", 1),
+    ]
+    assert night == [{"runs": 2, "new_articles": 4}]
+    assert [(r["run_id"], str(r["night"]), r["status"]) for r in log] == [
+        ("2026-01-05", "2026-01-05", "ok"),
+        ("2026-01-05.2", "2026-01-05", "not_modified"),
+    ]
+
+
+def test_a_second_run_with_nothing_new_stores_nothing_new_and_says_so(web, tmp_path, config_file):
     healthy_site(web)
     db, sources = tmp_path / "w.duckdb", healthy_sources(tmp_path, web)
     run_night(sources, db, config_file, night="2026-01-05", quiet=True)
-    before, hits = store_tables(db), len(web.requests)
+    before = store_tables(db)
+    web.clear()
     again = run_night(sources, db, config_file, night="2026-01-05", quiet=True)
-    assert store_tables(db) == before
-    assert len(web.requests) == hits  # a finished night is not fetched again
-    assert again["new_articles"] == 3  # the night's figures are the night's, not the attempt's
+    after = store_tables(db)
+    assert {k: v for k, v in after.items() if k not in ("feed_fetches", "sources")} == {
+        k: v for k, v in before.items() if k not in ("feed_fetches", "sources")
+    }
+    assert {r.path for r in web.requests} == {"/news/feed.xml", "/ministry/feed.xml"}  # the feeds only
+    assert (again["feeds_not_modified"], again["new_articles"], again["new_statements"]) == (2, 0, 0)
+    assert again["night_totals"]["new_articles"] == 3  # the night's figures are kept apart from the run's
     with open_warehouse(db, read_only=True) as wh:
-        assert wh.scalar("SELECT attempts FROM runs") == 2
+        statuses = wh.query("SELECT status FROM fetch_log WHERE run_id = '2026-01-05.2' ORDER BY status")
+    assert [r["status"] for r in statuses] == ["not_modified", "unchanged"]
 
 
 def test_the_next_night_asks_conditionally_and_stores_only_new_items(web, tmp_path, config_file):

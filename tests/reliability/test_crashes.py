@@ -316,5 +316,10 @@ def test_a_night_started_while_another_writer_holds_the_file_waits_and_completes
     waited = time.monotonic() - started
     holder.wait(timeout=10)
     assert waited >= 1.5  # it really waited for the other writer
-    assert summary["feeds_ok"] == 2
-    assert table_diff(store_tables(db, WALL_CLOCK), before) == {}  # a rerun of a finished night, intact
+    assert summary["run_id"] == "2026-01-05.2"  # the night's second run (the first one completed) ...
+    assert (summary["feeds_not_modified"], summary["new_articles"], summary["new_statements"]) == (2, 0, 0)
+    # ... which only added its own fetches and retried what had failed: nothing stored was lost or changed.
+    diff = table_diff(store_tables(db, WALL_CLOCK), before)
+    assert set(diff) <= {"feed_fetches", "sources", "articles"}, diff
+    assert diff["feed_fetches"]["missing"] == [] and all("'2026-01-05.2'" in r for r in diff["feed_fetches"]["extra"])
+    assert all("'failed'" in r for r in diff.get("articles", {}).get("missing", []))

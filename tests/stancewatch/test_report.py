@@ -312,12 +312,55 @@ def test_a_chart_per_qualifying_key_with_a_point_per_record(demo_db: Path, demo_
         assert bands == ["support", "concern", "oppose"]
 
 
+def every_key(db: Path, since: str | None = None) -> dict[tuple[str, str, str], int]:
+    """(actor, target, topic) -> records, for every key with records (from `since` on), by plain SQL."""
+    with open_reader(published_path(db)) as wh:
+        rows = wh.query(
+            "SELECT actor, target, topic, count(*) AS n FROM stance_timeline "
+            "WHERE ? IS NULL OR day >= CAST(? AS DATE) GROUP BY ALL",
+            [since, since],
+        )
+    return {(r["actor"], r["target"], r["topic"]): r["n"] for r in rows}
+
+
+def listed_keys(doc) -> dict[tuple[str, str, str], object]:
+    """(actor, target, topic) -> the row of the "Keys not charted" table."""
+    return {
+        (r.get("data-actor"), r.get("data-target"), r.get("data-topic")): r
+        for r in doc.xpath("//table[@class='keys']//tr[@data-actor]")
+    }
+
+
+def test_every_key_is_charted_or_listed_and_single_day_keys_are_listed(demo_db: Path, demo_page: Path) -> None:
+    doc = parse(demo_page)
+    drawn, listed, keys = charts(doc), listed_keys(doc), every_key(demo_db)
+    assert set(drawn) | set(listed) == set(keys) and not set(drawn) & set(listed)
+    single = {k for k, n in keys.items() if n == 1 and k not in expected_charts(demo_db)}
+    assert single and set(listed) == single  # one day of statements is still a position
+    with open_reader(published_path(demo_db)) as wh:
+        for (actor, target, topic), row in listed.items():
+            record = wh.query(
+                "SELECT day, stance, n_statements FROM stance_timeline WHERE actor = ? AND target = ? AND topic = ?",
+                [actor, target, topic],
+            )[0]
+            cells = [c.text_content().strip() for c in row.xpath("./td")]
+            assert cells[0] == f"{actor} → {target or '—'} · {topic or '—'}"
+            assert cells[1] == record["stance"] and cells[2] == str(record["day"])
+            assert cells[3] == str(record["n_statements"])
+
+
+def test_a_since_window_lists_what_it_does_not_chart(demo_db: Path, tmp_path: Path) -> None:
+    doc = parse(build_report(demo_db, tmp_path / "since-keys.html", since="2022-03-01"))
+    assert set(charts(doc)) | set(listed_keys(doc)) == set(every_key(demo_db, "2022-03-01"))
+    assert ("CHN", "USA", "arms_transfers") in listed_keys(doc)
+
+
 def test_charts_are_grouped_by_actor_under_titles_like_the_brief(demo_page: Path) -> None:
     doc = parse(demo_page)
     actors = [s.get("data-actor") for s in doc.xpath("//section[@class='actor']")]
     assert len(actors) == len(set(actors)), "each actor's charts are together"
     titles = doc.xpath("//figure//span[@class='key']/text()")
-    assert "CHN → (none) · sanctions" in titles and "USA → UKR · sovereignty" in titles
+    assert "CHN → — · sanctions" in titles and "USA → UKR · sovereignty" in titles
 
 
 def test_the_demo_reversal_is_marked_on_its_chart(demo_page: Path) -> None:
@@ -335,7 +378,7 @@ def test_the_shifts_table_quotes_both_sides_with_speaker_date_and_link(demo_page
     rows = parse(demo_page).xpath("//table[@class='shifts']//tr[contains(@class, 'shift')]")
     assert len(rows) == 1
     row = rows[0]
-    assert "CHN → (none) · sanctions" in row.text_content()
+    assert "CHN → — · sanctions" in row.text_content() and "(none)" not in row.text_content()
     assert "reversal · high" in row.text_content()
     before = row.xpath(".//td[contains(@class, 'before')]")[0].text_content()
     after_cell = row.xpath(".//td[contains(@class, 'after')]")[0]
@@ -364,7 +407,13 @@ def test_since_and_actors_narrow_the_charts_and_shifts(demo_db: Path, tmp_path: 
     doc = parse(build_report(demo_db, tmp_path / "since.html", since="2022-03-01"))
     drawn = charts(doc)
     assert ("CHN", "", "dialogue") not in drawn  # both its records are in February
-    assert len(drawn[("CHN", "", "sanctions")].xpath(".//g[@class='rec']")) == 1  # the shift's day
+    # the shift's day, and the February stance it moved away from (kept although before the period)
+    recs = drawn[("CHN", "", "sanctions")].xpath(".//g[@class='rec']")
+    assert [(g.get("data-day"), g.get("data-stance"), g.get("data-before-since")) for g in recs] == [
+        ("2022-02-26", "oppose", "true"),
+        ("2022-03-10", "support", None),
+    ]
+    assert len(drawn[("CHN", "", "sanctions")].xpath(".//g[contains(@class, 'shift')]")) == 1
     assert doc.xpath("//tr[contains(@class, 'shift')]")
     assert "since 2022-03-01" in doc.xpath("//header")[0].text_content()
     doc = parse(build_report(demo_db, tmp_path / "usa.html", actors=["usa"]))
@@ -492,6 +541,32 @@ def test_chromium_renders_the_charts(demo_db: Path, demo_page: Path, tmp_path: P
     steps = dom.xpath("//path[@class='step']")
     assert len(steps) == sum(1 for n in expected.values() if n >= 2)
     assert not dom.xpath("//script")
+
+
+@needs_chromium
+def test_chromium_shows_a_single_day_key_in_the_table(demo_db: Path, demo_page: Path, tmp_path: Path) -> None:
+    dom = parse(run_chromium(["--dump-dom", demo_page.as_uri()], tmp_path).stdout)
+    rows = listed_keys(dom)
+    one_day = {k for k, n in every_key(demo_db).items() if n == 1} - set(expected_charts(demo_db))
+    assert one_day and set(rows) == one_day
+    with open_reader(published_path(demo_db)) as wh:  # the busiest of them, by plain SQL
+        key = max(
+            one_day,
+            key=lambda k: (
+                wh.scalar(
+                    "SELECT n_statements FROM stance_timeline WHERE actor = ? AND target = ? AND topic = ?", list(k)
+                ),
+                k,
+            ),
+        )
+        record = wh.query(
+            "SELECT day, stance, speakers FROM stance_timeline WHERE actor = ? AND target = ? AND topic = ?", list(key)
+        )[0]
+    cells = [c.text_content().strip() for c in rows[key].xpath("./td")]
+    actor, target, topic = key
+    assert cells[:3] == [f"{actor} → {target or '—'} · {topic or '—'}", record["stance"], str(record["day"])]
+    assert all(speaker in cells[5] for speaker in record["speakers"] or [])
+    assert "(none)" not in dom.text_content()
 
 
 @needs_chromium

@@ -2,14 +2,31 @@
 -- $1 since (DATE; NULL = all days), $2 actors (VARCHAR[]; NULL = every actor), $3 most keys to return.
 --
 -- A key (actor, target, topic) is drawn when it has at least 2 records or a
--- shift in the period. Keys are ranked by shifts, then statements, then
+-- shift in the period (the keys that are not drawn are listed by
+-- report_keys.sql). Keys are ranked by shifts, then statements, then
 -- records, then recency; only the first $3 come back. n_keys counts every
 -- qualifying key, so the report can say how many were left out. A record that
--- begins a shift carries it (kind, severity, previous stance, reason, the night it was found).
-WITH rec AS (
-    SELECT * FROM stance_timeline
+-- begins a shift carries it (kind, severity, previous stance, reason, the run it was found in).
+-- With a `since`, a key's first shift in the period keeps the record it shifted
+-- from even when that is older (before_since = true): the chart shows both sides.
+WITH in_period AS (
+    SELECT *, false AS before_since FROM stance_timeline
     WHERE (CAST($1 AS DATE) IS NULL OR day >= CAST($1 AS DATE))
       AND (CAST($2 AS VARCHAR[]) IS NULL OR list_contains(CAST($2 AS VARCHAR[]), actor))
+),
+shifted_from AS (  -- the record each key's first shift in the period moved away from, when older than `since`
+    SELECT actor, target, topic, arg_min(previous_on, new_on) AS day
+    FROM stance_shifts
+    WHERE CAST($1 AS DATE) IS NOT NULL AND new_on >= CAST($1 AS DATE)
+      AND (CAST($2 AS VARCHAR[]) IS NULL OR list_contains(CAST($2 AS VARCHAR[]), actor))
+    GROUP BY actor, target, topic
+),
+rec AS (
+    SELECT * FROM in_period
+    UNION ALL
+    SELECT t.*, true AS before_since
+    FROM stance_timeline t JOIN shifted_from f USING (actor, target, topic, day)
+    WHERE t.day < CAST($1 AS DATE)
 ),
 sh AS (  -- at most one shift per key and day: the most severe
     SELECT actor, target, topic, new_on AS day, kind AS shift_kind, severity AS shift_severity,
@@ -37,7 +54,7 @@ ranked AS (
 )
 SELECT k.key_rank, k.n_keys, k.key_statements, k.key_shifts,
        r.actor, r.target, r.topic, r.day, r.stance, r.n_statements, r.n_sources, r.sources, r.speakers,
-       r.shift_kind, r.shift_severity, r.shift_from, r.shift_reason, r.shift_run_id
+       r.shift_kind, r.shift_severity, r.shift_from, r.shift_reason, r.shift_run_id, r.before_since
 FROM ranked k JOIN keyed r USING (actor, target, topic)
 WHERE k.key_rank <= $3
 ORDER BY k.key_rank, r.day;

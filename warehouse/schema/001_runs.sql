@@ -4,6 +4,7 @@
 -- timezone, or a name given with --night). Running the same night again
 -- resumes it: work already committed under that run_id is not redone, so a
 -- run that died half way can simply be started again.
+-- (Since 011_runs_per_night.sql a night holds several runs: see there.)
 CREATE TABLE IF NOT EXISTS store.runs (
     run_id            VARCHAR PRIMARY KEY,   -- the night, e.g. '2026-11-28'
     started_at        TIMESTAMPTZ NOT NULL,  -- first attempt of this night
