@@ -53,7 +53,13 @@ def is_candidate(sent: Span, marks: Marks) -> bool:
     own turn never reaches the grammar)."""
     attitude = any(marks.get(lab) for lab in ATTITUDE_LABELS)
     rhetorical = bool(marks.get("EVAL_CRITICISM") or marks.get("EVAL_OPPOSE"))  # "Who gave them the right to lecture?"
-    if sent.text.rstrip().endswith("?") and not rhetorical or marks.get("PROCEDURAL") or marks.get("EVENT") and not attitude:
+    if (
+        sent.text.rstrip().endswith("?")
+        and not rhetorical
+        or marks.get("PROCEDURAL")
+        or marks.get("EVENT")
+        and not attitude
+    ):
         return False  # "spoke today with X to reaffirm the alliance" keeps its cue
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
 

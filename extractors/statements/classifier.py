@@ -33,16 +33,10 @@ class Settings:
     add_support: float = 0.6  # a sentence with no rule statement of this stance gets one above this
     add_oppose: float = 0.7
     add_concern: float = 0.7
-    # A rule statement whose stance the classifier rates below this is dropped. Off: cross-validation
-    # found no gain from a veto (0.1 vs 0.0: +0.001 strict F1), and it silenced explicit cues the
-    # classifier had never seen ("should alarm"); a doubted rule statement keeps its low confidence.
-    veto: float = 0.0
     holder: float = 0.5  # candidates above this hold the added position (at least the best one)
     topic: float = 0.35  # further topics above this join a statement's `topics`
     max_topics: int = 3
-    complete: float = 0.5  # 0 = off; else further holders above this join a sentence's existing stance
-    split_topics: bool = False  # one statement per topic (scored on each)
-    rule_topic: str = "rule"  # which topic a rule statement puts first: rule | generic | model
+    complete: float = 0.7  # 0 = off; else further holders above this join a sentence's existing stance
     c_stance: float = 1.0  # inverse regularisation of each classifier (chosen by cross-validation)
     c_holder: float = 10.0
     c_topic: float = 3.0

@@ -96,35 +96,36 @@ def make_lexicon(nlp: Language, name: str) -> Lexicon:
 
 
 class StanceClassifier:
-    """Per sentence: the stance and topic probabilities of the trained classifier.
+    """Per sentence: the stance probabilities of the trained classifier.
 
-    `doc.user_data[SENTENCES]` holds, per sentence in order, (example, stance probabilities,
-    topics ranked by probability). Without a trained model (rules mode) the component writes the
-    examples only.
+    `doc.user_data[SENTENCES]` holds, per sentence in order, (view, example, stance probabilities).
+    Topics are ranked later, only for the sentences that yield a statement. Without a trained model
+    (rules mode) the component does nothing unless `featurize` is set (training reads the examples).
     """
 
     def __init__(self, models: Classifiers | None) -> None:
         self.models = models
+        self.featurize = models is not None
 
     def __call__(self, doc: Doc) -> Doc:
+        if not self.featurize and self.models is None:
+            doc.user_data[SENTENCES] = []
+            return doc
         unit = doc.user_data.get(UNIT) or TextUnit(doc.text)
         facts = unit_facts(unit)
         marks: Marks = doc.user_data.get(MARKS, {})
+        views = [view(doc, sent, i, facts.voice) for i, sent in enumerate(doc.sents)]
         examples = [
-            sentence_example(view(doc, sent, i, facts.voice), facts, sentence_marks(marks, sent.start, sent.end))
-            for i, sent in enumerate(doc.sents)
+            sentence_example(v, facts, sentence_marks(marks, sent.start, sent.end)) for v, sent in zip(views, doc.sents)
         ]
-        doc.user_data[SENTENCES] = list(zip(examples, *self.scores(examples)))
+        doc.user_data[SENTENCES] = list(zip(views, examples, self.scores(examples)))
         return doc
 
-    def scores(self, examples: list[Example]) -> tuple[list[dict[str, float]], list[list[tuple[str, float]]]]:
+    def scores(self, examples: list[Example]) -> list[dict[str, float]]:
         if self.models is None or not examples:
-            return [{} for _ in examples], [[] for _ in examples]
+            return [{} for _ in examples]
         stance_p = self.models.stance.predict(examples)
-        topic_p = self.models.topic.predict(examples)
-        stances = [dict(zip(self.models.stance.labels, map(float, row))) for row in stance_p]
-        topics = [sorted(zip(self.models.topic.labels, map(float, row)), key=lambda kv: -kv[1]) for row in topic_p]
-        return stances, topics
+        return [dict(zip(self.models.stance.labels, map(float, row))) for row in stance_p]
 
 
 @Language.factory("stancewatch_stance_classifier", default_config={"model": "model"})

@@ -53,7 +53,9 @@ def _subject_char_span(parsed: Doc, offset: int, sent: Span, cue_char: int) -> t
 class Detector:
     """Finds diplomatic statements in text units (see shared/docs/statements.md)."""
 
-    def __init__(self, mode: str = "auto", models: Classifiers | None = None) -> None:
+    def __init__(self, mode: str = "auto", models: Classifiers | None = None, featurize: bool = False) -> None:
+        """`models` replaces the shipped classifiers (training, tests); `featurize` makes a rules-mode
+        detector still write the classifiers' inputs, which `stancewatch train` reads."""
         self.mode = resolve_mode(mode)
         self.version = f"{DETECTOR_VERSION}.{self.mode}"
         learned = self.mode in ("hybrid", "parsed")
@@ -62,6 +64,7 @@ class Detector:
         classifier = cast(components.StanceClassifier, self.nlp.get_pipe("stance_classifier"))
         if models is not None:
             classifier.models = models
+        classifier.featurize = featurize or classifier.models is not None
         self.models: Classifiers | None = classifier.models
         self.parser: Language | None = None
         if self.mode == "parsed":

@@ -4,8 +4,8 @@ The rules are precise but miss what has no cue word ("fruitful consultations tha
 concrete results", "the two sides agreed to ..."); the classifiers catch much of that but cannot
 say on their own who holds a position towards whom. So, sentence by sentence:
 
-1. a rule statement stays unless the stance classifier finds its stance very unlikely there
-   (`veto`); its confidence is the classifier's probability for its stance;
+1. a rule statement stays (an explicit cue the classifier never saw is still a cue); its confidence
+   is the classifier's probability for its stance, so a doubtful reading weighs less downstream;
 2. a stance the classifier rates above its threshold that no rule statement in the sentence
    carries is added, held by every candidate the holder classifier accepts (at least the best
    one), towards the party the sentence is about, on the topics the topic classifier gives;
@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from spacy.tokens import Doc, Span
 
 from .classifier import STANCES, Classifiers, Settings
 from .dates import flags_for, stated_on
-from .features import SentenceView, UnitFacts, candidates, holder_example, view
+from .features import SentenceView, UnitFacts, candidates, holder_example
 from .linear import Example
 from .context import DocContext, Person
 from .schema import Statement, TextUnit
@@ -45,11 +47,17 @@ class SentenceReading:
     example: Example
     rules: list[Statement]
     holders: list[str]
-    holder_examples: list[Example]
+    facts: UnitFacts
     flags: tuple[str, ...]
     stated: dt.date | None
     stance: dict[str, float]  # the pipeline's classifier: probability of each stance ({} in rules mode)
-    topics: list[tuple[str, float]]  # the pipeline's classifier: topics, most likely first
+
+    @property
+    def holder_examples(self) -> list[Example]:
+        """The holder classifier's inputs, one per candidate (built only when asked: most sentences
+        never need them)."""
+        rule_holders = [s.actor for s in self.rules]
+        return [holder_example(self.view, code, self.facts, rule_holders) for code in self.holders]
 
 
 @dataclass
@@ -75,7 +83,7 @@ def read_unit(
     ctx: DocContext,
     rule_statements: Sequence[Statement],
     title_codes: Sequence[str],
-    classified: Sequence[tuple[Example, dict[str, float], list[tuple[str, float]]]],
+    classified: Sequence[tuple[SentenceView, Example, dict[str, float]]],
 ) -> UnitReading:
     """Everything the classifiers need about a unit, computed once (training reuses it per fold).
 
@@ -90,6 +98,9 @@ def read_unit(
         doc_codes=tuple(dict.fromkeys(c for c in ctx.doc_parties if c)),
         signatories=tuple(ctx.signatories),
     )
+    persons = list(dict.fromkeys([*ctx.unit_persons, *ctx.persons]))
+    if not classified:  # rules mode: nothing for the classifiers to read
+        return UnitReading(unit, facts, [], persons, ctx.voice, list(rule_statements))
     by_label: dict[str, list[int]] = {}
     for label, spans in marks.items():
         by_label[label] = [s for s, _ in spans]
@@ -98,11 +109,8 @@ def read_unit(
     for index, sent in enumerate(doc.sents):
         inside = [s for s in remaining if sent.start_char <= s.sentence_start < sent.end_char]
         remaining = [s for s in remaining if s not in inside]
-        sv = view(doc, sent, index, facts.voice)
-        example, stance, ranked = classified[index]
+        sv, example, stance = classified[index]
         holders = candidates(sv, facts)
-        rule_holders = [s.actor for s in inside]
-        holder_examples = [holder_example(sv, code, facts, rule_holders) for code in holders]
         cue_starts = [
             i
             for lab, starts in by_label.items()
@@ -119,14 +127,12 @@ def read_unit(
                 example,
                 inside,
                 holders,
-                holder_examples,
+                facts,
                 flags_for(sent, anchor, flag_marks, unit.date),
                 stated_on(sent.text, unit.date),
                 stance,
-                ranked,
             )
         )
-    persons = list(dict.fromkeys([*ctx.unit_persons, *ctx.persons]))
     return UnitReading(unit, facts, sentences, persons, ctx.voice, remaining)
 
 
@@ -138,37 +144,45 @@ def _title_kinds(title: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class UnitProbabilities:
-    """The classifiers' view of a unit's sentences (computed once; thresholds are applied after)."""
+    """The classifiers' view of a unit's sentences (thresholds are applied after). Topics and holders
+    are asked for per sentence, so a detector computes them only where a statement needs them."""
 
     stance: list[dict[str, float]]
-    topics: list[list[tuple[str, float]]]  # per sentence, most likely first
-    holders: list[list[float]]  # per sentence, one per candidate in `SentenceReading.holders`
+    topics: Callable[[int], list[tuple[str, float]]]  # sentence index -> topics, most likely first
+    holders: Callable[[int], list[float]]  # sentence index -> one per candidate in `SentenceReading.holders`
 
 
 def probabilities(reading: UnitReading, models: Classifiers) -> UnitProbabilities:
-    """Run the three classifiers over a unit's sentences (cross-validation fits other models)."""
+    """Run the three classifiers over every sentence (cross-validation fits other models per fold)."""
     examples = [r.example for r in reading.sentences]
-    stance_p = models.stance.predict(examples)
-    topic_p = models.topic.predict(examples)
-    stance = [dict(zip(models.stance.labels, map(float, row))) for row in stance_p]
-    topics = [sorted(zip(models.topic.labels, map(float, row)), key=lambda kv: -kv[1]) for row in topic_p]
-    return UnitProbabilities(stance, topics, _holder_probabilities(reading, models))
+    stance = [dict(zip(models.stance.labels, map(float, row))) for row in models.stance.predict(examples)]
+    topics = [_ranked(models, row) for row in models.topic.predict(examples)]
+    holders = [_holder_probabilities(r, models) for r in reading.sentences]
+    return UnitProbabilities(stance, topics.__getitem__, holders.__getitem__)
 
 
-def _holder_probabilities(reading: UnitReading, models: Classifiers) -> list[list[float]]:
-    return [
-        list(map(float, models.holder.predict(r.holder_examples)[:, 0])) if r.holder_examples else []
-        for r in reading.sentences
-    ]
+def _ranked(models: Classifiers, row: np.ndarray) -> list[tuple[str, float]]:
+    return sorted(zip(models.topic.labels, map(float, row)), key=lambda kv: -kv[1])
+
+
+def _holder_probabilities(r: SentenceReading, models: Classifiers) -> list[float]:
+    return list(map(float, models.holder.predict(r.holder_examples)[:, 0])) if r.holders else []
 
 
 def decide(reading: UnitReading, models: Classifiers, version: str) -> list[Statement]:
-    """The unit's statements, with the stance and topic probabilities the pipeline already wrote."""
-    probs = UnitProbabilities(
-        [r.stance for r in reading.sentences],
-        [r.topics for r in reading.sentences],
-        _holder_probabilities(reading, models),
-    )
+    """The unit's statements, from the stance probabilities the pipeline already wrote; topics and
+    holders are classified only for the sentences that need them."""
+    sentences = reading.sentences
+
+    @lru_cache(maxsize=None)
+    def topics(i: int) -> list[tuple[str, float]]:
+        return _ranked(models, models.topic.predict([sentences[i].example])[0])
+
+    @lru_cache(maxsize=None)
+    def holders(i: int) -> list[float]:
+        return _holder_probabilities(sentences[i], models)
+
+    probs = UnitProbabilities([r.stance for r in sentences], topics, holders)
     return assemble(reading, probs, models.settings, version)
 
 
@@ -177,57 +191,50 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
     out: list[Statement] = list(reading.rest)
     if not reading.facts.voice and reading.unit.speaker == "" and QUESTION_TURN.match(reading.unit.text):
         return reading.rules_only()  # a journalist's question holds no position (contract)
-    for r, stance, ranked, holder_p in zip(reading.sentences, probs.stance, probs.topics, probs.holders):
-        topics = _topics(ranked, s.topic, s.max_topics)
-        found: list[Statement] = []
-        for st in r.rules:
-            if stance.get(st.stance, 1.0) < s.veto:
-                continue
-            found.append(
-                dataclasses.replace(
-                    st,
-                    topics=_merge_topics(st.topics, topics, s.rule_topic),
-                    topic=_merge_topics(st.topics, topics, s.rule_topic)[0] if topics else st.topic,
-                    confidence=stance.get(st.stance, 1.0),
-                )
+    for i, (r, stance) in enumerate(zip(reading.sentences, probs.stance)):
+        missing = [
+            x for x in STANCES if stance.get(x, 0.0) >= s.add_threshold(x) and all(k.stance != x for k in r.rules)
+        ]
+        if not r.rules and not missing:
+            continue
+        topics = _topics(probs.topics(i), s.topic, s.max_topics)
+        found = [
+            dataclasses.replace(
+                st, topics=tuple(dict.fromkeys([*st.topics, *topics])), confidence=stance.get(st.stance, 1.0)
             )
-        accepted = [h for h, p in zip(r.holders, holder_p) if p >= s.holder]
-        best = [r.holders[int(np.argmax(holder_p))]] if r.holders else []
-        for x in STANCES:
-            has = [st for st in found if st.stance == x]
-            if not has and stance.get(x, 0.0) >= s.add_threshold(x):
-                found += [
-                    _statement(reading, r, a, x, accepted or best, topics, stance[x], version) for a in accepted or best
-                ]
-            elif has and s.complete:
-                holders = {st.actor for st in has}
-                extra = [h for h, p in zip(r.holders, holder_p) if p >= s.complete and h not in holders]
-                found += [
-                    _statement(reading, r, a, x, [*holders, *extra], has[0].topics, has[0].confidence, version)
-                    for a in extra
-                ]
-        out += _per_topic(found) if s.split_topics else found
+            for st in r.rules
+        ]
+        if r.holders and (missing or s.complete):
+            found += _added(reading, r, probs.holders(i), stance, found, missing, topics, s, version)
+        out += found
     return out
 
 
-GENERIC_TOPICS = ("dialogue", "cooperation", "multilateralism")
-
-
-def _merge_topics(rule: tuple[str, ...], model: tuple[str, ...], how: str) -> tuple[str, ...]:
-    """A rule statement's topics: its keyword topic first ("rule"), the classifier's first when the
-    keyword topic is missing or generic ("generic"), or the classifier's first always ("model")."""
-    if how == "model" or how == "generic" and (not rule or rule[0] in GENERIC_TOPICS):
-        return tuple(dict.fromkeys([*model, *rule]))
-    return tuple(dict.fromkeys([*rule, *model]))
-
-
-def _per_topic(statements: list[Statement]) -> list[Statement]:
-    """One statement per topic: positions on distinct issues raised together are distinct timeline
-    keys (the contract's "several topics"), and a statement is scored on its first topic."""
-    out = []
-    for st in statements:
-        out.append(st)
-        out += [dataclasses.replace(st, topic=t, topics=(t,)) for t in st.topics[1:] if t != st.topic]
+def _added(
+    reading: UnitReading,
+    r: SentenceReading,
+    holder_p: list[float],
+    stance: dict[str, float],
+    found: list[Statement],
+    missing: list[str],
+    topics: tuple[str, ...],
+    s: Settings,
+    version: str,
+) -> list[Statement]:
+    """Statements the classifiers add to a sentence: a stance the rules missed, held by every
+    candidate the holder classifier accepts (at least the likeliest); and further holders of a stance
+    the rules found ("both sides confirmed ..." read for one side only)."""
+    accepted = [h for h, p in zip(r.holders, holder_p) if p >= s.holder] or [r.holders[int(np.argmax(holder_p))]]
+    out = [_statement(reading, r, a, x, accepted, topics, stance[x], version) for x in missing for a in accepted]
+    for x in STANCES:
+        has = [st for st in found if st.stance == x]
+        if not has or not s.complete:
+            continue
+        holders = {st.actor for st in has}
+        extra = [h for h, p in zip(r.holders, holder_p) if p >= s.complete and h not in holders]
+        out += [
+            _statement(reading, r, a, x, [*holders, *extra], has[0].topics, has[0].confidence, version) for a in extra
+        ]
     return out
 
 

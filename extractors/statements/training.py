@@ -38,7 +38,7 @@ GRID: dict[str, Sequence[Any]] = {
     "add_oppose": (0.6, 0.7, 0.8),
     "add_concern": (0.7, 0.9),
     "holder": (0.5, 0.6, 0.7),
-    "complete": (0.5, 0.7, 0.9),
+    "complete": (0.0, 0.5, 0.7, 0.9),
     "topic": (0.3, 0.45),
 }
 
@@ -179,6 +179,7 @@ def train(
     k: int | None = None,
     search: bool = True,
     log: Callable[[str], None] = print,
+    scored: Callable[[dict[str, Any]], bool] = lambda unit: True,
 ) -> dict[str, Any]:
     """The whole recipe: split, read, cross-validate (and choose thresholds), fit, write."""
     tune, locked = splitting.split(load_gold(gold_paths))
@@ -188,7 +189,7 @@ def train(
     knobs = training_knobs()
     k = k or int(knobs.get("folds", 5))
     start = Settings.from_dict({key: float(knobs[key]) for key in ("c_stance", "c_holder", "c_topic") if key in knobs})
-    settings, cv, _ = cross_validate(data, start, k, topics, GRID if search else None)
+    settings, cv, _ = cross_validate(data, start, k, topics, GRID if search else None, scored)
     log(
         f"{k}-fold cross-validation on the tuning part: strict F1 {cv['strict']['f1']:.3f} "
         f"(P {cv['strict']['precision']:.3f} R {cv['strict']['recall']:.3f}), loose F1 {cv['loose']['f1']:.3f}"
@@ -201,6 +202,7 @@ def train(
         "cross_validation": cv,
         "settings": dataclasses.asdict(settings),
         "gold_files": [Path(p).name for p in gold_paths],
+        "scored_units": sum(1 for u in tune if scored(u)),
     }
     write(models, out, report)
     log(f"wrote {out}")

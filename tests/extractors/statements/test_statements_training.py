@@ -20,7 +20,7 @@ TINY = FIXTURES / "tiny_gold.jsonl"
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("model")
-    rules = Detector("rules")
+    rules = Detector("rules", featurize=True)
     report = train([TINY], rules.read, out, k=2, search=False, log=lambda _: None)
     return out, report
 
@@ -48,6 +48,6 @@ def test_the_trained_bundle_finds_what_the_rules_miss(trained):
 
 def test_training_is_reproducible(trained, tmp_path):
     out, _ = trained
-    train([TINY], Detector("rules").read, tmp_path, k=2, search=False, log=lambda _: None)
+    train([TINY], Detector("rules", featurize=True).read, tmp_path, k=2, search=False, log=lambda _: None)
     for name in ("stance.npz", "holder.npz", "topic.npz", "stance.json"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
