@@ -24,7 +24,7 @@ from .mentions import MentionFinder
 from .patterns import CUE_LABELS
 from .schema import Statement, TextUnit
 from .targets import cue_target, object_limit, pick_target, targets_by_holder
-from .topics import GENERIC, cue_topics, sentence_hits, topic_hits, unit_topic
+from .topics import GENERIC, cue_topics, object_topics, sentence_hits, topic_hits, unit_topic
 from .voice import prescan
 from .words import Marks, labels_with
 
@@ -143,6 +143,7 @@ class UnitAnalyser:
             if not any(targets.values()) and not hits and (cue.stance == "support" or not fallback):
                 continue  # about no party and nothing on the watch list (domestic remarks, thanks)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
+            facets = object_topics(hits, cue.end, limit)
             for topic in topics:
                 out.extend(
                     Statement(
@@ -152,6 +153,7 @@ class UnitAnalyser:
                         stance=cue.stance,
                         target=targets[code],
                         topic=topic,
+                        topics=tuple(dict.fromkeys([topic, *facets])) if topic else (),
                         flags=flags,
                         sentence=sent.text,
                         cue=doc[cue.start : cue.end].text,

@@ -33,9 +33,14 @@ class Settings:
     add_support: float = 0.6  # a sentence with no rule statement of this stance gets one above this
     add_oppose: float = 0.7
     add_concern: float = 0.7
+    # A rule statement's confidence is never below the rules' own measured precision (strict, on the
+    # tuning units they were not written against; set by `stancewatch train`): an explicit cue is
+    # evidence the classifier's topic priors must not outvote ("China now supports sanctions" reads
+    # as unlikely to a classifier that has only seen sanctions opposed — exactly the reversal).
+    rule_floor: float = 0.8
     holder: float = 0.5  # candidates above this hold the added position (at least the best one)
-    topic: float = 0.35  # further topics above this join a statement's `topics`
-    max_topics: int = 3
+    topic: float = 0.6  # further topics above this join an added statement's `topics` (half are right at 0.6)
+    max_topics: int = 2
     complete: float = 0.7  # 0 = off; else further holders above this join a sentence's existing stance
     c_stance: float = 1.0  # inverse regularisation of each classifier (chosen by cross-validation)
     c_holder: float = 10.0

@@ -18,6 +18,7 @@ from .voice import PAIR_TOKENS
 from .words import Marks, word_set
 
 SPEAKING_HEADS = word_set("speaking_heads")
+DECISION_NOUNS = word_set("decision_nouns")
 
 PREPOSITIONS = word_set("prepositions")
 COORDINATORS = word_set("coordinators")
@@ -48,6 +49,7 @@ def cue_holders(
         if subj is None:
             return None
     genitive = genitive_holders(doc, cue, mentions) if cue.kind == "attitude" else []
+    genitive = genitive or (decision_holder(doc, cue, mentions) if cue.kind == "attitude" else [])
     if genitive:
         subj = genitive  # "confirmed the commitment of Russia, France and Germany to ..."
     elif cue.kind in ("attitude", "demand", "appeal"):
@@ -71,6 +73,21 @@ def cue_holders(
     if not ctx.voice_country:
         return []
     return [(ctx.voice_country, speaker_for(ctx.voice_country, [], ctx))]
+
+
+def decision_holder(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention]:
+    """ "Canada's decision to impose new sanctions on Belarus": a measure announced by someone else is
+    that party's position (contract, "Positions reported by someone else"), held by the possessor
+    of the decision, plan or move right before the cue."""
+    i = cue.start - 1
+    if i < 2 or doc[i].lower_ != "to" or doc[i - 1].lower_ not in DECISION_NOUNS:
+        return []
+    j = i - 2  # the possessive marker before the noun ("Canada 's decision")
+    while j >= 0 and doc[j].lower_ in ("new", "latest", "recent", "unilateral"):
+        j -= 1
+    if j < 0 or doc[j].text not in ("'s", "’s"):
+        return []
+    return [m for m in mentions if m.end == j and m.kind == "party"]
 
 
 def _subject(

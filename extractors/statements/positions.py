@@ -5,12 +5,13 @@ concrete results", "the two sides agreed to ..."); the classifiers catch much of
 say on their own who holds a position towards whom. So, sentence by sentence:
 
 1. a rule statement stays (an explicit cue the classifier never saw is still a cue); its confidence
-   is the classifier's probability for its stance, so a doubtful reading weighs less downstream;
+   is the classifier's probability for its stance, but never below the rules' measured precision;
 2. a stance the classifier rates above its threshold that no rule statement in the sentence
    carries is added, held by every candidate the holder classifier accepts (at least the best
    one), towards the party the sentence is about, on the topics the topic classifier gives;
-3. every statement's `topics` gains the further topics the topic classifier rates above `topic`
-   (a trade thaw is `trade` *and* `dialogue`), so timelines meet on every key it belongs to.
+3. an added statement takes the topic classifier's likeliest topic, plus any other it rates above
+   `topic` (a trade thaw is `trade` *and* `dialogue`), so timelines meet on every key it belongs to;
+   rule statements keep their keyword topics (the rules give one statement per topic already).
 """
 
 from __future__ import annotations
@@ -192,22 +193,29 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
     if not reading.facts.voice and reading.unit.speaker == "" and QUESTION_TURN.match(reading.unit.text):
         return reading.rules_only()  # a journalist's question holds no position (contract)
     for i, (r, stance) in enumerate(zip(reading.sentences, probs.stance)):
-        missing = [
-            x for x in STANCES if stance.get(x, 0.0) >= s.add_threshold(x) and all(k.stance != x for k in r.rules)
-        ]
+        missing = [x for x in STANCES if stance.get(x, 0.0) >= s.add_threshold(x) and not _contradicts(x, r.rules)]
         if not r.rules and not missing:
             continue
         topics = _topics(probs.topics(i), s.topic, s.max_topics)
-        found = [
-            dataclasses.replace(
-                st, topics=tuple(dict.fromkeys([*st.topics, *topics])), confidence=stance.get(st.stance, 1.0)
-            )
-            for st in r.rules
-        ]
+        # a rule statement keeps the topics its keywords gave (one statement per topic): the topic
+        # classifier's further topics were right only half the time (cross-validation), and a wrong
+        # topic puts a position on a timeline it does not belong to
+        found = [dataclasses.replace(st, confidence=max(stance.get(st.stance, 1.0), s.rule_floor)) for st in r.rules]
         if r.holders and (missing or s.complete):
             found += _added(reading, r, probs.holders(i), stance, found, missing, topics, s, version)
         out += found
     return out
+
+
+OPPOSITE = {"support": "oppose", "oppose": "support"}
+
+
+def _contradicts(stance: str, rules: list[Statement]) -> bool:
+    """The rules already read this stance here, or its opposite: the classifier must not add a
+    position that contradicts an explicit cue. It learns what a topic usually draws ("sanctions" ->
+    oppose), and a reversal ("China now supports sanctions") is exactly where that prior is wrong —
+    the statement a shift alert exists for."""
+    return any(k.stance in (stance, OPPOSITE.get(stance)) for k in rules)
 
 
 def _added(

@@ -39,7 +39,6 @@ GRID: dict[str, Sequence[Any]] = {
     "add_concern": (0.7, 0.9),
     "holder": (0.5, 0.6, 0.7),
     "complete": (0.0, 0.5, 0.7, 0.9),
-    "topic": (0.3, 0.45),
 }
 
 
@@ -190,6 +189,15 @@ def train(
     k = k or int(knobs.get("folds", 5))
     start = Settings.from_dict({key: float(knobs[key]) for key in ("c_stance", "c_holder", "c_topic") if key in knobs})
     settings, cv, _ = cross_validate(data, start, k, topics, GRID if search else None, scored)
+    scored_data = [d for d in data if scored(d.gold)]
+    rules = score(
+        [d.gold for d in scored_data],
+        {d.gold["id"]: [s.to_dict() for s in d.reading.rules_only()] for d in scored_data},
+    )
+    settings = dataclasses.replace(settings, rule_floor=round(float(rules["strict"]["precision"]), 3))
+    log(
+        f"the rules alone on the same units: strict precision {settings.rule_floor:.3f} (the floor of their confidence)"
+    )
     log(
         f"{k}-fold cross-validation on the tuning part: strict F1 {cv['strict']['f1']:.3f} "
         f"(P {cv['strict']['precision']:.3f} R {cv['strict']['recall']:.3f}), loose F1 {cv['loose']['f1']:.3f}"

@@ -40,7 +40,7 @@ def test_smoke_whole_pipeline_on_tiny_input(detector):
         "stance": "oppose",
         "target": "USA",
         "topic": "arms_transfers",
-        "topics": ["arms_transfers"],
+        "topics": ["arms_transfers", "taiwan"],
         "flags": [],
         "sentence": "China firmly opposes US arms sales to Taiwan.",
         "cue": "opposes",
