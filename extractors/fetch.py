@@ -35,6 +35,7 @@ Network and HTTP problems never raise: they come back as
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import functools
 import hashlib
@@ -42,11 +43,12 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpcore
 import httpx
@@ -293,6 +295,168 @@ async def _run(reqs: list[FetchRequest], policy: FetchPolicy) -> list[FetchResul
     async with _transport(policy) as transport:
         batch = _Batch(transport, policy, asyncio.Semaphore(policy.concurrency))
         return list(await asyncio.gather(*(_fetch_one(batch, r) for r in reqs)))
+
+
+# -- the stream ------------------------------------------------------------------
+class FetchStream:
+    """Fetch URLs in a background thread and hand each result over as soon as it arrives.
+
+    `fetch_many` returns when the slowest URL of its batch is done, so the CPU
+    work on a batch waits for its slowest host. A stream lets the caller
+    extract the first pages while the rest are still being fetched, and fetch
+    one host's pages while it works on another's.
+
+    Memory is bounded by `window`: a request takes a credit when its fetch
+    starts and gives it back only when the caller calls `release()` after
+    taking the result off its hands, so at most `window` bodies are in
+    flight or waiting. Each host gets at most `per_host_concurrency`
+    requests in flight (the politeness gap between starts still holds across
+    the process), and only requests whose host has a free slot hold a
+    credit, so a host that hangs ties up at most its own slots, never the
+    whole window.
+
+    `add` queues requests (from any thread); `close` says no more will come.
+    `on_result(key, result)` is called in the stream's thread for every
+    request; `on_done()` once, after the last result (or when `cancel` stopped
+    the stream). Network problems are results, as in `fetch_many`.
+    """
+
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        on_result: Callable[[Any, FetchResult], None],
+        on_done: Callable[[], None],
+        window: int = 64,
+    ) -> None:
+        self._policy = policy
+        self._on_result = on_result
+        self._on_done = on_done
+        self._window = max(1, window)
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queues: dict[str, collections.deque[tuple[Any, FetchRequest]]] = {}
+        self._workers: dict[str, int] = {}
+        self._closed = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="stancewatch-fetch-stream", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    # -- called from the caller's thread -------------------------------------------
+    def add(self, items: Iterable[tuple[Any, FetchRequest]]) -> None:
+        """Queue (key, request) pairs; `key` comes back with the result."""
+        batch = list(items)
+        if batch:
+            self._call(self._enqueue, batch)
+
+    def close(self) -> None:
+        """No more requests: the stream ends once the queued ones are done."""
+        self._call(self._set_closed)
+
+    def release(self, n: int = 1) -> None:
+        """Give back `n` credits: the caller is done holding that many results."""
+        for _ in range(n):
+            self._call(self._credits.release)
+
+    def cancel(self) -> None:
+        """Stop now: queued requests are dropped, running ones cancelled; waits for the thread."""
+        self._call(self._cancel)
+        self._thread.join()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def error(self) -> BaseException | None:
+        """What ended the stream's thread abnormally, if anything (its results stop there)."""
+        return self._error
+
+    def _call(self, fn: Callable[..., Any], *args: Any) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            try:
+                self._loop.call_soon_threadsafe(fn, *args)
+            except RuntimeError:  # the loop has just closed: nothing left to tell it
+                pass
+
+    # -- the stream's own thread ---------------------------------------------------
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as exc:  # handed to the constructor if the stream never started
+            self._error = exc
+        finally:
+            self._ready.set()
+            self._on_done()
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._credits = asyncio.Semaphore(self._window)
+        self._idle = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        async with _transport(self._policy) as transport:
+            self._batch = _Batch(transport, self._policy, asyncio.Semaphore(self._policy.concurrency))
+            self._ready.set()
+            await self._idle.wait()
+            if self._tasks:  # cancelled: let the cancelled workers unwind before the transport closes
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _enqueue(self, batch: list[tuple[Any, FetchRequest]]) -> None:
+        for key, req in batch:
+            host = _host_of(req.url)
+            self._queues.setdefault(host, collections.deque()).append((key, req))
+            if self._workers.get(host, 0) < self._policy.per_host_concurrency:
+                self._workers[host] = self._workers.get(host, 0) + 1
+                task = asyncio.ensure_future(self._work(host))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _work(self, host: str) -> None:
+        """One of a host's workers: its requests one after the other, each with a credit."""
+        queue = self._queues[host]
+        try:
+            while queue:
+                await self._credits.acquire()
+                if not queue:  # a sibling took the last one while this waited
+                    self._credits.release()
+                    break
+                key, req = queue.popleft()
+                try:
+                    result = await _fetch_one(self._batch, req)
+                except Exception as exc:  # a bug must not silence the stream: report it as this URL's failure
+                    result = FetchResult(req.url, req.url, None, {}, b"", f"internal error: {exc!r}"[:300], 0, 0.0)
+                self._on_result(key, result)
+        finally:
+            self._workers[host] -= 1
+            if not self._workers[host]:
+                del self._workers[host]
+                if not queue:
+                    self._queues.pop(host, None)
+            self._check_idle()
+
+    def _set_closed(self) -> None:
+        self._closed = True
+        self._check_idle()
+
+    def _check_idle(self) -> None:
+        if self._closed and not self._workers:
+            self._idle.set()
+
+    def _cancel(self) -> None:
+        self._closed = True
+        self._queues.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        self._idle.set()
+
+
+def _host_of(url: str) -> str:
+    """The politeness key of a URL (its host; the whole URL when it has none)."""
+    try:
+        return httpx.URL(url).host or url
+    except (httpx.InvalidURL, UnicodeError):
+        return url
 
 
 @dataclass

@@ -144,6 +144,28 @@ class Warehouse:
         """Run the query in queries/<name>.sql."""
         return self.query(query_text(name), params)
 
+    def stream(self, sql: str, params: Sequence[Any] | None = None, chunk: int = 256) -> Iterator[list[dict[str, Any]]]:
+        """Rows of a query as lists of at most `chunk` dicts, read as they are consumed.
+
+        For work lists that can be as long as a night is large: DuckDB
+        streams the result through Arrow batches instead of handing Python
+        every row at once. The query runs on its own cursor (a second
+        connection to the same database) and reads the snapshot of its start,
+        so the caller may keep writing with `con` meanwhile.
+        """
+        cursor = self.con.cursor()
+        try:
+            reader = cursor.execute(sql, params or []).to_arrow_reader(chunk)
+            for batch in reader:
+                if batch.num_rows:
+                    yield batch.to_pylist()
+        finally:
+            cursor.close()
+
+    def count(self, sql: str, params: Sequence[Any] | None = None) -> int:
+        """How many rows a query yields, counted by DuckDB (no row reaches Python)."""
+        return int(self.scalar(f"SELECT count(*) FROM ({sql.rstrip().rstrip(';')})", params) or 0)
+
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         row = self.con.execute(sql, params or []).fetchone()
         return row[0] if row else None
