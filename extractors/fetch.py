@@ -306,19 +306,18 @@ class FetchStream:
     extract the first pages while the rest are still being fetched, and fetch
     one host's pages while it works on another's.
 
-    Memory is bounded by `window`: a request takes a credit when its fetch
-    starts and gives it back only when the caller calls `release()` after
-    taking the result off its hands, so at most `window` bodies are in
-    flight or waiting. Each host gets at most `per_host_concurrency`
-    requests in flight (the politeness gap between starts still holds across
-    the process), and only requests whose host has a free slot hold a
-    credit, so a host that hangs ties up at most its own slots, never the
-    whole window.
+    Memory is bounded by `window`: a request takes a credit when it is
+    started and the credit comes back only when the caller calls
+    `release()`, having taken the result off the stream's hands, so at most
+    `window` bodies are in flight or waiting. Requests are started host by
+    host in turn, each host with at most `per_host_concurrency` in flight
+    (the politeness gap between starts still holds across the process), so
+    a host that hangs ties up at most its own slots, never the whole window.
 
     `add` queues requests (from any thread); `close` says no more will come.
     `on_result(key, result)` is called in the stream's thread for every
-    request; `on_done()` once, after the last result (or when `cancel` stopped
-    the stream). Network problems are results, as in `fetch_many`.
+    request; `on_done()` once, after the last result (or after `cancel`).
+    Network problems are results, as in `fetch_many`.
     """
 
     def __init__(
@@ -335,8 +334,10 @@ class FetchStream:
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._queues: dict[str, collections.deque[tuple[Any, FetchRequest]]] = {}
-        self._workers: dict[str, int] = {}
+        self._turns: collections.deque[str] = collections.deque()  # hosts with queued requests, in turn
+        self._running: dict[str, int] = {}
         self._closed = False
+        self._cancelled = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._main, name="stancewatch-fetch-stream", daemon=True)
         self._thread.start()
@@ -393,62 +394,74 @@ class FetchStream:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._credits = asyncio.Semaphore(self._window)
-        self._idle = asyncio.Event()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        tasks: set[asyncio.Task[None]] = set()
         async with _transport(self._policy) as transport:
-            self._batch = _Batch(transport, self._policy, asyncio.Semaphore(self._policy.concurrency))
+            batch = _Batch(transport, self._policy, asyncio.Semaphore(self._policy.concurrency))
             self._ready.set()
-            await self._idle.wait()
-            if self._tasks:  # cancelled: let the cancelled workers unwind before the transport closes
-                await asyncio.gather(*self._tasks, return_exceptions=True)
+            try:
+                while not self._cancelled:
+                    host = self._next_host()
+                    if host is None:
+                        if self._closed and not tasks:
+                            break
+                        self._wake.clear()
+                        await self._wake.wait()
+                        continue
+                    await self._credits.acquire()
+                    if self._cancelled:
+                        break
+                    key, req = self._queues[host].popleft()
+                    self._running[host] = self._running.get(host, 0) + 1
+                    task = asyncio.ensure_future(self._fetch(batch, host, key, req))
+                    tasks.add(task)
+                    task.add_done_callback(lambda done: (tasks.discard(done), self._wake.set()))
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _next_host(self) -> str | None:
+        """The next host, in turn, with a queued request and a free slot."""
+        for _ in range(len(self._turns)):
+            host = self._turns[0]
+            if not self._queues.get(host):
+                self._turns.popleft()
+                self._queues.pop(host, None)
+                continue
+            self._turns.rotate(-1)
+            if self._running.get(host, 0) < self._policy.per_host_concurrency:
+                return host
+        return None
+
+    async def _fetch(self, batch: _Batch, host: str, key: Any, req: FetchRequest) -> None:
+        try:
+            result = await _fetch_one(batch, req)
+        except Exception as exc:  # a bug must not silence the stream: it is this URL's failure
+            result = FetchResult(req.url, req.url, None, {}, b"", f"internal error: {exc!r}"[:300], 0, 0.0)
+        finally:
+            self._running[host] -= 1
+        self._on_result(key, result)
 
     def _enqueue(self, batch: list[tuple[Any, FetchRequest]]) -> None:
         for key, req in batch:
             host = _host_of(req.url)
-            self._queues.setdefault(host, collections.deque()).append((key, req))
-            if self._workers.get(host, 0) < self._policy.per_host_concurrency:
-                self._workers[host] = self._workers.get(host, 0) + 1
-                task = asyncio.ensure_future(self._work(host))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-
-    async def _work(self, host: str) -> None:
-        """One of a host's workers: its requests one after the other, each with a credit."""
-        queue = self._queues[host]
-        try:
-            while queue:
-                await self._credits.acquire()
-                if not queue:  # a sibling took the last one while this waited
-                    self._credits.release()
-                    break
-                key, req = queue.popleft()
-                try:
-                    result = await _fetch_one(self._batch, req)
-                except Exception as exc:  # a bug must not silence the stream: report it as this URL's failure
-                    result = FetchResult(req.url, req.url, None, {}, b"", f"internal error: {exc!r}"[:300], 0, 0.0)
-                self._on_result(key, result)
-        finally:
-            self._workers[host] -= 1
-            if not self._workers[host]:
-                del self._workers[host]
-                if not queue:
-                    self._queues.pop(host, None)
-            self._check_idle()
+            if host not in self._queues:
+                self._queues[host] = collections.deque()
+                self._turns.append(host)
+            self._queues[host].append((key, req))
+        self._wake.set()
 
     def _set_closed(self) -> None:
         self._closed = True
-        self._check_idle()
-
-    def _check_idle(self) -> None:
-        if self._closed and not self._workers:
-            self._idle.set()
+        self._wake.set()
 
     def _cancel(self) -> None:
-        self._closed = True
+        self._cancelled = True
         self._queues.clear()
-        for task in list(self._tasks):
-            task.cancel()
-        self._idle.set()
+        self._turns.clear()
+        self._wake.set()
+        self._credits.release()  # unblock a start waiting for a credit
 
 
 def _host_of(url: str) -> str:
