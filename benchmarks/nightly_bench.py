@@ -31,6 +31,7 @@ import http.server
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -223,19 +224,40 @@ def _rss_mib(pid: int) -> float:
         return 0.0
 
 
-def measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run `cmd`; its wall seconds, the peak summed RSS (MiB) of its process tree, and its stdout."""
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+@dataclass
+class Measured:
+    wall: float  # seconds
+    peak_mib: float  # the process tree's summed RSS, at its peak
+    cpu: float  # CPU seconds of the whole tree (every process is reaped by its parent)
+    cpu_main: float  # ... of the command's own process (sampled, so a little low)
+    out: str
+
+
+def measured(cmd: list[str], env: dict[str, str]) -> Measured:
+    """Run `cmd` and measure it from the outside: wall time, peak RSS and CPU of its process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
+    peak = main_cpu = 0.0
     while proc.poll() is None:
         peak = max(peak, sum(_rss_mib(p) for p in _tree(proc.pid)))
+        main_cpu = max(main_cpu, _cpu_s(proc.pid))
         time.sleep(0.1)
     wall = time.perf_counter() - started
     out, err = proc.communicate()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} failed ({proc.returncode}):\n{err[-3000:]}")
-    return wall, peak, out
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Measured(wall, peak, cpu, main_cpu, out)
 
 
 def night_summary(db: Path) -> dict:
@@ -256,7 +278,7 @@ def plain_loop(corpora: Path, n: int, hosts: int) -> dict:
 
     items = [(it, COUNTRY[it.doc.kind]) for feed in plan(load_material(corpora), n, hosts) for it in feed]
     words = statements = 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(items), 200):
         batch = []
         for it, country in items[start : start + 200]:
@@ -270,7 +292,8 @@ def plain_loop(corpora: Path, n: int, hosts: int) -> dict:
             published = ex.published or date.today()  # the night's rule: undated articles take the day they were read
             batch.append(ArticleText(str(it.index), published, country, units, ex.title or it.doc.title))
         statements += sum(map(len, detect_articles(batch, "auto", 64)))
-    return {"seconds": time.perf_counter() - started, "articles": len(items), "words": words, "statements": statements}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "articles": len(items), "words": words, "statements": statements}
 
 
 # ----------------------------------------------------------------------------- main
@@ -279,16 +302,8 @@ def bench(args: argparse.Namespace, docs: list[Doc], n: int, env: dict[str, str]
     sites = serve(plan(docs, n, args.hosts), args.latency)
     try:
         sources, db = write_sources(folder / "sources.yaml", sites), folder / "night.duckdb"
-        run = [
-            str(Path(sys.executable).with_name("stancewatch")),
-            "run",
-            "--sources",
-            str(sources),
-            "--db",
-            str(db),
-            "--quiet",
-        ]
-        run += ["--config", str(args.config)] if args.config else []
+        run = [str(Path(sys.executable).with_name("stancewatch")), "run", "--sources", str(sources), "--db", str(db)]
+        run += ["--quiet", *(["--config", str(args.config)] if args.config else [])]
         load = os.getloadavg()[0]
         night = measured([*run, "--night", NIGHT], env)
         rerun = measured([*run, "--night", NEXT_NIGHT], env)
@@ -298,38 +313,46 @@ def bench(args: argparse.Namespace, docs: list[Doc], n: int, env: dict[str, str]
             site.server.server_close()
     if not plain:
         return None
-    summary = night_summary(db)
-    plain_cmd = [sys.executable, __file__, str(args.corpora), "--plain-loop", str(n), "--hosts", str(args.hosts)]
-    plain_wall, plain_peak, plain_out = measured(plain_cmd, env)
-    result = json.loads(plain_out.strip().splitlines()[-1])
+    loop = measured(
+        [sys.executable, __file__, str(args.corpora), "--plain-loop", str(n), "--hosts", str(args.hosts)], env
+    )
+    figures = json.loads(loop.out.strip().splitlines()[-1])
     return {
         "n": n,
         "hosts": len(sites),
         "load": load,
-        "night": night[:2],
-        "rerun": rerun[:2],
-        "plain": result,
-        "plain_peak": plain_peak,
-        "summary": summary,
+        "night": night,
+        "rerun": rerun,
+        "loop": loop,
+        "plain": figures,
+        "summary": night_summary(db),
     }
 
 
 def report(r: dict) -> None:
-    s, p = r["summary"], r["plain"]
-    night_s, night_peak = r["night"]
+    s, p, night, rerun, loop = r["summary"], r["plain"], r["night"], r["rerun"], r["loop"]
     print(
-        f"\nN = {r['n']:,} pages over {r['hosts']} hosts (load average at start {r['load']:.1f}; other work on the machine slows every figure)"
+        f"\nN = {r['n']:,} pages over {r['hosts']} hosts (load average {r['load']:.1f} at the start: other work slows every figure; CPU seconds move less)"
+    )
+    print("                                          wall s  articles/s     CPU s  peak RSS MiB")
+    print(
+        f"  night: stancewatch run, whole tree    {night.wall:8.1f}  {s['new_articles'] / night.wall:10.1f}  {night.cpu:8.1f}  {night.peak_mib:12.0f}   (flow process {night.cpu_main:.1f} CPU s)"
     )
     print(
-        f"  night (stancewatch run, whole process)   {night_s:8.1f} s   {s['new_articles'] / night_s:6.1f} articles/s   peak RSS {night_peak:6.0f} MiB"
+        f"  plain loop: one process, no network   {p['seconds']:8.1f}  {p['articles'] / p['seconds']:10.1f}  {p['cpu']:8.1f}  {loop.peak_mib:12.0f}"
     )
     print(
-        f"  plain loop (one process, no network)     {p['seconds']:8.1f} s   {p['articles'] / p['seconds']:6.1f} articles/s   peak RSS {r['plain_peak']:6.0f} MiB"
+        f"  ratio night / plain loop              {night.wall / p['seconds']:8.2f}  {'':10}  {night.cpu / p['cpu']:8.2f}"
     )
-    print(f"  ratio night / plain loop                 {night_s / p['seconds']:8.2f}")
-    print(f"  unchanged rerun (all 304)                {r['rerun'][0]:8.1f} s   peak RSS {r['rerun'][1]:6.0f} MiB")
     print(
-        f"  night: {s['new_articles']} articles, {s['duplicate_articles']} duplicates, {s['failed_articles']} failed, {s['new_statements']} statements; stages {s.get('stage_seconds')}"
+        f"  unchanged rerun (every feed 304)      {rerun.wall:8.1f}  {'':10}  {rerun.cpu:8.1f}  {rerun.peak_mib:12.0f}"
+    )
+    pipe = s.get("pipeline") or {}
+    print(
+        f"  night: {s['new_articles']} articles, {s['duplicate_articles']} duplicates, {s['failed_articles']} failed, {s['new_statements']} statements; stages (s) {s.get('stage_seconds')}"
+    )
+    print(
+        f"  pipeline (s from its start): first extraction {pipe.get('first_extraction')}, first detection {pipe.get('first_detection')}, last page {pipe.get('fetch_done')}, done {pipe.get('seconds')}; workers busy {pipe.get('worker_busy')}; peak pages held {pipe.get('peak_pages_held')}"
     )
     print(f"  plain: {p['articles']} articles, {p['words']:,} words, {p['statements']} statements")
     if s["new_statements"] != p["statements"] or s["new_articles"] != p["articles"]:

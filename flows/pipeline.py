@@ -66,9 +66,11 @@ class Limits:
 
     pages_per_job: int = 8  # pages per extraction job
     chars_per_job: int = 60_000  # text per detection job (~10,000 words)
-    window: int = 64  # fetched pages held at most: in flight or waiting for a worker
+    window: int = 128  # fetched pages held at most: in flight or waiting for a worker (~40 KB each, at most max_bytes)
     lookahead: int = 256  # work-list entries queued for fetching at most
     texts: int = 64  # stored articles waiting for the detector (the backlog is read this many at a time)
+    store_batch: int = 48  # results committed together (a commit costs tens of milliseconds, whatever its size)
+    store_delay: float = 2.0  # ... or once the oldest waiting result is this many seconds old
     max_restarts: int = 3  # broken pools replaced in one run; then the rest is left for the next run
 
 
@@ -129,6 +131,9 @@ class Pipeline:
         self._texts: deque[ArticleText] = deque()
         self._singles: deque[ArticleText] = deque()  # re-read one by one after their batch failed
         self._in_flight: dict[Future, _Job] = {}
+        self._extracted: list[PageResult] = []  # extracted, not yet committed
+        self._found: list[tuple[ArticleText, list[Any]]] = []  # detected, not yet committed
+        self._waiting_since: dict[str, float] = {}  # when the oldest uncommitted result of each kind came back
         self._strikes: dict[str, int] = {}  # items that were in a worker when it died
         self._unfetched = 0  # handed to the stream, not back yet
         self._held = 0  # fetched pages held (stream credits)
@@ -152,10 +157,14 @@ class Pipeline:
         try:
             while True:
                 self._read_work_list()
+                self._commit()
                 self._dispatch()
                 if self._finished():
                     break
-                events = [self._events.get()]
+                try:
+                    events = [self._events.get(timeout=self._until_commit())]
+                except queue.Empty:
+                    continue
                 while not self._events.empty():
                     events.append(self._events.get())
                 self._handle(events)
@@ -173,12 +182,12 @@ class Pipeline:
 
     def _finished(self) -> bool:
         if self._stopped:
-            return not self._in_flight
+            return not (self._in_flight or self._extracted or self._found)
         return (
             self._jobs is None
             and self._fetch_done
             and self._backlog is None
-            and not (self._in_flight or self._ready or self._texts or self._singles)
+            and not (self._in_flight or self._ready or self._texts or self._singles or self._extracted or self._found)
         )
 
     def _now(self) -> float:
@@ -254,7 +263,7 @@ class Pipeline:
 
     # ------------------------------------------------------------------------- results
     def _handle(self, events: list[tuple[Any, ...]]) -> None:
-        pages, found, failed, broken = [], [], [], []
+        failed, broken = [], []
         for event in events:
             if event[0] == "page":
                 _, job, page = event
@@ -280,20 +289,53 @@ class Pipeline:
                 else:
                     if job.kind == "extract":
                         self.stats.extract_cpu += cpu
-                        pages.extend(result)
+                        self._waiting_since.setdefault("extract", self._now())
+                        self._extracted.extend(result)
                     else:
                         self.stats.detect_cpu += cpu
-                        found.append((job.items, result))
+                        self._waiting_since.setdefault("detect", self._now())
+                        self._found.extend(zip(job.items, result))
         self.stats.peak_pages_held = max(self.stats.peak_pages_held, self._held)
-        if pages:
-            self._store_pages(pages)
-        if found:
-            self._store_found([a for articles, _ in found for a in articles], [f for _, fs in found for f in fs])
         for job, exc in failed:
             self._job_failed(job, exc)
         if broken:
             self._pool_broke(broken)
         self.stats.peak_texts = max(self.stats.peak_texts, len(self._texts))
+
+    def _commit(self, everything: bool = False) -> None:
+        """Commit waiting results in groups: when a group is full, when its oldest result has waited
+        `store_delay`, when the pipeline has nothing else to do, or (extracted texts) when the workers
+        would otherwise run out of work."""
+        limits, now = self.limits, self._now()
+        idle = not (self._ready or self._texts or self._singles)
+        done = self._jobs is None and self._fetch_done and not self._in_flight
+        if self._extracted and (
+            everything
+            or self._stopped
+            or idle
+            or done
+            or len(self._extracted) >= limits.store_batch
+            or now - self._waiting_since["extract"] >= limits.store_delay
+        ):
+            results, self._extracted = self._extracted, []
+            del self._waiting_since["extract"]
+            self._store_pages(results)
+        if self._found and (
+            everything
+            or done
+            or self._stopped
+            or len(self._found) >= limits.store_batch
+            or now - self._waiting_since["detect"] >= limits.store_delay
+        ):
+            found, self._found = self._found, []
+            del self._waiting_since["detect"]
+            self._store_found([a for a, _ in found], [f for _, f in found])
+
+    def _until_commit(self) -> float | None:
+        """Seconds until the oldest waiting result is due for its commit (None: nothing waits)."""
+        if not self._waiting_since:
+            return None
+        return max(0.01, min(self._waiting_since.values()) + self.limits.store_delay - self._now())
 
     def _store_pages(self, results: list[PageResult]) -> None:
         """Commit a group of extracted (or failed) pages; their readable texts go to the detector.

@@ -93,21 +93,22 @@ def requests(servers: list[WebServer]) -> list[float]:
 
 def test_fetching_goes_on_while_the_first_statements_are_already_committed(tmp_path):
     """Detection starts with the first stored texts, not after the last page: pages are still
-    being fetched (politeness makes fetching take seconds) when statements are already in."""
+    being fetched (politeness makes fetching take seconds) when statements are already in (results
+    are committed at least every `store_delay` seconds)."""
     get_detector("auto")  # loaded before, as a warmed worker has it
     committed: list[float] = []
     with ExitStack() as stack:
-        servers = sites(stack, hosts=3, pages=8)
+        servers = sites(stack, hosts=3, pages=10)
         wh = stack.enter_context(warehouse(tmp_path))
         note = lambda n: committed.append(time.monotonic())  # noqa: E731
-        pipe = Pipeline(wh, RUN, detector_version("auto"), policy(0.3), WorkerPool(1), advance=note)
-        stats = pipe.run(chunked(jobs_for(servers, articles(8))))
+        pipe = Pipeline(wh, RUN, detector_version("auto"), policy(0.5), WorkerPool(1), advance=note)
+        stats = pipe.run(chunked(jobs_for(servers, articles(10))))
         asked = requests(servers)
         statements = wh.scalar("SELECT count(*) FROM store.statements")
         detected = wh.scalar("SELECT count(*) FROM store.detections")
-    assert stats.articles == {"ok": 24, "duplicate": 0, "failed": 0} and detected == 24 and statements >= 24
-    # 8 pages per site, 0.3 s apart: the last requests go out >= 2 s after the first ...
-    assert asked[-1] - asked[0] >= 2.0
+    assert stats.articles == {"ok": 30, "duplicate": 0, "failed": 0} and detected == 30 and statements >= 30
+    # 10 pages per site, 0.5 s apart: the last requests go out >= 4.5 s after the first ...
+    assert asked[-1] - asked[0] >= 4.5 > Limits().store_delay
     # ... and by then statements had been committed: detection overlapped fetching.
     assert committed and committed[0] < asked[-1]
     assert sum(t > committed[0] for t in asked) >= 3
@@ -118,7 +119,7 @@ def test_the_fetcher_never_runs_further_ahead_than_the_window(tmp_path):
     """However long the night, pages taken from the web and not yet through the pipeline stay
     within the limits: a fast site does not fill memory while the CPU stages work."""
     get_detector("auto")
-    limits = Limits(pages_per_job=2, window=4)
+    limits = Limits(pages_per_job=2, window=4, store_batch=4)
     ahead: list[int] = []
     with ExitStack() as stack:
         servers = sites(stack, hosts=1, pages=40)
@@ -134,7 +135,8 @@ def test_the_fetcher_never_runs_further_ahead_than_the_window(tmp_path):
         stats = pipe.run(chunked(jobs_for(servers, articles(40))))
     assert stats.articles["ok"] == 40 and done == 40
     # held (window) + one extraction job + its texts waiting for the detector (one slot, inline)
-    bound = limits.window + 2 * limits.pages_per_job
+    # + results waiting for their commit, extracted and detected
+    bound = limits.window + 2 * limits.pages_per_job + 2 * limits.store_batch
     assert max(ahead) <= bound < 40, ahead
     assert stats.peak_pages_held <= limits.window
 
