@@ -1,6 +1,6 @@
 """A whole night through the CLI against the plain single-process loop, over the same real pages.
 
-    python benchmarks/nightly_bench.py ../shared/data/corpora [--n 1000 10000] [--hosts 50]
+    python -m benchmarks.nightly_bench ../shared/data/corpora [--n 1000 10000] [--hosts 50]
         [--latency 0.05] [--config FILE] [--workdir DIR]
 
 For each N: N pages of real material (Kremlin readouts and MFA transcripts as pages, State
@@ -40,6 +40,10 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from benchmarks.measure import PeakMemory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 NIGHT, NEXT_NIGHT = "2026-12-01", "2026-12-02"
 #: Where a copy's variation goes: runs of text in a paragraph, and runs of prose anywhere (a sentence end, no code).
@@ -205,26 +209,8 @@ def write_sources(path: Path, sites: list[Site]) -> Path:
 
 
 # ----------------------------------------------------------------------------- measuring
-def _tree(root: int) -> list[int]:
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        try:
-            todo.extend(int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
-        except OSError:
-            pass
-    return out
-
-
-def _rss_mib(pid: int) -> float:
-    try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
 def _cpu_s(pid: int) -> float:
+    """CPU seconds of one live process, from /proc."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -236,28 +222,29 @@ def _cpu_s(pid: int) -> float:
 class Measured:
     wall: float  # seconds
     peak_mib: float  # the process tree's summed RSS, at its peak
-    cpu: float  # CPU seconds of the whole tree (every process is reaped by its parent)
-    cpu_main: float  # ... of the command's own process (sampled, so a little low)
+    cpu: float  # CPU seconds of the whole tree (each process is reaped by its parent, so counted)
+    cpu_main: float  # ... of the command's own process (sampled every 0.1 s, so a little low)
     out: str
 
 
-def measured(cmd: list[str], env: dict[str, str]) -> Measured:
-    """Run `cmd` and measure it from the outside: wall time, peak RSS and CPU of its process tree."""
+def measured(cmd: list[str], env: dict[str, str], log: Path) -> Measured:
+    """Run `cmd` (stderr to `log`) and measure it from the outside: wall time, peak RSS, CPU."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = main_cpu = 0.0
-    while proc.poll() is None:
-        peak = max(peak, sum(_rss_mib(p) for p in _tree(proc.pid)))
-        main_cpu = max(main_cpu, _cpu_s(proc.pid))
-        time.sleep(0.1)
-    wall = time.perf_counter() - started
-    out, err = proc.communicate()
+    with open(log, "w") as err:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT)
+        with PeakMemory(proc.pid) as mem:
+            main_cpu = 0.0
+            while proc.poll() is None:
+                main_cpu = max(main_cpu, _cpu_s(proc.pid))
+                time.sleep(0.1)
+            wall = time.perf_counter() - started
+    out = proc.stdout.read() if proc.stdout else ""
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:3])} failed ({proc.returncode}):\n{err[-3000:]}")
+        raise SystemExit(f"{' '.join(cmd[:3])} failed ({proc.returncode}), see {log}:\n{log.read_text()[-3000:]}")
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return Measured(wall, peak, cpu, main_cpu, out)
+    return Measured(wall, mem.peak_kib / 1024, cpu, main_cpu, out)
 
 
 def night_summary(db: Path) -> dict:
@@ -305,17 +292,16 @@ def bench(args: argparse.Namespace, docs: list[Doc], n: int, env: dict[str, str]
         run = [str(Path(sys.executable).with_name("stancewatch")), "run", "--sources", str(sources), "--db", str(db)]
         run += ["--quiet", *(["--config", str(args.config)] if args.config else [])]
         load = os.getloadavg()[0]
-        night = measured([*run, "--night", NIGHT], env)
-        rerun = measured([*run, "--night", NEXT_NIGHT], env)
+        night = measured([*run, "--night", NIGHT], env, folder / "night.log")
+        rerun = measured([*run, "--night", NEXT_NIGHT], env, folder / "rerun.log")
     finally:
         for site in sites:
             site.server.shutdown()
             site.server.server_close()
     if not plain:
         return None
-    loop = measured(
-        [sys.executable, __file__, str(args.corpora), "--plain-loop", str(n), "--hosts", str(args.hosts)], env
-    )
+    plain_cmd = [sys.executable, "-m", "benchmarks.nightly_bench", str(args.corpora), "--plain-loop", str(n)]
+    loop = measured([*plain_cmd, "--hosts", str(args.hosts)], env, folder / "plain.log")
     figures = json.loads(loop.out.strip().splitlines()[-1])
     return {
         "n": n,

@@ -400,7 +400,7 @@ class FetchStream:
             batch = _Batch(transport, self._policy, asyncio.Semaphore(self._policy.concurrency))
             self._ready.set()
             try:
-                while not self._cancelled:
+                while not self._stopping():
                     host = self._next_host()
                     if host is None:
                         if self._closed and not tasks:
@@ -409,17 +409,25 @@ class FetchStream:
                         await self._wake.wait()
                         continue
                     await self._credits.acquire()
-                    if self._cancelled:
+                    if self._stopping():  # cancel() released the credit this start was waiting for
                         break
                     key, req = self._queues[host].popleft()
                     self._running[host] = self._running.get(host, 0) + 1
                     task = asyncio.ensure_future(self._fetch(batch, host, key, req))
                     tasks.add(task)
-                    task.add_done_callback(lambda done: (tasks.discard(done), self._wake.set()))
+                    task.add_done_callback(functools.partial(self._finished, tasks))
             finally:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _stopping(self) -> bool:
+        return self._cancelled
+
+    def _finished(self, tasks: set[asyncio.Task[None]], task: asyncio.Task[None]) -> None:
+        """A fetch ended: forget it, and let the dispatcher look again (a slot is free, or all is done)."""
+        tasks.discard(task)
+        self._wake.set()
 
     def _next_host(self) -> str | None:
         """The next host, in turn, with a queued request and a free slot."""

@@ -68,6 +68,7 @@ class TemporaryAPI:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        self._previous = os.environ.get("PREFECT_API_URL")
         os.environ["PREFECT_API_URL"] = self.url  # this process, and the processes it starts
 
     def wait_ready(self, timeout: float | None = None) -> None:
@@ -90,7 +91,13 @@ class TemporaryAPI:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        """Stop the server (its clients are done) and release the socket."""
+        """Stop the server (its clients are done), release the socket, and point the environment
+        back where it was (a later command in this process, or its children, must not be sent here)."""
+        if os.environ.get("PREFECT_API_URL") == self.url:
+            if self._previous is None:
+                os.environ.pop("PREFECT_API_URL", None)
+            else:
+                os.environ["PREFECT_API_URL"] = self._previous
         if self._proc.poll() is None:
             self._proc.terminate()
             try:

@@ -227,7 +227,8 @@ class Pipeline:
                 return
 
     def _take_texts(self) -> list[ArticleText]:
-        taken, size = [], 0
+        taken: list[ArticleText] = []
+        size = 0
         while self._texts and (not taken or size < self.limits.chars_per_job):
             article = self._texts.popleft()
             taken.append(article)
@@ -235,7 +236,8 @@ class Pipeline:
         return taken
 
     def _take_pages(self) -> list[tuple[PageJob, FetchResult | None]]:
-        taken, credits = [], 0
+        taken: list[tuple[PageJob, FetchResult | None]] = []
+        credits = 0
         while self._ready and len(taken) < self.limits.pages_per_job:
             job, page, holds_credit = self._ready.popleft()
             taken.append((job, page))
@@ -296,8 +298,8 @@ class Pipeline:
                         self._waiting_since.setdefault("detect", self._now())
                         self._found.extend(zip(job.items, result))
         self.stats.peak_pages_held = max(self.stats.peak_pages_held, self._held)
-        for job, exc in failed:
-            self._job_failed(job, exc)
+        for job, error in failed:
+            self._job_failed(job, error)
         if broken:
             self._pool_broke(broken)
         self.stats.peak_texts = max(self.stats.peak_texts, len(self._texts))

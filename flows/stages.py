@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import stancewatch.flows  # noqa: F401  (offline environment before Prefect)
 from prefect import get_run_logger, task
@@ -114,6 +114,16 @@ def _outcome(future: Any, spec: SourceSpec) -> SourceOutcome:
         return SourceOutcome(spec.source_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}"[:300])
 
 
+_T = TypeVar("_T")
+
+
+def _quoted(value: _T) -> _T:
+    """`value` wrapped in Prefect's quote(): Prefect would otherwise walk it (every job of the work
+    list) looking for futures to resolve. Prefect unwraps it before the task runs, so the task gets
+    the value itself (which the cast tells mypy)."""
+    return cast(_T, quote(value))
+
+
 def article_stage(
     wh: Warehouse,
     run_id: str,
@@ -151,8 +161,7 @@ def article_stage(
         limits=limits,
         advance=progress.current().advance,
     )
-    # quote(): Prefect would otherwise walk the arguments looking for futures to resolve.
-    stats = articles_task(quote(pipeline), quote(jobs), quote(backlog))
+    stats = articles_task(_quoted(pipeline), _quoted(jobs), _quoted(backlog))
     return stats.as_dict(pool.workers if pool.parallel else 1)
 
 

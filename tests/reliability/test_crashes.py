@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -193,7 +194,7 @@ def _detector_on_disk() -> str:
     return f"{version.CODE_VERSION}+lex.{version._data_hash()}.{version.resolve_mode('auto')}"
 
 
-def _crash_state(db: Path) -> dict[str, int]:
+def _crash_state(db: Path) -> dict[str, Any]:
     with open_warehouse(db, read_only=True) as wh:
         return {
             "fetches": wh.scalar("SELECT count(*) FROM store.feed_fetches"),
