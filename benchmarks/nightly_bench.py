@@ -257,12 +257,15 @@ def night_summary(db: Path) -> dict:
 
 
 # ----------------------------------------------------------------------------- the plain loop
-def plain_loop(corpora: Path, n: int, hosts: int) -> dict:
-    """Extraction then detection of the N documents in this one process (runs as a child)."""
+def plain_loop(corpora: Path, n: int, hosts: int, config: Path | None) -> dict:
+    """Extraction then detection of the N documents in this one process (runs as a child), with the
+    night's detector settings."""
+    from stancewatch.domain.config import load_config
     from stancewatch.extractors import sites
     from stancewatch.extractors.article import extract_fragment, paragraph_units
     from stancewatch.extractors.detection import ArticleText, detect_articles
 
+    detector = load_config(config).detector
     items = [(it, COUNTRY[it.doc.kind]) for feed in plan(load_material(corpora), n, hosts) for it in feed]
     words = statements = 0
     started, cpu = time.perf_counter(), time.process_time()
@@ -278,7 +281,7 @@ def plain_loop(corpora: Path, n: int, hosts: int) -> dict:
             words += sum(len(u.text.split()) for u in units if u.kind != "question")
             published = ex.published or date.today()  # the night's rule: undated articles take the day they were read
             batch.append(ArticleText(str(it.index), published, country, units, ex.title or it.doc.title))
-        statements += sum(map(len, detect_articles(batch, "auto", 64)))
+        statements += sum(map(len, detect_articles(batch, detector.mode, detector.batch_size)))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"seconds": seconds, "cpu": cpu, "articles": len(items), "words": words, "statements": statements}
 
@@ -301,7 +304,8 @@ def bench(args: argparse.Namespace, docs: list[Doc], n: int, env: dict[str, str]
     if not plain:
         return None
     plain_cmd = [sys.executable, "-m", "benchmarks.nightly_bench", str(args.corpora), "--plain-loop", str(n)]
-    loop = measured([*plain_cmd, "--hosts", str(args.hosts)], env, folder / "plain.log")
+    plain_cmd += ["--hosts", str(args.hosts), *(["--config", str(args.config)] if args.config else [])]
+    loop = measured(plain_cmd, env, folder / "plain.log")
     figures = json.loads(loop.out.strip().splitlines()[-1])
     return {
         "n": n,
@@ -365,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plain-loop", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.plain_loop:
-        print(json.dumps(plain_loop(args.corpora, args.plain_loop, args.hosts)))
+        print(json.dumps(plain_loop(args.corpora, args.plain_loop, args.hosts, args.config)))
         return 0
     args.workdir = Path(args.workdir or tempfile.mkdtemp(prefix="nightly-bench-"))
     args.workdir.mkdir(parents=True, exist_ok=True)
