@@ -69,7 +69,8 @@ class Limits:
     window: int = 128  # fetched pages held at most: in flight or waiting for a worker (~40 KB each, at most max_bytes)
     lookahead: int = 256  # work-list entries queued for fetching at most
     texts: int = 64  # stored articles waiting for the detector (the backlog is read this many at a time)
-    store_batch: int = 48  # results committed together (a commit costs tens of milliseconds, whatever its size)
+    store_batch: int = 48  # results committed together (a commit costs tens of milliseconds, whatever its size;
+    # the configuration's articles.batch_size)
     store_delay: float = 2.0  # ... or once the oldest waiting result is this many seconds old
     max_restarts: int = 3  # broken pools replaced in one run; then the rest is left for the next run
 

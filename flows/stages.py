@@ -144,7 +144,7 @@ def article_stage(
     todo = count_to_detect(wh, version) + (count_pending(wh, cfg.articles.max_attempts) if fetch else 0)
     progress.current().stage("articles", todo)
     pool.start_if(todo)
-    limits = Limits()
+    limits = Limits(store_batch=cfg.articles.batch_size)
     jobs = iter_pending_jobs(wh, cfg.articles.max_attempts) if fetch else iter(())
     backlog = articles_to_detect(wh, version, limits.texts, source_ids)
     if source_ids is not None:
