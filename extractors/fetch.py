@@ -253,6 +253,13 @@ class _Batch:
         return self.gates.setdefault(host, gate)
 
 
+#: Connections the pool keeps (open and idle). Not a concurrency limit — the per-host and overall
+#: semaphores are — but room for every polite host's keep-alive connections: a pool as small as
+#: `concurrency` closed one host's idle connection to open another's on almost every request when
+#: a batch spans more hosts than that (a new TCP, and for https TLS, handshake per page).
+KEPT_CONNECTIONS = 256
+
+
 @functools.lru_cache(maxsize=1)
 def _ssl_context() -> ssl.SSLContext:
     """Loading the CA bundle costs ~20 ms; share one context (it is thread-safe)."""
@@ -272,8 +279,8 @@ def _transport(policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
     transport = httpx.AsyncHTTPTransport(verify=_ssl_context(), trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=_ssl_context(),
-        max_connections=policy.concurrency,
-        max_keepalive_connections=policy.concurrency,
+        max_connections=KEPT_CONNECTIONS,
+        max_keepalive_connections=KEPT_CONNECTIONS,
         keepalive_expiry=5.0,
         network_backend=GuardedBackend(policy.allow_private_networks, policy.allowed_networks),
     )
