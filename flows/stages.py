@@ -23,12 +23,11 @@ from typing import Any, TypeVar, cast
 import stancewatch.flows  # noqa: F401  (offline environment before Prefect)
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from stancewatch.extractors.fetch import FetchPolicy
 from stancewatch.extractors.pages import PageJob
-from stancewatch.extractors.sources import FeedState, SourceOutcome, SourceSpec, read_source
+from stancewatch.extractors.sources import FeedState, SourceOutcome, SourceSpec, read_sources
 from stancewatch.flows import progress
 from stancewatch.flows.faults import checkpoint
 from stancewatch.flows.pipeline import Limits, Pipeline, Stats
@@ -44,22 +43,50 @@ from stancewatch.warehouse.health import failing_sources
 from stancewatch.warehouse.shifts import load_records, load_relation_records, store_shifts
 from stancewatch.warehouse.statements import articles_to_detect, count_to_detect
 
-#: Source outcomes stored per transaction: a commit costs milliseconds, a night has hundreds of feeds.
+#: Source outcomes stored per transaction: a commit costs milliseconds, a night has hundreds of feeds ...
 FEEDS_PER_COMMIT = 20
+#: ... but none waits longer than this for its commit (the pool starts when the first items are stored).
+FEEDS_COMMIT_DELAY = 1.0
 
 
 # ----------------------------------------------------------------------------- tasks
-@task(
-    name="read-source",
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    cache_policy=NO_CACHE,
-    task_run_name="read-source {spec.url}",
-)
-def read_source_task(spec: SourceSpec, state: FeedState, policy: FetchPolicy, max_items: int) -> SourceOutcome:
-    """Fetch and parse one source. Bad input is an outcome, not an exception;
-    Prefect's retries are for the unexpected (a bug, a full disk)."""
-    return read_source(spec, state, policy, max_items)
+@task(name="feeds", cache_policy=NO_CACHE)
+def feeds_task(
+    wh: Warehouse,
+    run_id: str,
+    sources: list[tuple[SourceSpec, FeedState]],
+    policy: FetchPolicy,
+    max_items: int,
+    on_new_items: Callable[[int], None],
+) -> int:
+    """Read the run's sources and store their outcomes as they come (one task: the sources are fetched
+    as one polite stream, and a Prefect task run per source cost the flow and the API server ~80 ms of
+    CPU each, a third of an unchanged night's work for 50 feeds). Returns how many items were new.
+
+    No retries: reading never raises for bad input (a failure is an outcome), what is stored stays
+    stored, and the next run reads the sources not done.
+    """
+    done: list[SourceOutcome] = []
+    new, since = 0, time.monotonic()
+    for outcome in read_sources(sources, policy, max_items):
+        if not done:
+            since = time.monotonic()
+        done.append(outcome)
+        if len(done) >= FEEDS_PER_COMMIT or time.monotonic() - since >= FEEDS_COMMIT_DELAY:
+            new += _store_outcomes(wh, run_id, done, on_new_items, new)
+            done = []
+    if done:
+        new += _store_outcomes(wh, run_id, done, on_new_items, new)
+    return new
+
+
+def _store_outcomes(
+    wh: Warehouse, run_id: str, done: list[SourceOutcome], on_new_items: Callable[[int], None], before: int
+) -> int:
+    new = record_fetch(wh, run_id, done)
+    progress.current().advance(len(done))
+    on_new_items(before + new)
+    return new
 
 
 @task(name="articles", cache_policy=NO_CACHE)
@@ -91,27 +118,8 @@ def fetch_stage(
     states = feed_states(wh)
     specs = [SourceSpec(s.source_id, s.url, s.extractor, s.listing) for s in srcs.sources if s.source_id in due]
     progress.current().stage("feeds", len(specs))
-    futures = {
-        read_source_task.submit(sp, states.get(sp.source_id, FeedState()), policy, max_items): sp for sp in specs
-    }
-    done: list[SourceOutcome] = []
-    new = 0
-    for future in as_completed(list(futures)):
-        done.append(_outcome(future, futures.pop(future)))
-        if len(done) >= FEEDS_PER_COMMIT or not futures:
-            new += record_fetch(wh, run_id, done)
-            progress.current().advance(len(done))
-            on_new_items(new)
-            done = []
-
-
-def _outcome(future: Any, spec: SourceSpec) -> SourceOutcome:
-    """The task's outcome, or a failed one saying what crashed (the night goes on)."""
-    try:
-        return future.result()
-    except Exception as exc:
-        get_run_logger().exception("reading %s crashed", spec.url)
-        return SourceOutcome(spec.source_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}"[:300])
+    sources = [(sp, states.get(sp.source_id, FeedState())) for sp in specs]
+    feeds_task(wh, run_id, _quoted(sources), policy, max_items, _quoted(on_new_items))
 
 
 _T = TypeVar("_T")
