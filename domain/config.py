@@ -129,7 +129,7 @@ else:
 
 class ArticleSettings(_Strict):
     max_items_per_feed: int = 1000
-    batch_size: int = 200
+    batch_size: int = 48  # results committed per transaction (the pipeline also commits every 2 s)
     max_attempts: int = 5  # an article that failed this often is no longer retried
     workers: int = 2  # processes for extraction and detection
 

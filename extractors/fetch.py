@@ -35,6 +35,7 @@ Network and HTTP problems never raise: they come back as
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import functools
 import hashlib
@@ -42,11 +43,12 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpcore
 import httpx
@@ -251,6 +253,13 @@ class _Batch:
         return self.gates.setdefault(host, gate)
 
 
+#: Connections the pool keeps (open and idle). Not a concurrency limit — the per-host and overall
+#: semaphores are — but room for every polite host's keep-alive connections: a pool as small as
+#: `concurrency` closed one host's idle connection to open another's on almost every request when
+#: a batch spans more hosts than that (a new TCP, and for https TLS, handshake per page).
+KEPT_CONNECTIONS = 256
+
+
 @functools.lru_cache(maxsize=1)
 def _ssl_context() -> ssl.SSLContext:
     """Loading the CA bundle costs ~20 ms; share one context (it is thread-safe)."""
@@ -270,8 +279,8 @@ def _transport(policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
     transport = httpx.AsyncHTTPTransport(verify=_ssl_context(), trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=_ssl_context(),
-        max_connections=policy.concurrency,
-        max_keepalive_connections=policy.concurrency,
+        max_connections=KEPT_CONNECTIONS,
+        max_keepalive_connections=KEPT_CONNECTIONS,
         keepalive_expiry=5.0,
         network_backend=GuardedBackend(policy.allow_private_networks, policy.allowed_networks),
     )
@@ -293,6 +302,189 @@ async def _run(reqs: list[FetchRequest], policy: FetchPolicy) -> list[FetchResul
     async with _transport(policy) as transport:
         batch = _Batch(transport, policy, asyncio.Semaphore(policy.concurrency))
         return list(await asyncio.gather(*(_fetch_one(batch, r) for r in reqs)))
+
+
+# -- the stream ------------------------------------------------------------------
+class FetchStream:
+    """Fetch URLs in a background thread and hand each result over as soon as it arrives.
+
+    `fetch_many` returns when the slowest URL of its batch is done, so the CPU
+    work on a batch waits for its slowest host. A stream lets the caller
+    extract the first pages while the rest are still being fetched, and fetch
+    one host's pages while it works on another's.
+
+    Memory is bounded by `window`: a request takes a credit when it is
+    started and the credit comes back only when the caller calls
+    `release()`, having taken the result off the stream's hands, so at most
+    `window` bodies are in flight or waiting. Requests are started host by
+    host in turn, each host with at most `per_host_concurrency` in flight
+    (the politeness gap between starts still holds across the process), so
+    a host that hangs ties up at most its own slots, never the whole window.
+
+    `add` queues requests (from any thread); `close` says no more will come.
+    `on_result(key, result)` is called in the stream's thread for every
+    request; `on_done()` once, after the last result (or after `cancel`).
+    Network problems are results, as in `fetch_many`.
+    """
+
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        on_result: Callable[[Any, FetchResult], None],
+        on_done: Callable[[], None],
+        window: int = 64,
+    ) -> None:
+        self._policy = policy
+        self._on_result = on_result
+        self._on_done = on_done
+        self._window = max(1, window)
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queues: dict[str, collections.deque[tuple[Any, FetchRequest]]] = {}
+        self._turns: collections.deque[str] = collections.deque()  # hosts with queued requests, in turn
+        self._running: dict[str, int] = {}
+        self._closed = False
+        self._cancelled = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="stancewatch-fetch-stream", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    # -- called from the caller's thread -------------------------------------------
+    def add(self, items: Iterable[tuple[Any, FetchRequest]]) -> None:
+        """Queue (key, request) pairs; `key` comes back with the result."""
+        batch = list(items)
+        if batch:
+            self._call(self._enqueue, batch)
+
+    def close(self) -> None:
+        """No more requests: the stream ends once the queued ones are done."""
+        self._call(self._set_closed)
+
+    def release(self, n: int = 1) -> None:
+        """Give back `n` credits: the caller is done holding that many results."""
+        for _ in range(n):
+            self._call(self._credits.release)
+
+    def cancel(self) -> None:
+        """Stop now: queued requests are dropped, running ones cancelled; waits for the thread."""
+        self._call(self._cancel)
+        self._thread.join()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def error(self) -> BaseException | None:
+        """What ended the stream's thread abnormally, if anything (its results stop there)."""
+        return self._error
+
+    def _call(self, fn: Callable[..., Any], *args: Any) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            try:
+                self._loop.call_soon_threadsafe(fn, *args)
+            except RuntimeError:  # the loop has just closed: nothing left to tell it
+                pass
+
+    # -- the stream's own thread ---------------------------------------------------
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as exc:  # handed to the constructor if the stream never started
+            self._error = exc
+        finally:
+            self._ready.set()
+            self._on_done()
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._credits = asyncio.Semaphore(self._window)
+        self._wake = asyncio.Event()
+        tasks: set[asyncio.Task[None]] = set()
+        async with _transport(self._policy) as transport:
+            batch = _Batch(transport, self._policy, asyncio.Semaphore(self._policy.concurrency))
+            self._ready.set()
+            try:
+                while not self._stopping():
+                    host = self._next_host()
+                    if host is None:
+                        if self._closed and not tasks:
+                            break
+                        self._wake.clear()
+                        await self._wake.wait()
+                        continue
+                    await self._credits.acquire()
+                    if self._stopping():  # cancel() released the credit this start was waiting for
+                        break
+                    key, req = self._queues[host].popleft()
+                    self._running[host] = self._running.get(host, 0) + 1
+                    task = asyncio.ensure_future(self._fetch(batch, host, key, req))
+                    tasks.add(task)
+                    task.add_done_callback(functools.partial(self._finished, tasks))
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _stopping(self) -> bool:
+        return self._cancelled
+
+    def _finished(self, tasks: set[asyncio.Task[None]], task: asyncio.Task[None]) -> None:
+        """A fetch ended: forget it, and let the dispatcher look again (a slot is free, or all is done)."""
+        tasks.discard(task)
+        self._wake.set()
+
+    def _next_host(self) -> str | None:
+        """The next host, in turn, with a queued request and a free slot."""
+        for _ in range(len(self._turns)):
+            host = self._turns[0]
+            if not self._queues.get(host):
+                self._turns.popleft()
+                self._queues.pop(host, None)
+                continue
+            self._turns.rotate(-1)
+            if self._running.get(host, 0) < self._policy.per_host_concurrency:
+                return host
+        return None
+
+    async def _fetch(self, batch: _Batch, host: str, key: Any, req: FetchRequest) -> None:
+        try:
+            result = await _fetch_one(batch, req)
+        except Exception as exc:  # a bug must not silence the stream: it is this URL's failure
+            result = FetchResult(req.url, req.url, None, {}, b"", f"internal error: {exc!r}"[:300], 0, 0.0)
+        finally:
+            self._running[host] -= 1
+        self._on_result(key, result)
+
+    def _enqueue(self, batch: list[tuple[Any, FetchRequest]]) -> None:
+        for key, req in batch:
+            host = _host_of(req.url)
+            if host not in self._queues:
+                self._queues[host] = collections.deque()
+                self._turns.append(host)
+            self._queues[host].append((key, req))
+        self._wake.set()
+
+    def _set_closed(self) -> None:
+        self._closed = True
+        self._wake.set()
+
+    def _cancel(self) -> None:
+        self._cancelled = True
+        self._queues.clear()
+        self._turns.clear()
+        self._wake.set()
+        self._credits.release()  # unblock a start waiting for a credit
+
+
+def _host_of(url: str) -> str:
+    """The politeness key of a URL (its host; the whole URL when it has none)."""
+    try:
+        return httpx.URL(url).host or url
+    except (httpx.InvalidURL, UnicodeError):
+        return url
 
 
 @dataclass

@@ -1,10 +1,13 @@
-"""The article stage for one batch: fetch pages, extract text, hash it.
+"""The article stage's work on pages: fetch, extract text, hash it.
 
-I/O and CPU are split on purpose: pages are fetched concurrently (threads or
-an event loop inside `fetch_many`, polite per host), then extracted in a
-process pool so both cores work on the HTML. Items whose feed carried the
-whole article skip the fetch. Every item comes back as a `PageResult`, failed
-ones with their reason, so the warehouse records what happened to each.
+I/O and CPU are split on purpose: pages are fetched concurrently (an event
+loop, polite per host: `fetch.FetchStream` as they arrive, or `fetch_many`
+for one batch), and extracted by `extract_pages`, a plain function a worker
+process runs on a handful of fetched pages at a time, so both cores work on
+the HTML while the next pages are still on the wire. Items whose feed
+carried the whole article skip the fetch. Every item comes back as a
+`PageResult`, failed ones with their reason, so the warehouse records what
+happened to each.
 """
 
 from __future__ import annotations
@@ -60,13 +63,31 @@ class PageResult:
 
 
 def harvest(jobs: Sequence[PageJob], policy: FetchPolicy, pool: Executor | None = None) -> list[PageResult]:
-    """Fetch and extract a batch of articles; one result per job, same order."""
-    to_fetch = [j for j in jobs if not j.feed_html]
+    """Fetch and extract a batch of articles; one result per job, same order.
+
+    The whole batch is fetched before any page is extracted; the nightly
+    flow streams instead (flows.pipeline). This is the one-call form, for a
+    single page or a small batch.
+    """
+    to_fetch = [j for j in jobs if needs_fetch(j)]
     fetched = dict(zip((j.url for j in to_fetch), fetch_many([FetchRequest(j.link) for j in to_fetch], policy)))
     work = [(j, fetched.get(j.url)) for j in jobs]
     if pool is None:
         return [_extract_one(w) for w in work]
     return list(pool.map(_extract_one, work, chunksize=4))
+
+
+def needs_fetch(job: PageJob) -> bool:
+    """Whether the page must be fetched (its feed did not carry the article)."""
+    return not job.feed_html
+
+
+def extract_pages(pages: Sequence[tuple[PageJob, FetchResult | None]]) -> list[PageResult]:
+    """Extract fetched pages (None: the feed's own text); one result per page, same order.
+
+    Runs in a worker process: the arguments and results are plain records.
+    """
+    return [_extract_one(page) for page in pages]
 
 
 def _extract_one(pair: tuple[PageJob, FetchResult | None]) -> PageResult:

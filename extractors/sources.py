@@ -1,6 +1,8 @@
-"""Reading one source: a conditional fetch, then its feed or listing page.
+"""Reading sources: a conditional fetch, then the feed or listing page.
 
-The outcome is a plain record the warehouse stores in one transaction
+`read_sources` reads a whole run's sources as one stream (fetched
+concurrently and politely per host, each parsed as it arrives);
+`read_source` reads one. The outcome is a plain record the warehouse stores in one transaction
 (fetch row, new items, new conditional-GET state), so state never runs ahead
 of stored items. Nothing here raises for bad input: a 404, a hang, an HTML
 page where a feed was expected all come back as a failed outcome with the
@@ -9,16 +11,22 @@ reason in words.
 
 from __future__ import annotations
 
+import logging
+import queue
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import urljoin
 
 from stancewatch.extractors import sites
 from stancewatch.extractors.article import ExtractionError
 from stancewatch.extractors.feeds import FeedError, FeedItem, parse_feed
-from stancewatch.extractors.fetch import FetchPolicy, FetchResult, body_hash, fetch
+from stancewatch.extractors.fetch import FetchPolicy, FetchRequest, FetchResult, FetchStream, body_hash, fetch
 from stancewatch.extractors.netguard import static_refusal
 from stancewatch.extractors.urls import canonical_url
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +66,58 @@ class SourceOutcome:
 def read_source(spec: SourceSpec, state: FeedState, policy: FetchPolicy, max_items: int = 1000) -> SourceOutcome:
     """Fetch a source conditionally and turn it into items (or a reason it could not)."""
     result = fetch(spec.url, policy, etag=state.etag, last_modified=state.last_modified)
+    return outcome_of(spec, state, result, max_items)
+
+
+def read_sources(
+    sources: Sequence[tuple[SourceSpec, FeedState]], policy: FetchPolicy, max_items: int = 1000, window: int = 64
+) -> Iterator[SourceOutcome]:
+    """Every source's outcome, in the order they arrive.
+
+    The sources are fetched as one stream (`FetchStream`: hosts in turn,
+    the politeness limits per host, at most `window` bodies held) and each
+    is parsed in the caller's thread as soon as it arrives, while the rest
+    are still on the wire. One call for a run's hundreds of feeds, instead
+    of one fetch and one event loop each.
+    """
+    arrived: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    end = object()
+    stream = FetchStream(
+        policy, on_result=lambda i, result: arrived.put((i, result)), on_done=lambda: arrived.put(end), window=window
+    )
+    try:
+        stream.add((i, FetchRequest(sp.url, st.etag, st.last_modified)) for i, (sp, st) in enumerate(sources))
+        stream.close()
+        while (item := arrived.get()) is not end:
+            i, result = item
+            stream.release()
+            spec, state = sources[i]
+            yield outcome_of(spec, state, result, max_items)
+    finally:
+        stream.cancel()  # at once if the caller stopped early; a no-op once the stream has ended
+    if stream.error is not None:
+        raise RuntimeError("the feed fetcher stopped") from stream.error
+
+
+def outcome_of(spec: SourceSpec, state: FeedState, result: FetchResult, max_items: int = 1000) -> SourceOutcome:
+    """What a source's fetch result amounts to: not modified, unchanged, its items, or a failure.
+
+    A crash while parsing (a parser bug on hostile input) is this source's
+    failure, with the reason; the other sources go on.
+    """
     out = SourceOutcome(spec.source_id, "failed", http_status=result.status, attempts=result.attempts)
-    if result.error:
-        out.error = result.error
-    elif result.not_modified:
-        out.status = "not_modified"
-    elif body_hash(result.body) == state.body_hash:
-        out.status = "unchanged"
-    else:
-        _parse_into(out, spec, result, max_items)
+    try:
+        if result.error:
+            out.error = result.error
+        elif result.not_modified:
+            out.status = "not_modified"
+        elif body_hash(result.body) == state.body_hash:
+            out.status = "unchanged"
+        else:
+            _parse_into(out, spec, result, max_items)
+    except Exception as exc:  # noqa: BLE001 - a bug on one source must not end the run
+        log.exception("reading %s crashed", spec.url)
+        return SourceOutcome(spec.source_id, "failed", error=f"internal error: {type(exc).__name__}: {exc}"[:300])
     return out
 
 

@@ -26,24 +26,14 @@ from stancewatch.extractors.detection import detector_version
 from stancewatch.extractors.fetch import FetchPolicy
 from stancewatch.flows import progress
 from stancewatch.flows.faults import checkpoint
-from stancewatch.flows.stages import (
-    POOL_THRESHOLD,
-    StageClock,
-    alert_stage,
-    article_stage,
-    detect_stage,
-    fetch_stage,
-    process_pool,
-    shift_stage,
-)
+from stancewatch.flows.stages import StageClock, alert_stage, process_sources, shift_stage
+from stancewatch.flows.workers import worker_pool
 from stancewatch.flows.summary import print_summary, to_markdown
 from stancewatch.domain.alerts.subscriptions import nobody_told
 from stancewatch.domain.config import Config, SourcesFile, load_config, load_sources
 from stancewatch.warehouse import Warehouse, open_warehouse
-from stancewatch.warehouse.articles import pending_jobs
 from stancewatch.warehouse.publish import publish
 from stancewatch.warehouse.runs import finish_run, night_summary, parse_night, run_summary, start_night
-from stancewatch.warehouse.statements import count_to_detect
 
 
 # Ignored: Prefect 3.9 fails mypy on its own documented task_runner usage (PrefectHQ/prefect issue 16938)
@@ -102,18 +92,8 @@ def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> d
         allowed_networks=tuple(srcs.allowed_networks),
     )
     clock = StageClock()
-    with clock("feeds"):
-        fetch_stage(wh, run_id, srcs, policy, cfg.articles.max_items_per_feed)
-    checkpoint("fetched")
-    jobs = pending_jobs(wh, cfg.articles.max_attempts)
-    version = detector_version(cfg.detector.mode)
-    heavy = len(jobs) + count_to_detect(wh, version)
-    with process_pool(cfg.articles.workers if heavy >= POOL_THRESHOLD else 0) as pool:
-        with clock("articles"):
-            article_stage(wh, run_id, policy, cfg, jobs, pool)
-        checkpoint("extracted")
-        with clock("statements"):
-            detect_stage(wh, run_id, cfg, version, pool)
+    with worker_pool(cfg.articles.workers, cfg.detector.mode) as pool:
+        pipeline = process_sources(wh, run_id, cfg, srcs, policy, detector_version(cfg.detector.mode), pool, clock)
     checkpoint("detected")
     with clock("shifts"):
         shift_stage(wh, run_id, cfg)
@@ -121,7 +101,12 @@ def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> d
     with clock("alerts"):
         failing = alert_stage(wh, run_id, cfg)
     progress.current().done()
-    return {**run_summary(wh, run_id), "failing_sources": failing, "stage_seconds": clock.seconds}
+    return {
+        **run_summary(wh, run_id),
+        "failing_sources": failing,
+        "stage_seconds": clock.seconds,
+        "pipeline": pipeline,
+    }
 
 
 def _tonight(tz: str) -> date:

@@ -22,7 +22,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from stancewatch.extractors.detection import detector_version
 from stancewatch.flows import progress
-from stancewatch.flows.stages import POOL_THRESHOLD, StageClock, alert_stage, detect_stage, process_pool, shift_stage
+from stancewatch.extractors.fetch import FetchPolicy
+from stancewatch.flows.stages import StageClock, alert_stage, article_stage, shift_stage
+from stancewatch.flows.workers import worker_pool
 from stancewatch.flows.summary import print_summary, to_markdown
 from stancewatch.domain.config import load_config
 from stancewatch.warehouse import open_warehouse
@@ -44,8 +46,8 @@ def reprocess(
     with open_warehouse(db, wait=30, must_exist=True) as wh:
         begin_run(wh, run_id, str(flow_run.id) if flow_run.id else None, version)
         todo = count_to_detect(wh, version)
-        with process_pool(cfg.articles.workers if todo >= POOL_THRESHOLD else 0) as pool, clock("statements"):
-            detect_stage(wh, run_id, cfg, version, pool)
+        with worker_pool(cfg.articles.workers, cfg.detector.mode) as pool, clock("statements"):
+            pipeline = article_stage(wh, run_id, cfg, FetchPolicy(), version, pool, fetch=False)
         with clock("shifts"):
             shift_stage(wh, run_id, cfg, queue_alerts=send_alerts)
         failing = alert_stage(wh, run_id, cfg) if send_alerts else []
@@ -56,6 +58,7 @@ def reprocess(
             "detector_version": version,
             "failing_sources": failing,
             "stage_seconds": clock.seconds,
+            "pipeline": pipeline,
         }
         finish_run(wh, run_id, "completed", summary)
     publish(db)

@@ -8,6 +8,8 @@ run a flow, so `sql`, `detect` and friends start fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Optional
@@ -88,6 +90,21 @@ def _use_progress(quiet: bool) -> None:
         progress.use(progress.Silent())
 
 
+@contextmanager
+def _prefect_api() -> Iterator[Callable[[], None]]:
+    """The Prefect API for this command's flows: the configured server, else a temporary one started
+    now, before the flow's modules load (flows/apiserver.py). Yields `ready()`, to call right before
+    the first flow runs; the temporary server stops with the command."""
+    from stancewatch.flows.apiserver import api_for_command
+
+    api = api_for_command()
+    try:
+        yield api.wait_ready if api else (lambda: None)
+    finally:
+        if api:
+            api.stop()
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     """One line on stderr (never wrapped, never read as markup), then exit with `code`."""
     err.print(f"[bold red]error:[/] {escape(' '.join(str(message).split()))}", soft_wrap=True)
@@ -136,15 +153,17 @@ def run(
         load_config(config)
     except (ConfigError, ValueError) as exc:
         _fail(str(exc), 2)
-    _use_progress(quiet)
-    from stancewatch.flows.nightly import run_night
+    with _prefect_api() as ready:
+        _use_progress(quiet)
+        from stancewatch.flows.nightly import run_night
 
-    try:
-        summary = run_night(sources, db, config=config, night=night, quiet=quiet)
-    except WarehouseBusy as exc:
-        _fail(str(exc), 3)
-    except WarehouseError as exc:
-        _fail(str(exc), 1)
+        ready()
+        try:
+            summary = run_night(sources, db, config=config, night=night, quiet=quiet)
+        except WarehouseBusy as exc:
+            _fail(str(exc), 3)
+        except WarehouseError as exc:
+            _fail(str(exc), 1)
     if quiet and summary.get("alerts_note"):  # the summary table (not printed when quiet) says it otherwise
         _warn(summary["alerts_note"])
     if summary["feeds_failed"] and not summary["feeds_ok"] + summary["feeds_not_modified"]:
@@ -186,8 +205,12 @@ def demo(
 
     for stale in (db, Path(f"{db}.wal"), published_path(db)):
         stale.unlink(missing_ok=True)
-    _use_progress(quiet)
-    _, mail = run_demo(db, quiet=quiet)
+    with _prefect_api() as ready:
+        _use_progress(quiet)
+        import stancewatch.flows.nightly  # noqa: F401  (loads while the API server starts)
+
+        ready()
+        _, mail = run_demo(db, quiet=quiet)
     print_findings(db, mail, Path(f"{db.stem}-mail"), console)
 
 
@@ -203,13 +226,17 @@ def replay(
     """Replay dated documents through the real nightly flow, one night per date (backfill, evaluation)."""
     from stancewatch.replay import load_docs, replay as run_replay
 
-    _use_progress(quiet)
-    for night, summary in run_replay(load_docs(docs), db, config, quiet=quiet):
-        if quiet:
-            console.print(
-                f"{night}: {summary['new_articles']} articles, {summary['new_statements']} statements, "
-                f"{summary['new_shifts']} shifts"
-            )
+    with _prefect_api() as ready:
+        _use_progress(quiet)
+        import stancewatch.flows.nightly  # noqa: F401  (loads while the API server starts)
+
+        ready()
+        for night, summary in run_replay(load_docs(docs), db, config, quiet=quiet):
+            if quiet:
+                console.print(
+                    f"{night}: {summary['new_articles']} articles, {summary['new_statements']} statements, "
+                    f"{summary['new_shifts']} shifts"
+                )
 
 
 @app.command()
@@ -228,15 +255,17 @@ def reprocess(
         load_config(config)
     except ConfigError as exc:
         _fail(str(exc), 2)
-    _use_progress(quiet)
-    from stancewatch.flows.reprocess import run_reprocess
+    with _prefect_api() as ready:
+        _use_progress(quiet)
+        from stancewatch.flows.reprocess import run_reprocess
 
-    try:
-        run_reprocess(db, config=config, send_alerts=send_alerts, quiet=quiet)
-    except WarehouseBusy as exc:
-        _fail(str(exc), 3)
-    except WarehouseError as exc:
-        _fail(str(exc), 1)
+        ready()
+        try:
+            run_reprocess(db, config=config, send_alerts=send_alerts, quiet=quiet)
+        except WarehouseBusy as exc:
+            _fail(str(exc), 3)
+        except WarehouseError as exc:
+            _fail(str(exc), 1)
 
 
 # ----------------------------------------------------------------------------- analysts

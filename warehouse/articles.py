@@ -2,33 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from stancewatch.extractors.pages import PageJob, PageResult
 from stancewatch.extractors.urls import url_id
-from stancewatch.warehouse.db import Warehouse
+from stancewatch.warehouse.db import Warehouse, query_text
 
 
 def pending_jobs(wh: Warehouse, max_attempts: int) -> list[PageJob]:
     """Articles to get this run: new items, and failures with attempts left."""
-    rows = wh.named("pending_articles", [max_attempts])
-    return [
-        PageJob(
-            url=r["url"],
-            link=r["link"],
-            source_id=r["source_id"],
-            guid=r["guid"] or "",
-            title=r["title"] or "",
-            published=r["published_day"],
-            feed_html=r["feed_html"] or "",
-            extractor=r["extractor"],
-            attempts=r["attempts"],
-        )
-        for r in rows
-    ]
+    return [_job(r) for r in wh.named("pending_articles", [max_attempts])]
 
 
-def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> dict[str, int]:
+def iter_pending_jobs(wh: Warehouse, max_attempts: int, chunk: int = 256) -> Iterator[list[PageJob]]:
+    """The same work list, `chunk` jobs at a time, read as the pipeline asks for more.
+
+    A large night's list (with the full text of every feed-carried article)
+    never sits in memory whole. It is the list as of the call: articles
+    stored meanwhile do not reappear.
+    """
+    for rows in wh.stream(query_text("pending_articles"), [max_attempts], chunk):
+        yield [_job(r) for r in rows]
+
+
+def count_pending(wh: Warehouse, max_attempts: int) -> int:
+    """How many articles `pending_jobs` would return."""
+    return wh.count(query_text("pending_articles"), [max_attempts])
+
+
+def _job(r: dict[str, Any]) -> PageJob:
+    return PageJob(
+        url=r["url"],
+        link=r["link"],
+        source_id=r["source_id"],
+        guid=r["guid"] or "",
+        title=r["title"] or "",
+        published=r["published_day"],
+        feed_html=r["feed_html"] or "",
+        extractor=r["extractor"],
+        attempts=r["attempts"],
+    )
+
+
+@dataclass
+class StoredPages:
+    """What one `store_pages` call wrote: counts by status, and the articles now waiting for the detector."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {"ok": 0, "duplicate": 0, "failed": 0})
+    readable: list[str] = field(default_factory=list)  # article ids stored with their text (status 'ok')
+
+
+def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> StoredPages:
     """Store a batch of article results in one transaction; idempotent.
 
     An article whose text is already stored under another URL becomes a
@@ -37,7 +63,7 @@ def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> di
     night resumed after a crash tries its failures again without using up
     another of their `max_attempts`.
     """
-    counts = {"ok": 0, "duplicate": 0, "failed": 0}
+    stored = StoredPages()
     with wh.transaction():
         by_hash = _known_hashes(wh, [r.content_hash for r in results if r.status == "ok"])
         tried_tonight = _tried_in_run(wh, run_id, [url_id(r.job.url) for r in results])
@@ -46,14 +72,15 @@ def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> di
             row = _article_row(res, run_id, by_hash)
             if row["article_id"] in tried_tonight:
                 row["attempts"] = res.job.attempts  # already counted for this night
-            counts[row["status"]] += 1
+            stored.counts[row["status"]] += 1
             rows.append(row)
             if row["status"] == "ok":
                 by_hash.setdefault(res.content_hash, row["article_id"])
                 units.extend(_unit_rows(row["article_id"], res, run_id))
+                stored.readable.append(row["article_id"])
         wh.insert("store.articles", rows, on_conflict="replace")
         wh.insert("store.article_units", units, on_conflict="replace")
-    return counts
+    return stored
 
 
 def _known_hashes(wh: Warehouse, hashes: list[str]) -> dict[str, str]:

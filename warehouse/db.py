@@ -9,6 +9,7 @@ parquet, icu) is built into the Python wheel.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ HERE = Path(__file__).resolve().parent
 SCHEMA_DIR = HERE / "schema"
 VIEWS_DIR = HERE / "views"
 QUERIES_DIR = HERE / "queries"
+#: How the views' fingerprint is named in store.schema_migrations.
+VIEWS_MARK = "views@"
 
 #: Settings for every connection: offline, no extension downloads, ever.
 DUCKDB_CONFIG: dict[str, Any] = {
@@ -107,7 +110,13 @@ class Warehouse:
         self.close()
 
     def migrate(self) -> list[str]:
-        """Apply new schema files in name order, then re-create every view."""
+        """Apply new schema files in name order, then (re-)create the views if they changed.
+
+        The views' fingerprint (a hash of views/*.sql) is recorded beside the
+        schema files in store.schema_migrations: re-creating every view on
+        every start costs a tenth of a second and a catalog write, each
+        night and each `stancewatch` command that writes.
+        """
         self.con.execute((SCHEMA_DIR / "000_store.sql").read_text())
         done = {r[0] for r in self.con.execute("SELECT name FROM store.schema_migrations").fetchall()}
         applied = []
@@ -118,8 +127,14 @@ class Warehouse:
                 self.con.execute(file.read_text())
                 self.con.execute("INSERT INTO store.schema_migrations VALUES (?, ?)", [file.name, now()])
             applied.append(file.name)
-        for file in sorted(VIEWS_DIR.glob("*.sql")):
-            self.con.execute(file.read_text())
+        views = sorted(VIEWS_DIR.glob("*.sql"))
+        fingerprint = f"{VIEWS_MARK}{hashlib.sha256(b''.join(f.read_bytes() for f in views)).hexdigest()[:16]}"
+        if applied or fingerprint not in done:
+            with self.transaction():
+                for file in views:
+                    self.con.execute(file.read_text())
+                self.con.execute("DELETE FROM store.schema_migrations WHERE name LIKE ?", [f"{VIEWS_MARK}%"])
+                self.con.execute("INSERT INTO store.schema_migrations VALUES (?, ?)", [fingerprint, now()])
         return applied
 
     @contextmanager
@@ -143,6 +158,28 @@ class Warehouse:
     def named(self, name: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run the query in queries/<name>.sql."""
         return self.query(query_text(name), params)
+
+    def stream(self, sql: str, params: Sequence[Any] | None = None, chunk: int = 256) -> Iterator[list[dict[str, Any]]]:
+        """Rows of a query as lists of at most `chunk` dicts, read as they are consumed.
+
+        For work lists that can be as long as a night is large: DuckDB
+        streams the result through Arrow batches instead of handing Python
+        every row at once. The query runs on its own cursor (a second
+        connection to the same database) and reads the snapshot of its start,
+        so the caller may keep writing with `con` meanwhile.
+        """
+        cursor = self.con.cursor()
+        try:
+            reader = cursor.execute(sql, params or []).to_arrow_reader(chunk)
+            for batch in reader:
+                if batch.num_rows:
+                    yield batch.to_pylist()
+        finally:
+            cursor.close()
+
+    def count(self, sql: str, params: Sequence[Any] | None = None) -> int:
+        """How many rows a query yields, counted by DuckDB (no row reaches Python)."""
+        return int(self.scalar(f"SELECT count(*) FROM ({sql.rstrip().rstrip(';')})", params) or 0)
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         row = self.con.execute(sql, params or []).fetchone()

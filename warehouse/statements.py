@@ -3,33 +3,49 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from stancewatch.extractors.detection import ArticleText, Found
 from stancewatch.extractors.records import Unit
-from stancewatch.warehouse.db import Warehouse, now
+from stancewatch.warehouse.db import Warehouse, now, query_text
 
 
-def articles_to_detect(wh: Warehouse, version: str, batch_size: int = 500) -> Iterator[list[ArticleText]]:
-    """Batches of articles not yet read by `version`, each with its ordered units."""
-    heads = wh.named("articles_to_detect", [version])
-    for start in range(0, len(heads), batch_size):
-        batch = heads[start : start + batch_size]
-        units = _units(wh, [h["article_id"] for h in batch])
-        yield [
-            ArticleText(
-                h["article_id"],
-                h["published"],
-                h["source_country"],
-                tuple(units.get(h["article_id"], ())),
-                h["title"] or "",
-            )
-            for h in batch
-        ]
+def articles_to_detect(
+    wh: Warehouse, version: str, batch_size: int = 500, source_ids: Collection[str] | None = None
+) -> Iterator[list[ArticleText]]:
+    """Batches of articles not yet read by `version`, each with its ordered units (only those of
+    `source_ids` when given).
+
+    Read batch by batch (a new detector version re-reads every stored
+    article: the list can be the whole warehouse), as of the first call.
+    """
+    for heads in wh.stream(query_text("articles_to_detect"), [version, None], batch_size):
+        if source_ids is not None:
+            heads = [h for h in heads if h["source_id"] in source_ids]
+        units = _units(wh, [h["article_id"] for h in heads])
+        yield [_article(h, units.get(h["article_id"], ())) for h in heads]
+
+
+def stored_to_detect(wh: Warehouse, version: str, units: dict[str, Sequence[Unit]]) -> list[ArticleText]:
+    """The articles just stored with these `units` (by article id), as the detector reads them.
+
+    The article's date, source country and title come from the same query
+    as `articles_to_detect`, so a night that reads them straight from the
+    extraction and a night resumed from the warehouse hand the detector the
+    same thing; the units are the ones in hand (not read back).
+    """
+    if not units:
+        return []
+    heads = wh.named("articles_to_detect", [version, list(units)])
+    return [_article(h, units[h["article_id"]]) for h in heads]
 
 
 def count_to_detect(wh: Warehouse, version: str) -> int:
-    return len(wh.named("articles_to_detect", [version]))
+    return wh.count(query_text("articles_to_detect"), [version, None])
+
+
+def _article(head: dict, units: Sequence[Unit]) -> ArticleText:
+    return ArticleText(head["article_id"], head["published"], head["source_country"], tuple(units), head["title"] or "")
 
 
 def _units(wh: Warehouse, article_ids: list[str]) -> dict[str, list[Unit]]:

@@ -17,7 +17,16 @@ from dataclasses import replace
 
 import pytest
 
-from stancewatch.extractors.fetch import FetchPolicy, FetchRequest, body_hash, fetch, fetch_many, parse_retry_after
+from stancewatch.extractors.fetch import (
+    FetchPolicy,
+    FetchRequest,
+    FetchResult,
+    FetchStream,
+    body_hash,
+    fetch,
+    fetch_many,
+    parse_retry_after,
+)
 from tests.support.webserver import Request, WebServer
 
 # Loopback is a private address, so the tests opt in explicitly; per-host
@@ -359,6 +368,90 @@ def test_fetch_many_runs_in_threads_and_under_a_running_loop(web: WebServer) -> 
 
     assert out == [True] and asyncio.run(inside_a_loop())
     assert fetch_many([], FAST) == []
+
+
+class Collector:
+    """A FetchStream's consumer: results with the moment they arrived, and the end."""
+
+    def __init__(self) -> None:
+        self.results: list[tuple[str, FetchResult, float]] = []
+        self.done = threading.Event()
+        self.started = time.monotonic()
+
+    def __call__(self, key: str, result: FetchResult) -> None:
+        self.results.append((key, result, time.monotonic() - self.started))
+
+    def keys(self) -> list[str]:
+        return [key for key, _, _ in self.results]
+
+
+def _stream(policy: FetchPolicy, window: int) -> tuple[FetchStream, Collector]:
+    got = Collector()
+    return FetchStream(policy, on_result=got, on_done=got.done.set, window=window), got
+
+
+def test_a_stream_hands_each_page_over_as_it_arrives(web: WebServer) -> None:
+    """The slow page does not hold back the fast ones (fetch_many would wait for it)."""
+    web.add("/slow", b"s", delay=1.5)
+    web.add("/fast", b"f")
+    stream, got = _stream(FAST, window=8)
+    stream.add([("slow", FetchRequest(web.url("/slow")))])
+    stream.add((f"fast{i}", FetchRequest(web.url(f"/fast?{i}"))) for i in range(3))
+    stream.close()
+    stream.release(4)
+    assert got.done.wait(10)
+    assert sorted(got.keys()[:3]) == ["fast0", "fast1", "fast2"] and got.keys()[3] == "slow"
+    fast_at = max(t for key, _, t in got.results if key.startswith("fast"))
+    assert fast_at < 1.0 and got.results[-1][0] == "slow" and got.results[-1][1].body == b"s"
+
+
+def test_a_stream_holds_no_more_pages_than_its_window(web: WebServer) -> None:
+    """Nothing is fetched beyond `window` until the consumer releases a page: memory stays flat."""
+    web.add("/page", b"p")
+    stream, got = _stream(FAST, window=3)
+    stream.add((str(i), FetchRequest(web.url(f"/page?{i}"))) for i in range(10))
+    stream.close()
+    time.sleep(0.5)
+    assert len(web.requests) == len(got.results) == 3
+    for expected in range(4, 11):
+        stream.release()
+        deadline = time.monotonic() + 5
+        while len(got.results) < expected and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)
+        assert len(web.requests) == len(got.results) == expected
+    assert got.done.wait(5) and sorted(got.keys(), key=int) == [str(i) for i in range(10)]
+
+
+def test_a_hanging_host_ties_up_only_its_own_slots(web: WebServer) -> None:
+    """A host that answers slowly holds at most its per-host slots of the window; other hosts go on."""
+    web.add("/slow", b"s", delay=2.0)
+    web.add("/fast", b"f")
+    stream, got = _stream(replace(FAST, per_host_concurrency=2), window=4)
+    stream.add((f"slow{i}", FetchRequest(web.url(f"/slow?{i}", host="localhost"))) for i in range(6))
+    stream.add((f"fast{i}", FetchRequest(web.url(f"/fast?{i}"))) for i in range(6))
+    stream.close()
+    released = 0
+    deadline = time.monotonic() + 20
+    while not got.done.is_set() and time.monotonic() < deadline:  # a consumer that keeps up
+        if len(got.results) > released:
+            stream.release(len(got.results) - released)
+            released = len(got.results)
+        time.sleep(0.01)
+    fast = [t for key, _, t in got.results if key.startswith("fast")]
+    slow = [t for key, _, t in got.results if key.startswith("slow")]
+    assert len(fast) == len(slow) == 6
+    assert max(fast) < min(slow)  # all six fast pages came through while the slow host held its two slots
+
+
+def test_a_cancelled_stream_stops_at_once(web: WebServer) -> None:
+    web.add("/hang", hang=True)
+    stream, got = _stream(replace(FAST, read_timeout=30, total_timeout=30), window=4)
+    stream.add((str(i), FetchRequest(web.url(f"/hang?{i}"))) for i in range(4))
+    time.sleep(0.3)
+    started = time.monotonic()
+    stream.cancel()
+    assert time.monotonic() - started < 2.0 and got.done.is_set() and got.results == []
 
 
 @pytest.mark.parametrize(

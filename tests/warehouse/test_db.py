@@ -1,5 +1,6 @@
 """The warehouse: migrations once and in order, idempotent bulk writes, clear errors on a held lock."""
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -7,13 +8,18 @@ import textwrap
 import pytest
 
 from stancewatch.warehouse import WarehouseBusy, open_warehouse
-from stancewatch.warehouse.db import SCHEMA_DIR
+from stancewatch.warehouse import db as warehouse_db
+from stancewatch.warehouse.db import SCHEMA_DIR, VIEWS_MARK
 
 
 def test_migrations_apply_once_in_order_and_views_exist(tmp_path):
     db = tmp_path / "w.duckdb"
     with open_warehouse(db) as wh:
-        applied = [r["name"] for r in wh.query("SELECT name FROM store.schema_migrations ORDER BY applied_at, name")]
+        applied = [
+            r["name"]
+            for r in wh.query("SELECT name FROM store.schema_migrations ORDER BY applied_at, name")
+            if not r["name"].startswith(VIEWS_MARK)
+        ]
         views = {
             r["table_name"]
             for r in wh.query(
@@ -24,6 +30,24 @@ def test_migrations_apply_once_in_order_and_views_exist(tmp_path):
     assert {"articles", "fetch_log", "runs", "sources", "article_failures"} <= views
     with open_warehouse(db) as wh:  # re-opening applies nothing new
         assert wh.migrate() == []
+
+
+def test_views_are_created_again_only_when_their_files_change(tmp_path, monkeypatch):
+    """Re-opening with the same views/*.sql leaves the catalog alone; an edited folder is applied."""
+    views = tmp_path / "views"
+    shutil.copytree(warehouse_db.VIEWS_DIR, views)
+    monkeypatch.setattr(warehouse_db, "VIEWS_DIR", views)
+    db = tmp_path / "w.duckdb"
+    mark = f"SELECT name, applied_at FROM store.schema_migrations WHERE name LIKE '{VIEWS_MARK}%'"
+    with open_warehouse(db) as wh:
+        first = wh.query(mark)
+    with open_warehouse(db) as wh:
+        assert wh.query(mark) == first and len(first) == 1  # unchanged: not applied again
+    (views / "990_extra.sql").write_text("CREATE OR REPLACE VIEW extra_view AS SELECT 1 AS one;")
+    with open_warehouse(db) as wh:
+        again = wh.query(mark)
+        assert wh.scalar("SELECT one FROM extra_view") == 1
+    assert len(again) == 1 and again[0]["name"] != first[0]["name"]
 
 
 def test_every_table_and_view_is_commented(tmp_path):

@@ -4,6 +4,8 @@
 -- an item whose guid is already stored for the same source under another URL
 -- is the same article moved, and is skipped. Two URLs with one guid in the
 -- same night are one article too: only the first (by night, then URL) is taken.
+-- Sources take turns (each one's newest first): the page fetcher works on many
+-- hosts at once, politely per host, and a list read in chunks keeps them all busy.
 -- Parameters: $1 max_attempts
 WITH first_seen AS (
     SELECT i.*, row_number() OVER (PARTITION BY i.url ORDER BY i.run_id, i.source_id) AS rn,
@@ -20,4 +22,4 @@ WHERE f.rn = 1 AND f.guid_rn = 1
   AND NOT EXISTS (
       SELECT 1 FROM store.articles g
       WHERE f.guid IS NOT NULL AND g.guid = f.guid AND g.source_id = f.source_id AND g.url <> f.url)
-ORDER BY f.published DESC NULLS LAST, f.url;
+ORDER BY row_number() OVER (PARTITION BY f.source_id ORDER BY f.published DESC NULLS LAST, f.url), f.source_id;

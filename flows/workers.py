@@ -1,0 +1,108 @@
+"""The worker processes of the CPU stages (page extraction and statement detection).
+
+One pool serves both stages, so whichever has work keeps both cores busy.
+It is started only when a night has enough work to pay for it (spawning and
+loading spaCy cost seconds), and each worker loads everything at its start
+(`extractors.worker.prepare`), before the first batch reaches it. Without a
+pool the same calls run inline in the caller's thread, so the pipeline's
+code is the same either way. A pool that breaks (a worker killed by the
+kernel, a crash in a C extension on hostile input) can be replaced.
+
+No Prefect here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from stancewatch.extractors.worker import prepare, timed
+
+#: Below this many pages or texts, a pool costs more than it saves.
+POOL_THRESHOLD = 24
+#: Jobs queued per worker: one running, one waiting, so no worker idles between two jobs.
+JOBS_PER_WORKER = 2
+
+
+class WorkerPool:
+    """A spawn-based process pool that starts on demand; inline until then."""
+
+    def __init__(self, workers: int, mode: str = "auto") -> None:
+        self.workers = workers
+        self.mode = mode
+        self.restarts = 0
+        self._executor: ProcessPoolExecutor | None = None
+        self._warming: list[Future] = []
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the workers that have started (for measuring and tests)."""
+        return [f.result() for f in self._warming if f.done() and f.exception() is None]
+
+    @property
+    def parallel(self) -> bool:
+        """Whether jobs run in worker processes (else inline, in the caller's thread)."""
+        return self._executor is not None
+
+    @property
+    def slots(self) -> int:
+        """How many jobs the caller should keep submitted at once."""
+        return self.workers * JOBS_PER_WORKER if self.parallel else 1
+
+    def start(self) -> None:
+        """Spawn and warm the workers now (idempotent; nothing with fewer than 2 workers).
+
+        The processes are forced up at once, each running `prepare` as it
+        starts, so the first real batch finds them loaded.
+        """
+        if self._executor is not None or self.workers <= 1:
+            return
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),  # fork is unsafe in a threaded process
+            initializer=prepare,
+            initargs=(self.mode,),
+        )
+        self._warming = [self._executor.submit(os.getpid) for _ in range(self.workers)]
+
+    def start_if(self, work: int) -> None:
+        """Start when `work` (pages plus texts) is enough to pay for the pool."""
+        if work >= POOL_THRESHOLD:
+            self.start()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run `fn(*args)` in a worker (inline without a pool); the future's result is
+        `(result, cpu_seconds)`. Raises BrokenExecutor when the pool has died."""
+        if self._executor is not None:
+            return self._executor.submit(timed, fn, *args)
+        future: Future = Future()
+        try:
+            future.set_result(timed(fn, *args))
+        except Exception as exc:  # as a worker would hand it back
+            future.set_exception(exc)
+        return future
+
+    def restart(self) -> None:
+        """Replace a broken pool with fresh workers."""
+        self.close()
+        self.restarts += 1
+        self.start()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+@contextmanager
+def worker_pool(workers: int, mode: str = "auto") -> Iterator[WorkerPool]:
+    """A pool (not started yet) that is shut down on exit."""
+    pool = WorkerPool(workers, mode)
+    try:
+        yield pool
+    finally:
+        pool.close()
