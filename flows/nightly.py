@@ -41,7 +41,7 @@ from stancewatch.domain.alerts.subscriptions import nobody_told
 from stancewatch.domain.config import Config, SourcesFile, load_config, load_sources
 from stancewatch.warehouse import Warehouse, open_warehouse
 from stancewatch.warehouse.articles import pending_jobs
-from stancewatch.warehouse.publish import publish
+from stancewatch.warehouse.publish import complete_lake_night, publish
 from stancewatch.warehouse.runs import finish_run, night_summary, parse_night, run_summary, start_night
 from stancewatch.warehouse.statements import count_to_detect
 
@@ -65,7 +65,7 @@ def nightly(
     """
     given = parse_night(night)  # before anything else: a typo is an error, not a run
     cfg, srcs = load_config(config), load_sources(sources)
-    with open_warehouse(db, wait=30) as wh:
+    with open_warehouse(cfg.warehouse.target(db), wait=30) as wh:
         run = start_night(
             wh,
             given or _tonight(cfg.timezone),
@@ -84,8 +84,12 @@ def nightly(
             alerts_note=nobody_told(cfg.alerts, summary["shifts_unalerted"]),
             night_totals=night_summary(wh, run.night),  # every run of the night so far, this one included
         )
-        finish_run(wh, run.run_id, "completed", summary)
-    publish(db)  # only after a successful run, and after the writer closed the file
+        if wh.lake is None:
+            finish_run(wh, run.run_id, "completed", summary)
+        else:
+            complete_lake_night(wh, run.run_id, summary)  # DuckLake: the snapshot readers attach at
+    if wh.lake is None:
+        publish(db)  # only after a successful run, and after the writer closed the file
     create_markdown_artifact(
         to_markdown(summary), key="nightly-summary", description=f"stancewatch run {run.run_id} (night {run.night})"
     )

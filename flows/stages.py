@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
@@ -127,15 +127,23 @@ def article_stage(
         progress.current().advance(len(batch))
 
 
-def detect_stage(wh: Warehouse, run_id: str, cfg: Config, version: str, pool: Executor | None) -> None:
+def detect_stage(
+    wh: Warehouse,
+    run_id: str,
+    cfg: Config,
+    version: str,
+    pool: Executor | None,
+    only: Collection[str] | None = None,
+) -> None:
     """Detect statements in every article this detector version has not read, batch by batch.
 
     A crashed batch is logged and left unmarked, so the next run reads it again.
+    `only` limits the stage to these article ids (a shard of a sharded night).
     """
-    progress.current().stage("statements", count_to_detect(wh, version))
+    progress.current().stage("statements", count_to_detect(wh, version, only))
     futures = {
         detect_task.submit(_quoted(b), cfg.detector.mode, cfg.detector.batch_size, pool): b
-        for b in articles_to_detect(wh, version, cfg.articles.batch_size)
+        for b in articles_to_detect(wh, version, cfg.articles.batch_size, only)
     }
     for future in as_completed(list(futures)):
         batch = futures.pop(future)

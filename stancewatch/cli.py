@@ -240,7 +240,10 @@ def reprocess(
 
 
 # ----------------------------------------------------------------------------- analysts
-DB_HELP = "The warehouse; its published copy (<name>.published.duckdb) is what gets opened."
+DB_HELP = (
+    "The warehouse; its published copy (<name>.published.duckdb) is what gets opened. "
+    "For DuckLake give 'ducklake:postgres:<catalog connection string>' (its last completed night is read)."
+)
 
 
 def _reader(db: Path) -> Warehouse:

@@ -5,6 +5,11 @@ the only writer; it holds one connection and writes from the flow's own
 thread. Analysts read a published copy (see `publish`). Extensions are never
 downloaded: autoinstall and autoload are off, and everything used (json,
 parquet, icu) is built into the Python wheel.
+
+The same `Warehouse` also runs on DuckLake (`lake`: a PostgreSQL catalog and
+Parquet files, for several writer processes): `open_warehouse` and
+`open_reader` take a `Lake` or a `ducklake:postgres:...` address instead of a
+file, and only migrations and keyed writes differ (see `lake`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+
+from stancewatch.warehouse import lake as ducklake
+from stancewatch.warehouse.lake import Lake, LakeUnavailable
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_DIR = HERE / "schema"
@@ -53,9 +61,15 @@ def _connect(path: str, read_only: bool, extra: dict[str, Any] | None = None) ->
         raise WarehouseError(f"cannot open {path}: {exc}") from None
 
 
-def open_reader(path: str | Path) -> "Warehouse":
+def open_reader(path: str | Path | Lake) -> "Warehouse":
     """A locked-down analyst connection: read-only, and no file access beyond the database
-    (no COPY TO, no ATTACH, no reading other files), settings locked."""
+    (no COPY TO, no ATTACH, no reading other files), settings locked.
+
+    On DuckLake it reads the snapshot of the last completed night (what the
+    published copy is for the single file)."""
+    lake = ducklake.parse_address(path)
+    if lake is not None:
+        return open_published_lake(lake)
     if not Path(path).exists():
         raise WarehouseError(f"{path} does not exist (has a run completed yet? a typo in --db?)")
     con = _connect(str(path), True, {"enable_external_access": False, "lock_configuration": True})
@@ -63,7 +77,11 @@ def open_reader(path: str | Path) -> "Warehouse":
 
 
 def open_warehouse(
-    path: str | Path, read_only: bool = False, wait: float = 0.0, must_exist: bool = False
+    path: str | Path | Lake,
+    read_only: bool = False,
+    wait: float = 0.0,
+    must_exist: bool = False,
+    migrate: bool = True,
 ) -> "Warehouse":
     """Open (and, for writers, migrate) the warehouse at `path`.
 
@@ -71,7 +89,12 @@ def open_warehouse(
     so a nightly run started while a stray writer finishes does not fail at once.
     `must_exist` refuses to create a new file: a command that only reads or
     re-reads a warehouse (reprocess) must not turn a typo into an empty one.
+    `migrate=False` is for a DuckLake shard worker: the night's coordinator
+    migrated already, and concurrent DDL from every shard would conflict.
     """
+    lake = ducklake.parse_address(path)
+    if lake is not None:
+        return _open_lake(lake, read_only, migrate)
     if must_exist and not Path(path).exists():
         raise WarehouseError(f"{path} does not exist (a typo in --db? a night creates it with `stancewatch run`)")
     deadline = time.monotonic() + wait
@@ -89,12 +112,50 @@ def open_warehouse(
     return wh
 
 
+def _open_lake(lake: Lake, read_only: bool, migrate: bool) -> "Warehouse":
+    con = duckdb.connect(":memory:", config=dict(DUCKDB_CONFIG))
+    try:
+        ducklake.attach(con, lake, read_only=read_only)
+    except LakeUnavailable as exc:
+        con.close()
+        raise WarehouseError(str(exc)) from None
+    wh = Warehouse(con, Path(lake.address), lake)
+    if migrate and not read_only:
+        wh.migrate()
+    return wh
+
+
+def open_published_lake(lake: Lake, locked: bool = True) -> "Warehouse":
+    """Attach read-only at the last published snapshot, then (`locked`) restrict file access to the lake's files."""
+    con = duckdb.connect(":memory:", config=dict(DUCKDB_CONFIG))
+    try:
+        ducklake.attach(con, lake, read_only=True)
+        snapshot = ducklake.published_snapshot(con)
+        if snapshot is None:
+            raise LakeUnavailable(f"{lake} holds no completed night yet")
+        folder = ducklake.data_path(con)
+        con.execute("USE memory")
+        con.execute(f"DETACH {ducklake.ALIAS}")
+        ducklake.attach(con, lake, read_only=True, snapshot=snapshot)
+    except LakeUnavailable as exc:
+        con.close()
+        raise WarehouseError(str(exc)) from None
+    if not locked:
+        return Warehouse(con, Path(lake.address), lake)
+    if folder and "://" not in folder:
+        con.execute("SET allowed_directories = ?", [[folder]])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return Warehouse(con, Path(lake.address), lake)
+
+
 class Warehouse:
     """One DuckDB connection plus the helpers every stage module uses."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, lake: Lake | None = None) -> None:
         self.con = con
         self.path = path
+        self.lake = lake  # None: the single embedded file
 
     # -- lifecycle --------------------------------------------------------------
     def close(self) -> None:
@@ -108,6 +169,8 @@ class Warehouse:
 
     def migrate(self) -> list[str]:
         """Apply new schema files in name order, then re-create every view."""
+        if self.lake is not None:
+            return self._migrate_lake()
         self.con.execute((SCHEMA_DIR / "000_store.sql").read_text())
         done = {r[0] for r in self.con.execute("SELECT name FROM store.schema_migrations").fetchall()}
         applied = []
@@ -120,6 +183,24 @@ class Warehouse:
             applied.append(file.name)
         for file in sorted(VIEWS_DIR.glob("*.sql")):
             self.con.execute(file.read_text())
+        return applied
+
+    def _migrate_lake(self) -> list[str]:
+        """The same files on DuckLake: keys dropped from the DDL, one transaction (one snapshot) per file."""
+        with self.transaction():
+            self.con.execute(ducklake.lake_ddl((SCHEMA_DIR / "000_store.sql").read_text()))
+        done = {r[0] for r in self.con.execute("SELECT name FROM store.schema_migrations").fetchall()}
+        applied = []
+        for file in sorted(SCHEMA_DIR.glob("*.sql")):
+            if file.name in done or file.name == "000_store.sql":
+                continue
+            with self.transaction():
+                self.con.execute(ducklake.lake_ddl(file.read_text()))
+                self.con.execute("INSERT INTO store.schema_migrations VALUES (?, ?)", [file.name, now()])
+            applied.append(file.name)
+        with self.transaction():
+            for file in sorted(VIEWS_DIR.glob("*.sql")):
+                self.con.execute(file.read_text())
         return applied
 
     @contextmanager
@@ -162,9 +243,13 @@ class Warehouse:
         batch = pa.Table.from_pylist(list(rows), schema=schema)  # noqa: F841 (scanned by DuckDB)
         cols = ", ".join(batch.column_names)
         verb = {"ignore": "INSERT OR IGNORE", "replace": "INSERT OR REPLACE"}[on_conflict]
+        sql = f"{verb} INTO {table} ({cols}) SELECT {cols} FROM _batch"
+        if self.lake is not None:  # no keys on DuckLake: MERGE on the schema's keys instead
+            keys = ducklake.table_keys(SCHEMA_DIR)[table]
+            sql = ducklake.merge_sql(table, batch.column_names, keys, on_conflict, "_batch")
         self.con.register("_batch", batch)
         try:
-            self.con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM _batch")
+            self.con.execute(sql)
         finally:
             self.con.unregister("_batch")
         return len(rows)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from stancewatch.extractors.detection import ArticleText, Found
 from stancewatch.extractors.records import Unit
 from stancewatch.warehouse.db import Warehouse, now
 
 
-def articles_to_detect(wh: Warehouse, version: str, batch_size: int = 500) -> Iterator[list[ArticleText]]:
-    """Batches of articles not yet read by `version`, each with its ordered units."""
-    heads = wh.named("articles_to_detect", [version])
+def articles_to_detect(
+    wh: Warehouse, version: str, batch_size: int = 500, only: Collection[str] | None = None
+) -> Iterator[list[ArticleText]]:
+    """Batches of articles not yet read by `version`, each with its ordered units.
+
+    `only` limits them to these article ids (a shard reads its own articles)."""
+    heads = _heads(wh, version, only)
     for start in range(0, len(heads), batch_size):
         batch = heads[start : start + batch_size]
         units = _units(wh, [h["article_id"] for h in batch])
@@ -28,8 +32,13 @@ def articles_to_detect(wh: Warehouse, version: str, batch_size: int = 500) -> It
         ]
 
 
-def count_to_detect(wh: Warehouse, version: str) -> int:
-    return len(wh.named("articles_to_detect", [version]))
+def count_to_detect(wh: Warehouse, version: str, only: Collection[str] | None = None) -> int:
+    return len(_heads(wh, version, only))
+
+
+def _heads(wh: Warehouse, version: str, only: Collection[str] | None) -> list[dict]:
+    heads = wh.named("articles_to_detect", [version])
+    return heads if only is None else [h for h in heads if h["article_id"] in only]
 
 
 def _units(wh: Warehouse, article_ids: list[str]) -> dict[str, list[Unit]]:

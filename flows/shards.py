@@ -1,0 +1,231 @@
+"""The night over several workers: sources split into shards, one shard per worker, then shifts and alerts once.
+
+Why: one process on one machine does about 57 articles/s; a desk following
+thousands of feeds needs several machines, and DuckDB allows one writer per
+file. On a DuckLake warehouse (PostgreSQL catalog, shared data files) every
+worker can write, so the night is split by source:
+
+- `shard_of` puts each source in a shard by a stable hash of its id (the same
+  on every machine and every night, unlike Python's salted `hash`);
+- `night_shard` (one Prefect deployment, run by process workers) fetches,
+  extracts and detects its sources' articles and writes its rows, with the
+  very stage functions the single-machine night uses;
+- `nightly_sharded` (the coordinator) migrates once, starts every shard as a
+  run of that deployment, waits for all of them, and only then removes rows
+  two shards raced on, finds shifts and sends alerts — once, from one place,
+  so exactly-once alerts hold as on one machine — and publishes the night's
+  snapshot.
+
+A shard that dies half way (its worker killed) has committed what it did
+batch by batch; running the night again resumes it like any night: sources
+already fetched are skipped, stored articles are not fetched again, read
+articles are not read again. The CPU stages use the local process pool, or a
+`distributed` cluster through prefect-dask when `scale.dask_address` is set.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import stancewatch.flows  # noqa: F401  (offline environment before Prefect)
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from stancewatch.domain.config import Config, ConfigError, SourcesFile, load_config, load_sources
+from stancewatch.extractors.detection import detector_version
+from stancewatch.extractors.fetch import FetchPolicy
+from stancewatch.flows.faults import checkpoint
+from stancewatch.flows.nightly import _tonight
+from stancewatch.flows.stages import (
+    POOL_THRESHOLD,
+    StageClock,
+    alert_stage,
+    article_stage,
+    detect_stage,
+    fetch_stage,
+    process_pool,
+    shift_stage,
+)
+from stancewatch.flows.summary import print_summary, to_markdown
+from stancewatch.warehouse import open_warehouse
+from stancewatch.warehouse.articles import pending_jobs
+from stancewatch.warehouse.db import SCHEMA_DIR
+from stancewatch.warehouse.lake import Lake, dedupe_keys, table_keys
+from stancewatch.warehouse.publish import complete_lake_night
+from stancewatch.warehouse.runs import begin_run, finish_run, run_summary
+from stancewatch.warehouse.statements import count_to_detect
+
+
+def shard_of(source_id: str, shards: int) -> int:
+    """The shard a source belongs to: stable across processes, machines and nights."""
+    return int(hashlib.sha256(source_id.encode()).hexdigest()[:12], 16) % max(1, shards)
+
+
+def shard_sources(srcs: SourcesFile, shard: int, shards: int) -> SourcesFile:
+    """The sources file cut down to one shard's sources."""
+    mine = [s for s in srcs.sources if shard_of(s.source_id, shards) == shard]
+    return srcs.model_copy(update={"sources": mine})
+
+
+def lake_of(cfg: Config, db: str = "") -> Lake:
+    """The DuckLake the sharded night writes: several writers need it (one DuckDB file allows one)."""
+    target = cfg.warehouse.target(db)
+    if not isinstance(target, Lake):
+        raise ConfigError(
+            "a sharded night needs warehouse.kind: ducklake (one DuckDB file allows one writer process); "
+            "see README 'When one machine is not enough'"
+        )
+    return target
+
+
+def fetch_policy(cfg: Config, srcs: SourcesFile) -> FetchPolicy:
+    return FetchPolicy(
+        **cfg.fetch.model_dump(),
+        allow_private_networks=srcs.allow_private_networks,
+        allowed_networks=tuple(srcs.allowed_networks),
+    )
+
+
+# ----------------------------------------------------------------------------- one shard
+@flow(name="night-shard", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
+def night_shard(
+    shard: int,
+    shards: int,
+    night: str,
+    sources: str | None = None,
+    config: str | None = None,
+    db: str = "",
+) -> dict[str, Any]:
+    """Fetch, extract and detect one shard's sources of `night` into the DuckLake warehouse.
+
+    Returns per-stage wall seconds and the shard's work counts (the benchmark reads them).
+    """
+    cfg, srcs = load_config(config), load_sources(sources)
+    lake, mine = lake_of(cfg, db), shard_sources(srcs, shard, shards)
+    policy, clock = fetch_policy(cfg, srcs), StageClock()
+    with open_warehouse(lake, migrate=False) as wh, clock("feeds"):
+        fetch_stage(wh, night, mine, policy, cfg.articles.max_items_per_feed)
+    checkpoint("fetched")
+    args = (lake, night, cfg, policy, [s.source_id for s in mine.sources])
+    if cfg.scale.dask_address:
+        counts = _dask_cpu_stages(cfg.scale.dask_address)(args, clock)
+    else:
+        counts = cpu_stages(*args, clock=clock, local_pool=True)
+    return {"shard": shard, "sources": len(mine.sources), **counts, "stage_seconds": clock.seconds}
+
+
+def cpu_stages(
+    lake: Lake,
+    night: str,
+    cfg: Config,
+    policy: FetchPolicy,
+    source_ids: list[str],
+    clock: StageClock,
+    local_pool: bool,
+) -> dict[str, int]:
+    """Articles and statements of one shard's sources; the same stage functions as one machine's night."""
+    version = detector_version(cfg.detector.mode)
+    with open_warehouse(lake, migrate=False) as wh:
+        ids = set(source_ids)
+        jobs = [j for j in pending_jobs(wh, cfg.articles.max_attempts) if j.source_id in ids]
+        heavy = len(jobs) + count_to_detect(wh, version, _shard_articles(wh, source_ids))
+        workers = cfg.articles.workers if local_pool and heavy >= POOL_THRESHOLD else 0
+        with process_pool(workers) as pool:
+            with clock("articles"):
+                article_stage(wh, night, policy, cfg, jobs, pool)
+            checkpoint("extracted")
+            only = _shard_articles(wh, source_ids)
+            todo = count_to_detect(wh, version, only)
+            with clock("statements"):
+                detect_stage(wh, night, cfg, version, pool, only=only)
+    checkpoint("detected")
+    return {"articles": len(jobs), "detected": todo}
+
+
+def _dask_cpu_stages(address: str) -> Any:
+    """The CPU stages as a subflow whose tasks run on the `distributed` cluster at `address` (prefect-dask)."""
+    from prefect_dask import DaskTaskRunner  # the [scale] extra; imported only when configured
+
+    @flow(name="night-shard-cpu", task_runner=DaskTaskRunner(address=address), log_prints=False)
+    def on_dask(args: tuple, clock: StageClock) -> dict[str, int]:
+        return cpu_stages(*args, clock=clock, local_pool=False)
+
+    return on_dask
+
+
+def _shard_articles(wh: Any, source_ids: list[str]) -> set[str]:
+    rows = wh.con.execute(
+        "SELECT article_id FROM store.articles WHERE source_id IN (SELECT unnest(?))", [source_ids]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+# ----------------------------------------------------------------------------- the coordinator
+@flow(name="nightly-sharded", log_prints=False)
+def nightly_sharded(
+    sources: str | None = None,
+    config: str | None = None,
+    night: str | None = None,
+    db: str = "",
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """The night over `scale.shards` workers: every shard, then shifts and alerts once, then publish.
+
+    Running it again resumes the night; shards that finished find nothing left to do.
+    """
+    cfg, _ = load_config(config), load_sources(sources)
+    lake = lake_of(cfg, db)
+    run_id = night or _tonight(cfg.timezone)
+    version = detector_version(cfg.detector.mode)
+    with open_warehouse(lake, wait=30) as wh:  # migrations and views, once, before any shard writes
+        begin_run(wh, run_id, str(flow_run.id) if flow_run.id else None, version)
+    params = {"night": run_id, "sources": sources, "config": config, "db": db}
+    results = run_shards(cfg.scale.shard_deployment, cfg.scale.shards, params)
+    failed = [r for r in results if r["state"] != "COMPLETED"]
+    clock = StageClock()
+    with open_warehouse(lake, migrate=False) as wh:
+        if failed:
+            finish_run(wh, run_id, "failed", run_summary(wh, run_id))
+            raise RuntimeError(
+                f"{len(failed)} of {len(results)} shards did not complete: {failed}; run the night again"
+            )
+        with wh.transaction():
+            raced = dedupe_keys(wh.con, table_keys(SCHEMA_DIR), run_id)
+        with clock("shifts"):
+            shift_stage(wh, run_id, cfg)
+        checkpoint("committed")
+        with clock("alerts"):
+            failing = alert_stage(wh, run_id, cfg)
+        summary = {
+            **run_summary(wh, run_id),
+            "failing_sources": failing,
+            "stage_seconds": clock.seconds,
+            "shards": results,
+            "raced_rows_removed": raced,
+        }
+        complete_lake_night(wh, run_id, summary)
+    create_markdown_artifact(to_markdown(summary), key="nightly-summary", description=f"stancewatch night {run_id}")
+    if not quiet:
+        print_summary(summary)
+    return summary
+
+
+def run_shards(deployment: str, shards: int, params: dict[str, Any], poll: float = 2.0) -> list[dict[str, Any]]:
+    """Start one run of the shard deployment per shard, all at once, and wait for every one to end."""
+    from prefect.deployments import run_deployment
+
+    def one(shard: int) -> dict[str, Any]:
+        run = run_deployment(
+            deployment, parameters={**params, "shard": shard, "shards": shards}, timeout=None, poll_interval=poll
+        )
+        return {"shard": shard, "flow_run": str(run.id), "state": run.state.type.value if run.state else "UNKNOWN"}
+
+    with ThreadPoolExecutor(max_workers=shards) as pool:
+        # copy_context: each shard run is linked to this flow run as its subflow
+        futures = [pool.submit(contextvars.copy_context().run, one, i) for i in range(shards)]
+        return [f.result() for f in futures]
