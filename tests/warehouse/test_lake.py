@@ -1,0 +1,172 @@
+"""The warehouse on DuckLake: a real PostgreSQL catalog (Debian's package, started by the session fixture),
+Parquet files in a temporary folder, and the extensions loaded from their package index wheels."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from stancewatch.warehouse import WarehouseError, open_reader, open_warehouse
+from stancewatch.warehouse import lake as ducklake
+from stancewatch.warehouse.db import SCHEMA_DIR
+from stancewatch.warehouse.export import export_parquet
+from stancewatch.warehouse.publish import complete_lake_night
+from stancewatch.warehouse.runs import begin_run
+
+SOURCE = {
+    "source_id": "s1",
+    "name": "One",
+    "url": "http://one.test/feed",
+    "country": None,
+    "kind": "news",
+    "extractor": None,
+    "listing": False,
+    "run_id": "n1",
+}
+
+
+def _catalog_objects(wh) -> dict[str, list[str]]:
+    """Tables (with columns), views and macros a warehouse shows an analyst."""
+    tables = wh.query(
+        "SELECT schema_name || '.' || table_name AS t, list(column_name ORDER BY column_index) AS cols "
+        "FROM duckdb_columns() WHERE database_name = current_database() GROUP BY ALL ORDER BY t"
+    )
+    views = wh.query(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database() ORDER BY 1"
+    )
+    macros = wh.query(
+        "SELECT DISTINCT function_name FROM duckdb_functions() "
+        "WHERE function_type = 'table_macro' AND database_name = current_database() ORDER BY 1"
+    )
+    return {
+        "tables": [f"{r['t']}({', '.join(r['cols'])})" for r in tables],
+        "views": [r["view_name"] for r in views],
+        "macros": [r["function_name"] for r in macros],
+    }
+
+
+def test_the_lake_gets_the_same_tables_views_and_macros_as_the_file(lake, tmp_path):
+    with open_warehouse(tmp_path / "w.duckdb") as wh:
+        expected = _catalog_objects(wh)
+    with open_warehouse(lake) as wh:
+        assert wh.lake == lake
+        got = _catalog_objects(wh)
+        assert wh.scalar("SELECT count(*) FROM store.schema_migrations") == len(list(SCHEMA_DIR.glob("*.sql"))) - 1
+    assert got == expected
+    assert {"statements", "stance_shifts", "source_health"} <= set(got["views"])
+    assert {"stance_history", "shifts_of", "statement_changes"} <= set(got["macros"])
+    # a second writer opening it migrates nothing again
+    with open_warehouse(lake) as wh:
+        assert wh.migrate() == []
+
+
+def test_keys_come_from_the_schema_files():
+    keys = ducklake.table_keys(SCHEMA_DIR)
+    assert keys["store.articles"] == ("article_id",)
+    assert keys["store.feed_fetches"] == ("run_id", "source_id")
+    assert keys["store.detections"] == ("article_id", "detector_version")
+    assert set(ducklake.SHARD_TABLES) <= set(keys)
+    assert "PRIMARY KEY" not in ducklake.lake_ddl((SCHEMA_DIR / "003_feed_fetches.sql").read_text()).upper()
+
+
+@pytest.mark.parametrize("where", ["file", "lake"])
+def test_idempotent_writes_behave_the_same_on_both(where, lake, tmp_path):
+    target = tmp_path / "w.duckdb" if where == "file" else lake
+    fetch = {"run_id": "n1", "source_id": "s1", "status": "failed", "error": "HTTP 500", "fetched_at": None}
+    with open_warehouse(target) as wh:
+        wh.insert("store.sources", [SOURCE])
+        wh.insert("store.sources", [{**SOURCE, "name": "Ignored"}])  # ignore: the stored row stays
+        wh.insert("store.sources", [{**SOURCE, "url": "http://one.test/new"}], on_conflict="replace")
+        fetch["fetched_at"] = wh.scalar("SELECT now()")
+        wh.insert("store.feed_fetches", [fetch], on_conflict="replace")
+        wh.insert("store.feed_fetches", [{**fetch, "status": "ok", "error": None}], on_conflict="replace")
+        sources = wh.query("SELECT name, url FROM store.sources")
+        fetches = wh.query("SELECT status, error FROM store.feed_fetches")
+    assert sources == [{"name": "One", "url": "http://one.test/new"}]
+    assert fetches == [{"status": "ok", "error": None}]
+
+
+def test_readers_see_whole_nights_only_and_cannot_write_or_touch_files(lake, tmp_path):
+    with open_warehouse(lake) as wh:
+        with pytest.raises(WarehouseError, match="no completed night"):
+            open_reader(lake.address)
+        begin_run(wh, "n1")
+        wh.insert("store.sources", [SOURCE])
+        complete_lake_night(wh, "n1", {"run_id": "n1"})
+        begin_run(wh, "n2")  # the next night has started and written, but is not complete
+        wh.insert("store.sources", [{**SOURCE, "source_id": "s2", "url": "http://two.test/feed"}])
+
+        with open_reader(lake.address) as reader:
+            assert reader.query("SELECT run_id, status FROM runs ORDER BY run_id") == [
+                {"run_id": "n1", "status": "completed"}
+            ]
+            assert reader.scalar("SELECT count(*) FROM sources") == 1
+            for refused in (
+                "INSERT INTO store.sources SELECT * FROM store.sources",
+                f"SELECT * FROM read_csv('{tmp_path}/x.csv')",
+                f"COPY (SELECT 1) TO '{tmp_path}/out.csv'",
+                "SET enable_external_access = true",
+            ):
+                with pytest.raises(duckdb.Error):
+                    reader.con.execute(refused)
+
+        complete_lake_night(wh, "n2", {"run_id": "n2"})
+    with open_reader(lake.address) as reader:
+        assert reader.scalar("SELECT count(*) FROM sources") == 2
+    files = export_parquet(Path(lake.address), tmp_path / "export")
+    assert {"schema.sql", "load.sql", "store_sources.parquet"} <= {f.name for f in files}
+    assert "CREATE VIEW statements" in (tmp_path / "export" / "schema.sql").read_text()
+
+
+def test_rows_two_shards_raced_on_are_kept_once(lake):
+    with open_warehouse(lake) as wh:
+        article = {"article_id": "a1", "url": "http://x.test/a", "source_id": "s1", "status": "failed"}
+        base = {**article, "attempts": 1, "run_id": "n1", "fetched_at": None}
+        # two writers each saw no row for a1 and inserted theirs: the lake has no key to stop them
+        wh.insert("store.articles", [base])
+        wh.con.execute("INSERT INTO store.articles (article_id, url, source_id, status, attempts, run_id, text) "
+                       "VALUES ('a1', 'http://x.test/a', 's2', 'ok', 1, 'n1', 'the text')")  # fmt: skip
+        wh.insert("store.articles", [{**base, "article_id": "a2"}])
+        with wh.transaction():
+            removed = ducklake.dedupe_keys(wh.con, ducklake.table_keys(SCHEMA_DIR), "n1")
+        rows = wh.query("SELECT article_id, status, text FROM store.articles ORDER BY article_id")
+    assert removed == {"store.articles": 1}
+    assert rows == [
+        {"article_id": "a1", "status": "ok", "text": "the text"},  # the row holding the text stays
+        {"article_id": "a2", "status": "failed", "text": None},
+    ]
+
+
+def test_extensions_load_from_the_installed_wheels_with_nothing_downloaded(lake, tmp_path):
+    """An empty extension folder and an unreachable repository: attaching works only if nothing is fetched."""
+    code = f"""
+import duckdb, json, sys
+from stancewatch.warehouse import lake as ducklake, db
+db.DUCKDB_CONFIG.update(extension_directory={str(tmp_path / "ext")!r},
+                        custom_extension_repository="http://127.0.0.1:9/nowhere")
+from stancewatch.warehouse import open_warehouse
+with open_warehouse(ducklake.Lake({lake.catalog!r}, {lake.data_path!r})) as wh:
+    loaded = [r[0] for r in wh.con.execute(
+        "SELECT extension_name FROM duckdb_extensions() WHERE loaded AND NOT installed"
+    ).fetchall()]
+print(json.dumps(loaded))
+"""
+    (tmp_path / "ext").mkdir()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert {"ducklake", "postgres_scanner"} <= loaded
+    assert list((tmp_path / "ext").iterdir()) == []  # nothing was installed into the extension folder
+    with duckdb.connect(config={"autoinstall_known_extensions": False}) as con:
+        assert con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchone()[0] is False
+
+
+def test_a_missing_extension_package_is_a_clear_error(lake, monkeypatch):
+    monkeypatch.setitem(ducklake.EXTENSIONS, "ducklake", "duckdb_extension_ducklake_not_installed")
+    with pytest.raises(WarehouseError, match=r"pip install 'stancewatch\[scale\]'"):
+        open_warehouse(lake)
