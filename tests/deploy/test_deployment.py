@@ -90,7 +90,7 @@ def test_deploy_all_then_a_worker_runs_a_triggered_night(prefect_server, tmp_pat
     api = env["PREFECT_API_URL"]
     deployments = {d["name"]: d for d in httpx.post(f"{api}/deployments/filter", json={}).json()}
     nightly = deployments["nightly"]
-    assert set(deployments) == {"nightly", "reprocess"}
+    assert set(deployments) == {"nightly", "reprocess", "nightly-sharded", "night-shard"}
     assert nightly["global_concurrency_limit"]["limit"] == 1 and nightly["work_pool_name"] == "stancewatch"
     schedule = nightly["schedules"][0]["schedule"]
     assert schedule["cron"] == "30 2 * * *" and schedule["timezone"] == "Europe/Berlin"
