@@ -215,7 +215,7 @@ def nightly_sharded(
     return summary
 
 
-def run_shards(deployment: str, shards: int, params: dict[str, Any], poll: float = 2.0) -> list[dict[str, Any]]:
+def run_shards(deployment: str, shards: int, params: dict[str, Any], poll: float = 1.0) -> list[dict[str, Any]]:
     """Start one run of the shard deployment per shard, all at once, and wait for every one to end."""
     from prefect.deployments import run_deployment
 

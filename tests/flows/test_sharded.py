@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +38,8 @@ def answers(db: str | Path) -> dict[str, list]:
     with open_reader(published_path(db)) as wh:
         return {
             "articles": wh.query(
-                "SELECT url, status, title, content_hash, md5(coalesce(text, '')) AS text FROM store.articles ORDER BY url"
+                "SELECT url, status, title, content_hash, md5(coalesce(text, '')) AS text "
+                "FROM store.articles ORDER BY url"
             ),
             "units": wh.scalar("SELECT count(*) FROM store.article_units"),
             "statements": wh.query(
@@ -103,12 +103,13 @@ def scenario(postgres, tmp_path_factory):
             pass
         news_id = hashlib.sha256(f"{site.base}/news/rss.xml".encode()).hexdigest()[:16]
         doomed = shard_of(news_id, SHARDS)
+        shard_params = {**params, "night": NIGHTS[1], "shard": doomed, "shards": SHARDS}
+        crash_env = {"env": {"STANCEWATCH_CRASH_AT": "extracted"}}
         crashed = _python(
             server.env,
             "from prefect.deployments import run_deployment\n"
-            f"run = run_deployment('night-shard/night-shard', parameters={{**{params!r}, 'night': {NIGHTS[1]!r}, "
-            f"'shard': {doomed}, 'shards': {SHARDS}}}, job_variables={{'env': {{'STANCEWATCH_CRASH_AT': 'extracted'}}}}, "
-            "timeout=300, poll_interval=1)\n"
+            f"run = run_deployment('night-shard/night-shard', parameters={shard_params!r}, "
+            f"job_variables={crash_env!r}, timeout=300, poll_interval=1)\n"
             "print(run.state.type.value)",
         )
         with open_warehouse(lake, migrate=False) as wh:

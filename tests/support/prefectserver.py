@@ -76,7 +76,9 @@ class PrefectServer:
         """A real process worker (its own process group, so killing it takes its flow runs too)."""
         log = open(self.home / f"worker-{name}.log", "a")
         cmd = [PREFECT, "worker", "start", "--pool", pool, "--work-queue", queue, "--limit", str(limit)]
-        return self._spawn([*cmd, "--name", name], log, env=self.env)
+        # poll every second (default 10 s): a test waits for each hand-over
+        env = {**self.env, "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_PREFETCH_SECONDS": "1"}
+        return self._spawn([*cmd, "--name", name], log, env=env)
 
     def kill(self, proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
         try:
