@@ -92,7 +92,8 @@ def fetch_policy(cfg: Config, srcs: SourcesFile) -> FetchPolicy:
 
 
 # ----------------------------------------------------------------------------- one shard
-@flow(name="night-shard", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
+# persist_result: the coordinator reads each shard's counts and stage seconds (where storage is shared)
+@flow(name="night-shard", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False, persist_result=True)
 def night_shard(
     shard: int,
     shards: int,
@@ -223,7 +224,12 @@ def run_shards(deployment: str, shards: int, params: dict[str, Any], poll: float
         run = run_deployment(
             deployment, parameters={**params, "shard": shard, "shards": shards}, timeout=None, poll_interval=poll
         )
-        return {"shard": shard, "flow_run": str(run.id), "state": run.state.type.value if run.state else "UNKNOWN"}
+        state = run.state.type.value if run.state else "UNKNOWN"
+        try:  # the shard's own figures, when its result storage is reachable from here
+            stats = run.state.result(raise_on_failure=False) if state == "COMPLETED" else None
+        except Exception:
+            stats = None
+        return {"shard": shard, "flow_run": str(run.id), "state": state, "stats": stats}
 
     with ThreadPoolExecutor(max_workers=shards) as pool:
         # copy_context: each shard run is linked to this flow run as its subflow
