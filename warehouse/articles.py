@@ -37,22 +37,23 @@ def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> di
     night resumed after a crash tries its failures again without using up
     another of their `max_attempts`.
     """
-    counts = {"ok": 0, "duplicate": 0, "failed": 0}
-    with wh.transaction():
-        by_hash = _known_hashes(wh, [r.content_hash for r in results if r.status == "ok"])
-        tried_tonight = _tried_in_run(wh, run_id, [url_id(r.job.url) for r in results])
-        rows, units = [], []
-        for res in results:
-            row = _article_row(res, run_id, by_hash)
-            if row["article_id"] in tried_tonight:
-                row["attempts"] = res.job.attempts  # already counted for this night
-            counts[row["status"]] += 1
-            rows.append(row)
-            if row["status"] == "ok":
-                by_hash.setdefault(res.content_hash, row["article_id"])
-                units.extend(_unit_rows(row["article_id"], res, run_id))
-        wh.insert("store.articles", rows, on_conflict="replace")
-        wh.insert("store.article_units", units, on_conflict="replace")
+    for attempt in wh.attempts():  # run again whole if a concurrent shard's commit won (DuckLake)
+        with attempt:
+            counts = {"ok": 0, "duplicate": 0, "failed": 0}
+            by_hash = _known_hashes(wh, [r.content_hash for r in results if r.status == "ok"])
+            tried_tonight = _tried_in_run(wh, run_id, [url_id(r.job.url) for r in results])
+            rows, units = [], []
+            for res in results:
+                row = _article_row(res, run_id, by_hash)
+                if row["article_id"] in tried_tonight:
+                    row["attempts"] = res.job.attempts  # already counted for this night
+                counts[row["status"]] += 1
+                rows.append(row)
+                if row["status"] == "ok":
+                    by_hash.setdefault(res.content_hash, row["article_id"])
+                    units.extend(_unit_rows(row["article_id"], res, run_id))
+            wh.insert("store.articles", rows, on_conflict="replace")
+            wh.insert("store.article_units", units, on_conflict="replace")
     return counts
 
 

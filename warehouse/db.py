@@ -14,6 +14,7 @@ file, and only migrations and keyed writes differ (see `lake`).
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -70,10 +71,11 @@ def open_reader(path: str | Path | Lake) -> "Warehouse":
     lake = ducklake.parse_address(path)
     if lake is not None:
         return open_published_lake(lake)
-    if not Path(path).exists():
-        raise WarehouseError(f"{path} does not exist (has a run completed yet? a typo in --db?)")
-    con = _connect(str(path), True, {"enable_external_access": False, "lock_configuration": True})
-    return Warehouse(con, Path(path))
+    file = Path(str(path))  # a file name from here on (a Lake was handled above)
+    if not file.exists():
+        raise WarehouseError(f"{file} does not exist (has a run completed yet? a typo in --db?)")
+    con = _connect(str(file), True, {"enable_external_access": False, "lock_configuration": True})
+    return Warehouse(con, file)
 
 
 def open_warehouse(
@@ -95,18 +97,19 @@ def open_warehouse(
     lake = ducklake.parse_address(path)
     if lake is not None:
         return _open_lake(lake, read_only, migrate)
-    if must_exist and not Path(path).exists():
-        raise WarehouseError(f"{path} does not exist (a typo in --db? a night creates it with `stancewatch run`)")
+    file = Path(str(path))  # a file name from here on (a Lake was handled above)
+    if must_exist and not file.exists():
+        raise WarehouseError(f"{file} does not exist (a typo in --db? a night creates it with `stancewatch run`)")
     deadline = time.monotonic() + wait
     while True:
         try:
-            con = _connect(str(path), read_only)
+            con = _connect(str(file), read_only)
             break
         except WarehouseBusy:
             if time.monotonic() >= deadline:
                 raise
             time.sleep(min(2.0, max(0.1, deadline - time.monotonic())))
-    wh = Warehouse(con, Path(path))
+    wh = Warehouse(con, file)
     if not read_only:
         wh.migrate()
     return wh
@@ -205,7 +208,9 @@ class Warehouse:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All-or-nothing: what a stage commits is either all there or not at all."""
+        """All-or-nothing: what a stage commits is either all there or not at all.
+
+        Writes that can run while other processes write the same DuckLake (a shard's) use `attempts`."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
@@ -213,6 +218,28 @@ class Warehouse:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+
+    def attempts(self) -> Iterator[_Attempt]:
+        """One all-or-nothing write that is run again when a concurrent writer's commit won:
+
+            for attempt in wh.attempts():
+                with attempt:
+                    ...reads and writes...
+
+        On one DuckDB file (one writer) there is exactly one attempt, a plain `transaction`. On
+        DuckLake, shards write the same tables at once, and DuckLake refuses a commit that inserts
+        into a table another transaction deleted from since this one began (any MERGE that updates
+        rows deletes them). The body then runs again, reads included, on the newer snapshot: our
+        writes are keyed MERGEs, so the result is what the body would have written had it started
+        after the other commit. After `LAKE_ATTEMPTS` lost commits the conflict is raised.
+        """
+        tries = LAKE_ATTEMPTS if self.lake is not None else 1
+        for n in range(tries):
+            attempt = _Attempt(self.con, last=n == tries - 1)
+            yield attempt
+            if attempt.conflict is None:
+                return
+            time.sleep(random.uniform(0.5, 1.5) * LAKE_RETRY_WAIT * 2**n)  # spread out writers that collided
 
     # -- reading ----------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
@@ -253,6 +280,39 @@ class Warehouse:
         finally:
             self.con.unregister("_batch")
         return len(rows)
+
+
+#: How often a DuckLake write that lost to a concurrent commit is tried in all, and the first wait (seconds).
+LAKE_ATTEMPTS = 8
+LAKE_RETRY_WAIT = 0.05
+
+
+class _Attempt:
+    """One try of a write (see `Warehouse.attempts`): a transaction whose lost commit is noted, not raised."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, last: bool) -> None:
+        self.con, self.last = con, last
+        self.conflict: duckdb.TransactionException | None = None
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if exc_type is not None:
+            self.con.execute("ROLLBACK")
+            return
+        try:
+            self.con.execute("COMMIT")
+        except duckdb.TransactionException as err:
+            if self.last or not is_write_conflict(err):
+                raise
+            self.conflict = err
+
+
+def is_write_conflict(err: duckdb.Error) -> bool:
+    """DuckLake's "Transaction conflict" at commit: another writer changed the same table first."""
+    return isinstance(err, duckdb.TransactionException) and "transaction conflict" in str(err).lower()
 
 
 def query_text(name: str) -> str:

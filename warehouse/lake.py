@@ -141,9 +141,10 @@ def attach(con: duckdb.DuckDBPyConnection, lake: Lake, read_only: bool = False, 
 
 def published_snapshot(con: duckdb.DuckDBPyConnection) -> int | None:
     """The newest snapshot that closed a completed night (None before the first one)."""
-    return con.execute(
+    row = con.execute(
         f"SELECT max(snapshot_id) FROM {ALIAS}.snapshots() WHERE commit_message = ?", [PUBLISHED]
-    ).fetchone()[0]
+    ).fetchone()
+    return row[0] if row else None
 
 
 def data_path(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -223,14 +224,15 @@ def dedupe_keys(con: duckdb.DuckDBPyConnection, keys: dict[str, tuple[str, ...]]
         prefer = (
             "CASE status WHEN 'ok' THEN 0 WHEN 'duplicate' THEN 1 ELSE 2 END, " if table == "store.articles" else ""
         )
-        extra = con.execute(
+        row = con.execute(
             f"""SELECT list(rowid) FROM (
                     SELECT rowid, row_number() OVER (PARTITION BY {keylist} ORDER BY {prefer}rowid) AS n
                     FROM {table}
                     WHERE ({keylist}) IN (SELECT ({keylist}) FROM {table} WHERE run_id = ?)
                 ) WHERE n > 1""",
             [run_id],
-        ).fetchone()[0]
+        ).fetchone()
+        extra = row[0] if row else None
         if extra:
             con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT unnest(?))", [extra])
             removed[table] = len(extra)

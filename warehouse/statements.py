@@ -69,9 +69,10 @@ def store_found(
         }
         for a, f in zip(articles, found)
     ]
-    with wh.transaction():
-        wh.insert("store.statements", rows)
-        wh.insert("store.detections", marks)
+    for attempt in wh.attempts():  # shards write these tables at once on DuckLake
+        with attempt:
+            wh.insert("store.statements", rows)
+            wh.insert("store.detections", marks)
     return len(rows)
 
 

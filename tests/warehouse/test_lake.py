@@ -142,6 +142,24 @@ def test_rows_two_shards_raced_on_are_kept_once(lake):
     ]
 
 
+def test_a_write_that_lost_to_a_concurrent_shard_is_run_again(lake):
+    """Two writers (two shards) replace rows of one table at once: DuckLake refuses the second commit
+    ("Transaction conflict"), and `attempts` runs that write again, reads included, on the new snapshot."""
+    with open_warehouse(lake) as a, open_warehouse(lake, migrate=False) as b:
+        a.insert("store.sources", [SOURCE, {**SOURCE, "source_id": "s2"}])
+        bodies = 0
+        for attempt in a.attempts():
+            with attempt:
+                bodies += 1
+                seen = a.scalar("SELECT name FROM store.sources WHERE source_id = 's2'")
+                a.insert("store.sources", [{**SOURCE, "name": f"A saw {seen}"}], on_conflict="replace")
+                if bodies == 1:  # meanwhile the other shard commits its own replace in the same table
+                    b.insert("store.sources", [{**SOURCE, "source_id": "s2", "name": "B"}], on_conflict="replace")
+        rows = b.query("SELECT source_id, name FROM store.sources ORDER BY source_id")
+    assert bodies == 2
+    assert rows == [{"source_id": "s1", "name": "A saw B"}, {"source_id": "s2", "name": "B"}]
+
+
 def test_extensions_load_from_the_installed_wheels_with_nothing_downloaded(lake, tmp_path):
     """An empty extension folder and an unreachable repository: attaching works only if nothing is fetched."""
     code = f"""
