@@ -34,6 +34,20 @@ def web() -> Iterator[WebServer]:
 
 
 @pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One real Prefect API server for the session (127.0.0.1, a free port, its own home), with the
+    repository's prefect.yaml deployed (`prefect deploy --all`) into the process work pool `stancewatch`.
+
+    The deployment test and the scale-out tests share it: a server start and a deploy cost seconds each."""
+    from tests.support.prefectserver import PrefectServer
+
+    with PrefectServer(tmp_path_factory.mktemp("prefect-server")) as server:
+        server.prefect("work-pool", "create", "stancewatch", "--type", "process")
+        server.prefect("--no-prompt", "deploy", "--all")
+        yield server
+
+
+@pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
     """One real PostgreSQL (Debian's package) for the session, on 127.0.0.1 and a free port.
 

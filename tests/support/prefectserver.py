@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -58,7 +60,7 @@ class PrefectServer:
 
     def __exit__(self, *exc: object) -> None:
         for proc in reversed(self.processes):
-            self.kill(proc, signal.SIGTERM)
+            self.kill(proc)  # a throwaway server and its workers: nothing to shut down gracefully
 
     def _spawn(self, cmd: list[str], log, env: dict[str, str] | None = None) -> subprocess.Popen:
         proc = subprocess.Popen(
@@ -76,9 +78,17 @@ class PrefectServer:
         """A real process worker (its own process group, so killing it takes its flow runs too)."""
         log = open(self.home / f"worker-{name}.log", "a")
         cmd = [PREFECT, "worker", "start", "--pool", pool, "--work-queue", queue, "--limit", str(limit)]
-        # poll every second (default 10 s): a test waits for each hand-over
-        env = {**self.env, "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_PREFETCH_SECONDS": "1"}
+        # poll twice a second (default every 10 s): a test waits for each hand-over
+        env = {**self.env, "PREFECT_WORKER_QUERY_SECONDS": "0.5", "PREFECT_WORKER_PREFETCH_SECONDS": "1"}
         return self._spawn([*cmd, "--name", name], log, env=env)
+
+    @contextmanager
+    def client(self) -> Iterator[None]:
+        """Flows run and deployments started in this process talk to this server (not the ephemeral one)."""
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: self.api}):
+            yield
 
     def kill(self, proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
         try:
