@@ -13,6 +13,7 @@ the flow's own thread writes to the warehouse.
 
 from __future__ import annotations
 
+import copyreg
 import multiprocessing
 import time
 from collections.abc import Collection, Iterator, Sequence
@@ -108,11 +109,26 @@ def _outcome(future: Any, spec: SourceSpec) -> SourceOutcome:
 _T = TypeVar("_T")
 
 
+class _Quoted(quote):
+    """Prefect's quote() that survives pickling (see `_reduce_quoted`)."""
+
+
+def _reduce_quoted(q: _Quoted) -> tuple[Any, ...]:
+    """quote is a one-item tuple without `__getnewargs__`, so pickle rebuilds it as quote((value,))
+    and the task receives a 1-tuple instead of its batch. That is what happened on Dask workers
+    (prefect-dask pickles task arguments; PrefectHQ/prefect-dask issue 43); threads never pickle.
+    (A reducer, not a method: mypy cannot check a method override on Prefect's annotation type.)"""
+    return (_Quoted, (q.unwrap(),))
+
+
+copyreg.pickle(_Quoted, _reduce_quoted)
+
+
 def _quoted(batch: list[_T]) -> list[_T]:
     """`batch` wrapped in Prefect's quote(): Prefect would otherwise walk every item of every batch
     looking for futures to resolve. Prefect unwraps it before the task runs, so the task does get
-    the list itself (which the cast tells mypy)."""
-    return cast(list[_T], quote(batch))
+    the list itself (which the cast tells mypy), in this process or, pickled, on a Dask worker."""
+    return cast(list[_T], _Quoted(batch))
 
 
 def article_stage(
