@@ -1,21 +1,25 @@
-"""The night over several workers, with real parts: a Prefect server, two process workers taking one shard
-each, DuckLake on a real PostgreSQL, the demo site on 127.0.0.1 and a real SMTP catcher.
+"""The night over several workers, with real parts: the session's Prefect server, two process workers
+taking one shard each (started once for the module), DuckLake on the session's PostgreSQL, the demo
+site on 127.0.0.1 and a real SMTP catcher.
 
-One module-scoped scenario (the expensive parts start once): the two demo nights in the embedded
-default, then the same nights sharded over 2 workers into DuckLake, with one shard's worker killed
-half way through the first night; then the answers are compared.
+One module-scoped scenario: the two demo nights (4 articles, then 1) in the embedded default, then
+the same nights sharded over the 2 workers into DuckLake, after one shard of the first night died
+half way (its process ended abruptly after storing its articles); then the answers are compared.
+The coordinator runs in the test process, against the same server.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import json
-import subprocess
-import sys
 from pathlib import Path
+from typing import cast
 
 import pytest
 import yaml
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from prefect.flow_runs import wait_for_flow_run
 from typer.testing import CliRunner
 
 from stancewatch.cli import app
@@ -23,11 +27,10 @@ from stancewatch.demo import NIGHTS, write_config, write_sources
 from stancewatch.demo.mailcatcher import MailCatcher
 from stancewatch.demo.server import DemoServer
 from stancewatch.flows.nightly import run_night
-from stancewatch.flows.shards import shard_of
+from stancewatch.flows.shards import nightly_sharded, shard_of
 from stancewatch.warehouse import open_reader, open_warehouse
 from stancewatch.warehouse.lake import Lake
 from stancewatch.warehouse.publish import published_path
-from tests.support.prefectserver import PrefectServer
 
 pytestmark = pytest.mark.slow
 SHARDS = 2
@@ -57,30 +60,23 @@ def answers(db: str | Path) -> dict[str, list]:
         }
 
 
-def _python(env: dict[str, str], code: str, timeout: float = 300) -> str:
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, f"{code}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done.stdout
+@pytest.fixture(scope="module")
+def shard_workers(prefect_server):
+    """Two real process workers on the `shards` queue, one shard at a time each, started once for the module."""
+    workers = [prefect_server.worker("stancewatch", "shards", 1, f"shard-worker-{i}") for i in range(SHARDS)]
+    yield workers
+    for worker in workers:
+        prefect_server.kill(worker)  # nothing of theirs is left running: no need to wait for a graceful stop
 
 
 @pytest.fixture(scope="module")
-def scenario(postgres, tmp_path_factory):
+def scenario(postgres, prefect_server, shard_workers, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sharded")
     lake = Lake(postgres.create_database("sharded_night"), str(tmp / "lake-data") + "/")
-    with DemoServer() as site, MailCatcher() as mail, PrefectServer(tmp_path_factory.mktemp("prefect")) as server:
+    with DemoServer() as site, MailCatcher() as mail, prefect_server.client():
         sources = write_sources(site.base, tmp)
         config = write_config(mail.port, tmp)
         data = yaml.safe_load(config.read_text())
-
-        # 1. The embedded default: one process, one file.
-        embedded, embedded_mail = tmp / "embedded.duckdb", []
-        for number, night in NIGHTS.items():
-            site.night = number
-            run_night(sources, embedded, config=config, night=night, quiet=True)
-            embedded_mail.append(sorted(m["Subject"] for m in mail.messages))
-            mail.messages.clear()
-
-        # 2. The same nights over two shard workers into DuckLake.
         scale_config = tmp / "scale.yaml"
         scale_config.write_text(
             yaml.safe_dump(
@@ -91,57 +87,54 @@ def scenario(postgres, tmp_path_factory):
                 }
             )
         )
-        server.prefect("work-pool", "create", "stancewatch", "--type", "process", "--overwrite")
-        server.prefect("--no-prompt", "deploy", "--name", "night-shard")
-        workers = [server.worker("stancewatch", "shards", 1, f"shard-worker-{i}") for i in range(SHARDS)]
-        params = {"sources": str(sources), "config": str(scale_config)}
+        with open_warehouse(lake):  # what the coordinator does first: the schema, once
+            pass
 
         # The first night's shard holding the news feed dies after storing its articles, before
-        # detection (as if its machine were switched off), and its worker is killed with it.
+        # detection: its process ends abruptly, as if its machine were switched off. It runs on a
+        # worker while this process runs the same night in the embedded default.
         site.night = 1
-        with open_warehouse(lake) as wh:  # what the coordinator does first: the schema, once
-            pass
         news_id = hashlib.sha256(f"{site.base}/news/rss.xml".encode()).hexdigest()[:16]
-        doomed = shard_of(news_id, SHARDS)
-        shard_params = {**params, "night": NIGHTS[1], "shard": doomed, "shards": SHARDS}
-        crash_env = {"env": {"STANCEWATCH_CRASH_AT": "extracted"}}
-        crashed = _python(
-            server.env,
-            "from prefect.deployments import run_deployment\n"
-            f"run = run_deployment('night-shard/night-shard', parameters={shard_params!r}, "
-            f"job_variables={crash_env!r}, timeout=300, poll_interval=1)\n"
-            "print(run.state.type.value)",
+        crash = cast(
+            FlowRun,
+            run_deployment(
+                "night-shard/night-shard",
+                parameters={"sources": str(sources), "config": str(scale_config), "night": NIGHTS[1]}
+                | {"shard": shard_of(news_id, SHARDS), "shards": SHARDS},
+                job_variables={"env": {"STANCEWATCH_CRASH_AT": "extracted"}},
+                timeout=0,  # started; awaited below
+            ),
         )
+
+        # The embedded default: one process, one file.
+        embedded, embedded_mail = tmp / "embedded.duckdb", []
+        for number, night in NIGHTS.items():
+            site.night = number
+            run_night(sources, embedded, config=config, night=night, quiet=True)
+            embedded_mail.append(sorted(m["Subject"] for m in mail.messages))
+            mail.messages.clear()
+            if number == 1:
+                crashed = asyncio.run(wait_for_flow_run(crash.id, timeout=300))
         with open_warehouse(lake, migrate=False) as wh:
             after_crash = {
                 "articles": wh.scalar("SELECT count(*) FROM store.articles"),
                 "detected": wh.scalar("SELECT count(*) FROM store.detections"),
             }
-        for worker in workers:
-            server.kill(worker)  # the machines go down; fresh workers take over
-        workers = [server.worker("stancewatch", "shards", 1, f"shard-worker-{SHARDS + i}") for i in range(SHARDS)]
 
+        # Both nights over the two shard workers into DuckLake: the crashed shard is simply run again.
         sharded_mail, summaries = [], []
         for number, night in NIGHTS.items():
             site.night = number
-            out = _python(
-                server.env,
-                "import json\nfrom stancewatch.flows.shards import nightly_sharded\n"
-                f"s = nightly_sharded(sources={str(sources)!r}, config={str(scale_config)!r}, night={night!r}, "
-                "quiet=True)\nprint(json.dumps(s, default=str))",
-            )
-            summaries.append(json.loads(out.strip().splitlines()[-1]))
+            summaries.append(nightly_sharded(sources=str(sources), config=str(scale_config), night=night, quiet=True))
             sharded_mail.append(sorted(m["Subject"] for m in mail.messages))
             mail.messages.clear()
-        shard_runs = [server.flow_run(r["flow_run"]) for s in summaries for r in s["shards"]]
-        for worker in workers:
-            server.kill(worker)
+    shard_runs = [prefect_server.flow_run(r["flow_run"]) for s in summaries for r in s["shards"]]
     return {
         "lake": lake,
         "embedded": embedded,
         "embedded_mail": embedded_mail,
         "sharded_mail": sharded_mail,
-        "crashed_state": crashed.strip().splitlines()[-1],
+        "crashed_state": crashed.state.type.value if crashed.state else None,
         "after_crash": after_crash,
         "summaries": summaries,
         "shard_runs": shard_runs,
