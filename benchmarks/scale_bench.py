@@ -1,146 +1,153 @@
-"""Throughput of a sharded night with 1 and 2 workers, and the per-article costs the capacity model uses.
+"""Throughput of the CPU stages with 1 and 2 shard workers, and the per-article costs of the capacity model.
 
-    python benchmarks/scale_bench.py                          # 40 feeds x 25 articles = 1,000 per night
-    python benchmarks/scale_bench.py --feeds 6 --per-feed 5   # a quick check that it works
+    python -m benchmarks.scale_bench --feeds 4 --per-feed 4   # a check that it runs (a couple of minutes)
+    python -m benchmarks.scale_bench                          # the figures: 40 feeds x 25 = 1,000 articles
 
-For each worker count N (default 1 then 2) it builds the whole scale-out setup on this machine
-from real parts: a PostgreSQL catalog (Debian's binaries, initdb in a temporary folder), a Prefect
-server, N process workers taking one shard each (`--limit 1`), each shard with ONE CPU process
-(`articles.workers: 1`), and runs one night of the generated corpus (`benchmarks/corpus.py`,
-served on 127.0.0.x with injected latency) through `nightly_sharded` into a fresh DuckLake.
+For each worker count N (`--workers`, default 1 then 2) the scale-out set-up runs on this machine from
+real parts: PostgreSQL (Debian's binaries, initdb in a temporary folder) holding a fresh DuckLake
+catalog, a Prefect server with the `night-shard` deployment, N process workers taking one shard each,
+each shard ONE CPU process (`articles.workers: 1`), and one night of the generated corpus
+(`benchmarks/corpus.py`, served from this process without injected latency, so that the CPU stages are
+CPU-bound) through the coordinator, `flows.shards.nightly_sharded`, run from this process.
 
-It prints, per N: the night's wall time; the CPU stages' throughput (articles / the slowest
-shard's extraction + detection seconds); N workers' speed-up over one; and per article: wall
-seconds of each stage, catalog bytes (PostgreSQL database size), data file bytes, snapshots.
+Printed per N: the night's wall time; the CPU stages' throughput (articles / the slowest shard's
+extraction + detection seconds) and its speed-up over one worker (the target: >= 1.6x with 2); and the
+per-article costs the README's capacity model uses: worker wall ms per stage, worker CPU ms (whole
+shard runs, Prefect start-up included, read from /proc), catalog commits (DuckLake snapshots), catalog
+CPU ms (PostgreSQL's processes) and bytes, data-file bytes and files; per worker its peak RSS.
 Figures, not tests: nothing is asserted. Take them on a quiet machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
+import os
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+import yaml
 
-import yaml  # noqa: E402
-
-from benchmarks.corpus import Corpus, CorpusServer  # noqa: E402
-from tests.support.postgres import Postgres  # noqa: E402
-from tests.support.prefectserver import PrefectServer  # noqa: E402
+from benchmarks.corpus import Corpus, CorpusServer
+from benchmarks.measure import PeakMemory, tree_cpu_seconds
 
 
-def one_night(
-    workers: int, pg: Postgres, corpus: Corpus, sources: Path, work: Path, server: PrefectServer
-) -> dict[str, Any]:
-    catalog = pg.create_database(f"bench_{workers}")
-    data_path = work / f"lake-{workers}"
-    config = work / f"scale-{workers}.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "warehouse": {"kind": "ducklake", "catalog": catalog, "data_path": str(data_path) + "/"},
-                "scale": {"shards": workers},
-                "articles": {"workers": 1},  # one CPU process per worker: the unit the model counts
-                "fetch": {"per_host_delay": 0.05},
-                "alerts": {"enabled": False},
-            }
-        )
-    )
-    procs = [server.worker("stancewatch", "shards", 1, f"bench-{workers}-{i}") for i in range(workers)]
-    try:
-        start = time.perf_counter()
-        code = (
-            "import json\nfrom stancewatch.flows.shards import nightly_sharded\n"
-            f"s = nightly_sharded(sources={str(sources)!r}, config={str(config)!r}, night='2026-11-20', quiet=True)\n"
-            "print('SUMMARY', json.dumps(s, default=str))"
-        )
-        done = subprocess.run([sys.executable, "-c", code], env=server.env, capture_output=True, text=True)
-        wall = time.perf_counter() - start
-    finally:
-        for p in procs:
-            server.kill(p)
-    if done.returncode != 0:
-        raise SystemExit(f"night failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    summary = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("SUMMARY "))[8:])
-    shard_stats = [r["stats"] or {"stage_seconds": {}} for r in summary["shards"]]
-    files = [p for p in data_path.rglob("*") if p.is_file()]
-    dbname = catalog.split()[0].split("=")[1]
+def one_night(n: int, pg: Any, server: Any, sources: Path, work: Path) -> dict[str, Any]:
+    """One night over `n` fresh workers into a fresh lake; what it cost, from outside and from the shards."""
+    from stancewatch.flows.shards import nightly_sharded
+    from stancewatch.warehouse import open_warehouse
+    from stancewatch.warehouse.lake import Lake
+
+    lake = Lake(pg.create_database(f"bench_{n}"), f"{work}/lake-{n}/")
+    config = work / f"scale-{n}.yaml"
+    settings = {
+        "warehouse": {"kind": "ducklake", "catalog": lake.catalog, "data_path": lake.data_path},
+        "scale": {"shards": n},
+        "articles": {"workers": 1},  # one CPU process per worker: the unit the model counts
+        "fetch": {"per_host_delay": 0, "per_host_concurrency": 8},
+        "alerts": {"enabled": False},
+    }
+    config.write_text(yaml.safe_dump(settings))
+    with open_warehouse(lake) as wh:  # the schema first, so that the night's costs are the night's
+        snapshots_before = wh.scalar("SELECT count(*) FROM lake.snapshots()")
+    catalog_before = _db_size(pg, lake)
+    postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
+    workers = [server.worker("stancewatch", "shards", 1, f"bench-{n}-{i}") for i in range(n)]
+    memory = [PeakMemory(w.pid, interval=0.2).__enter__() for w in workers]
+    cpu_before = [tree_cpu_seconds(w.pid) for w in workers], tree_cpu_seconds(postmaster)
+    start = time.perf_counter()
+    with server.client():
+        summary = nightly_sharded(sources=str(sources), config=str(config), night="2026-11-20", quiet=True)
+    wall = time.perf_counter() - start
+    cpu_after = [tree_cpu_seconds(w.pid) for w in workers], tree_cpu_seconds(postmaster)
+    for m, w in zip(memory, workers):
+        m.__exit__()
+        server.kill(w)
+    with open_warehouse(lake, migrate=False) as wh:
+        snapshots = wh.scalar("SELECT count(*) FROM lake.snapshots()") - snapshots_before
+    files = [p for p in Path(lake.data_path or "").rglob("*") if p.is_file()]
     return {
-        "workers": workers,
+        "workers": n,
         "wall": wall,
         "articles": summary["new_articles"],
         "statements": summary["new_statements"],
-        "shards": shard_stats,
-        "catalog_bytes": int(pg.psql("postgres", f"SELECT pg_database_size('{dbname}')").strip()),
+        "coordinator": summary["stage_seconds"],
+        "shards": [r["stats"] or {"stage_seconds": {}} for r in summary["shards"]],
+        "worker_cpu": sum(cpu_after[0]) - sum(cpu_before[0]),
+        "worker_peak_mib": [m.peak_kib / 1024 for m in memory],
+        "catalog_cpu": cpu_after[1] - cpu_before[1],
+        "catalog_bytes": _db_size(pg, lake) - catalog_before,
+        "snapshots": snapshots,
         "data_bytes": sum(p.stat().st_size for p in files),
         "data_files": len(files),
     }
 
 
+def _db_size(pg: Any, lake: Any) -> int:
+    dbname = lake.catalog.split()[0].split("=")[1]
+    return int(pg.psql("postgres", f"SELECT pg_database_size('{dbname}')").strip())
+
+
+def cpu_stage_seconds(shard: dict[str, Any]) -> float:
+    return shard["stage_seconds"].get("articles", 0.0) + shard["stage_seconds"].get("statements", 0.0)
+
+
+def report(r: dict[str, Any], base: dict[str, Any]) -> None:
+    n, articles = r["workers"], max(1, r["articles"])
+    slowest = max(cpu_stage_seconds(s) for s in r["shards"])
+    rate = r["articles"] / slowest if slowest else 0.0
+    base_slowest = max(cpu_stage_seconds(s) for s in base["shards"])
+    base_rate = base["articles"] / base_slowest if base_slowest else 0.0
+    print(f"\n== {n} worker(s), one CPU process each ==")
+    print(f"night: {r['wall']:.1f} s wall for {r['articles']} articles, {r['statements']} statements")
+    for s in r["shards"]:
+        print(f"  shard {s.get('shard')}: {s.get('articles')} articles, stage seconds {s.get('stage_seconds')}")
+    print(f"  coordinator after the shards: {r['coordinator']}")
+    print(f"CPU stages (slowest shard, extraction + detection): {slowest:.1f} s -> {rate:.1f} articles/s")
+    if r is not base and base_rate:
+        print(f"speed-up over 1 worker on the CPU stages: {rate / base_rate:.2f}x (target >= 1.6x with 2 workers)")
+    per_stage = {
+        k: 1000 * sum(s["stage_seconds"].get(k, 0.0) for s in r["shards"]) / articles
+        for k in ("feeds", "articles", "statements")
+    }
+    print("per article (capacity model):")
+    print("  worker wall ms per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in per_stage.items()))
+    print(f"  worker CPU ms (whole shard runs, start-up included): {1000 * r['worker_cpu'] / articles:.1f}")
+    print(
+        f"  catalog: {r['snapshots'] / articles:.3f} commits, {1000 * r['catalog_cpu'] / articles:.2f} ms PostgreSQL "
+        f"CPU, {r['catalog_bytes'] / articles / 1000:.2f} KB"
+    )
+    print(f"  data files: {r['data_bytes'] / articles / 1000:.2f} KB, {r['data_files'] / articles:.3f} files")
+    print("peak RSS per worker (worker + its flow run): " + ", ".join(f"{m:.0f} MiB" for m in r["worker_peak_mib"]))
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--feeds", type=int, default=40)
     ap.add_argument("--per-feed", type=int, default=25)
-    ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated")
-    ap.add_argument("--latency", default="20,80", help="injected latency per response, ms: MIN,MAX")
+    ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated (default 1,2)")
     args = ap.parse_args(argv)
-    lo, hi = (float(x) / 1000 for x in args.latency.split(","))
-    corpus = Corpus(feeds=args.feeds, per_feed=args.per_feed)
     work = Path(tempfile.mkdtemp(prefix="stancewatch-scale-bench-"))
-    results = []
-    with Postgres() as pg, PrefectServer(work) as server, CorpusServer(corpus, latency=(lo, hi)) as site:
+    # Prefect reads its settings when first imported: this process's own offline home, before any import of it.
+    os.environ.update(PREFECT_HOME=str(work / "client"), DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from tests.support.postgres import Postgres
+    from tests.support.prefectserver import PrefectServer
+
+    corpus = Corpus(feeds=args.feeds, per_feed=args.per_feed)
+    print(f"{args.feeds} feeds x {args.per_feed} articles; work folder {work}")
+    results: list[dict[str, Any]] = []
+    with Postgres() as pg, PrefectServer(work) as server, CorpusServer(corpus, latency=(0.0, 0.0)) as site:
         sources = work / "sources.yaml"
         sources.write_text(yaml.safe_dump(corpus.sources(site.port), sort_keys=False))
-        server.prefect("work-pool", "create", "stancewatch", "--type", "process", "--overwrite")
+        server.prefect("work-pool", "create", "stancewatch", "--type", "process")
         server.prefect("--no-prompt", "deploy", "--name", "night-shard")
         for n in (int(x) for x in args.workers.split(",")):
-            results.append(one_night(n, pg, corpus, sources, work, server))
-            _print(results[-1], results[0])
-    print(f"\nwork folder: {work}")
+            results.append(one_night(n, pg, server, sources, work))
+            report(results[-1], results[0])
+        print(f"\n(the corpus server in this process spent {site.busy:.1f} s building responses)")
     return 0
-
-
-def _print(r: dict[str, Any], base: dict[str, Any]) -> None:
-    cpu = max(s["stage_seconds"].get("articles", 0) + s["stage_seconds"].get("statements", 0) for s in r["shards"])
-    per_article = {
-        stage: sum(s["stage_seconds"].get(stage, 0) for s in r["shards"]) / max(1, r["articles"])
-        for stage in ("feeds", "articles", "statements")
-    }
-    rate = r["articles"] / cpu if cpu else 0.0
-    base_cpu = max(
-        s["stage_seconds"].get("articles", 0) + s["stage_seconds"].get("statements", 0) for s in base["shards"]
-    )
-    base_rate = base["articles"] / base_cpu if base_cpu else 0.0
-    print(f"\n== {r['workers']} worker(s), one CPU process each ==")
-    print(
-        f"night wall (coordinator start to publish): {r['wall']:.1f} s for {r['articles']} articles, {r['statements']} statements"
-    )
-    print(f"CPU stages (slowest shard, extraction + detection): {cpu:.1f} s -> {rate:.1f} articles/s")
-    if r is not base and base_rate:
-        print(f"speed-up over 1 worker on the CPU stages: {rate / base_rate:.2f}x (target >= 1.6x with 2)")
-    print(
-        "per article, summed over shards (worker-seconds): "
-        + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in per_article.items())
-    )
-    n = max(1, r["articles"])
-    print(
-        f"catalog (PostgreSQL database): {r['catalog_bytes'] / 1e6:.1f} MB ({r['catalog_bytes'] / n / 1000:.1f} KB/article, includes the empty catalog)"
-    )
-    print(
-        f"data files: {r['data_files']} files, {r['data_bytes'] / 1e6:.1f} MB ({r['data_bytes'] / n / 1000:.2f} KB/article)"
-    )
-    for s in r["shards"]:
-        print(
-            f"  shard {s.get('shard')}: {s.get('sources')} sources, {s.get('articles')} articles, stages {s.get('stage_seconds')}"
-        )
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ from stancewatch.flows.stages import (
 )
 from stancewatch.flows.summary import print_summary, to_markdown
 from stancewatch.warehouse import open_warehouse
-from stancewatch.warehouse.articles import pending_jobs
+from stancewatch.warehouse.articles import articles_of_sources, pending_jobs
 from stancewatch.warehouse.db import SCHEMA_DIR
 from stancewatch.warehouse.lake import Lake, dedupe_keys, table_keys
 from stancewatch.warehouse.publish import complete_lake_night
@@ -135,13 +135,13 @@ def cpu_stages(
     with open_warehouse(lake, migrate=False) as wh:
         ids = set(source_ids)
         jobs = [j for j in pending_jobs(wh, cfg.articles.max_attempts) if j.source_id in ids]
-        heavy = len(jobs) + count_to_detect(wh, version, _shard_articles(wh, source_ids))
+        heavy = len(jobs) + count_to_detect(wh, version, articles_of_sources(wh, source_ids))
         workers = cfg.articles.workers if local_pool and heavy >= POOL_THRESHOLD else 0
         with process_pool(workers) as pool:
             with clock("articles"):
                 article_stage(wh, night, policy, cfg, jobs, pool)
             checkpoint("extracted")
-            only = _shard_articles(wh, source_ids)
+            only = articles_of_sources(wh, source_ids)
             todo = count_to_detect(wh, version, only)
             with clock("statements"):
                 detect_stage(wh, night, cfg, version, pool, only=only)
@@ -163,13 +163,6 @@ def on_dask(address: str) -> Any:
 
     # Ignored: the same Prefect typing gap as the @flow task_runner above (PrefectHQ/prefect issue 16938)
     return cpu_stages_flow.with_options(task_runner=DaskTaskRunner(address=address))  # type: ignore[arg-type]
-
-
-def _shard_articles(wh: Any, source_ids: list[str]) -> set[str]:
-    rows = wh.con.execute(
-        "SELECT article_id FROM store.articles WHERE source_id IN (SELECT unnest(?))", [source_ids]
-    ).fetchall()
-    return {r[0] for r in rows}
 
 
 # ----------------------------------------------------------------------------- the coordinator

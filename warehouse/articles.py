@@ -9,6 +9,14 @@ from stancewatch.extractors.urls import url_id
 from stancewatch.warehouse.db import Warehouse
 
 
+def articles_of_sources(wh: Warehouse, source_ids: Sequence[str]) -> set[str]:
+    """The ids of every stored article these sources brought (a shard's articles)."""
+    rows = wh.con.execute(
+        "SELECT article_id FROM store.articles WHERE source_id IN (SELECT unnest(?))", [list(source_ids)]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def pending_jobs(wh: Warehouse, max_attempts: int) -> list[PageJob]:
     """Articles to get this run: new items, and failures with attempts left."""
     rows = wh.named("pending_articles", [max_attempts])
