@@ -24,6 +24,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+#: The server's background services nothing here uses, off: they cost CPU on a shared 2-core machine.
+#: Flow-run states, deployments, work pools and the event stream that `wait_for_flow_run` listens to
+#: are the API itself and stay. (The scheduler would also fill the database with the shipped
+#: nightly schedule's future runs; automations, late-run marking and the like have nothing to do.)
+QUIET_SERVICES = {
+    f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false"
+    for name in (
+        "SCHEDULER",
+        "LATE_RUNS",
+        "PAUSE_EXPIRATIONS",
+        "CANCELLATION_CLEANUP",
+        "FOREMAN",
+        "REPOSSESSOR",
+        "DB_VACUUM",
+        "TRIGGERS",
+        "CLEANUP_RECONCILER",
+        "EVENT_PERSISTER",
+        "TASK_RUN_RECORDER",
+    )
+}
+
+
 class PrefectServer:
     """`prefect server start` with its own home; `env` is the environment that talks to it."""
 
@@ -45,7 +67,8 @@ class PrefectServer:
 
     def __enter__(self) -> "PrefectServer":
         log = open(self.home / "server.log", "w")
-        server = self._spawn([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)], log)
+        cmd = [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
+        server = self._spawn(cmd, log, env={**self._server_env, **QUIET_SERVICES})
         server.env = self._server_env  # type: ignore[attr-defined]
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
