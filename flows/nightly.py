@@ -42,7 +42,7 @@ from stancewatch.domain.config import Config, SourcesFile, load_config, load_sou
 from stancewatch.warehouse import Warehouse, open_warehouse
 from stancewatch.warehouse.articles import pending_jobs
 from stancewatch.warehouse.publish import complete_lake_night, publish
-from stancewatch.warehouse.runs import finish_run, night_summary, parse_night, run_summary, start_night
+from stancewatch.warehouse.runs import RunStart, finish_run, night_summary, parse_night, run_summary, start_night
 from stancewatch.warehouse.statements import count_to_detect
 
 
@@ -77,13 +77,7 @@ def nightly(
         except BaseException:
             finish_run(wh, run.run_id, "failed", run_summary(wh, run.run_id))
             raise
-        summary.update(
-            night=run.night.isoformat(),
-            run_of_night=run.seq,
-            attempt=run.attempt,
-            alerts_note=nobody_told(cfg.alerts, summary["shifts_unalerted"]),
-            night_totals=night_summary(wh, run.night),  # every run of the night so far, this one included
-        )
+        summary.update(run_details(wh, run, cfg, summary["shifts_unalerted"]))
         if wh.lake is None:
             finish_run(wh, run.run_id, "completed", summary)
         else:
@@ -126,6 +120,17 @@ def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> d
         failing = alert_stage(wh, run_id, cfg)
     progress.current().done()
     return {**run_summary(wh, run_id), "failing_sources": failing, "stage_seconds": clock.seconds}
+
+
+def run_details(wh: Warehouse, run: RunStart, cfg: Config, shifts_unalerted: int) -> dict[str, Any]:
+    """What a run's summary says beyond its own counts: which run of which night, and the night so far."""
+    return {
+        "night": run.night.isoformat(),
+        "run_of_night": run.seq,
+        "attempt": run.attempt,
+        "alerts_note": nobody_told(cfg.alerts, shifts_unalerted),
+        "night_totals": night_summary(wh, run.night),  # every run of the night so far, this one included
+    }
 
 
 def _tonight(tz: str) -> date:

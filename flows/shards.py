@@ -41,7 +41,7 @@ from stancewatch.domain.config import Config, ConfigError, SourcesFile, load_con
 from stancewatch.extractors.detection import detector_version
 from stancewatch.extractors.fetch import FetchPolicy
 from stancewatch.flows.faults import checkpoint
-from stancewatch.flows.nightly import _tonight
+from stancewatch.flows.nightly import _tonight, run_details
 from stancewatch.flows.stages import (
     POOL_THRESHOLD,
     StageClock,
@@ -58,7 +58,7 @@ from stancewatch.warehouse.articles import articles_of_sources, pending_jobs
 from stancewatch.warehouse.db import SCHEMA_DIR
 from stancewatch.warehouse.lake import Lake, dedupe_keys, table_keys
 from stancewatch.warehouse.publish import complete_lake_night
-from stancewatch.warehouse.runs import begin_run, finish_run, run_summary
+from stancewatch.warehouse.runs import finish_run, parse_night, run_summary, start_night
 from stancewatch.warehouse.statements import count_to_detect
 
 
@@ -99,12 +99,12 @@ def fetch_policy(cfg: Config, srcs: SourcesFile) -> FetchPolicy:
 def night_shard(
     shard: int,
     shards: int,
-    night: str,
+    run_id: str,
     sources: str | None = None,
     config: str | None = None,
     db: str = "",
 ) -> dict[str, Any]:
-    """Fetch, extract and detect one shard's sources of `night` into the DuckLake warehouse.
+    """Fetch, extract and detect one shard's sources for the run `run_id` (the coordinator's) into DuckLake.
 
     Returns per-stage wall seconds and the shard's work counts (the benchmark reads them).
     """
@@ -112,19 +112,19 @@ def night_shard(
     lake, mine = lake_of(cfg, db), shard_sources(srcs, shard, shards)
     policy, clock = fetch_policy(cfg, srcs), StageClock()
     with open_warehouse(lake, migrate=False) as wh, clock("feeds"):
-        fetch_stage(wh, night, mine, policy, cfg.articles.max_items_per_feed)
+        fetch_stage(wh, run_id, mine, policy, cfg.articles.max_items_per_feed)
     checkpoint("fetched")
     source_ids = [s.source_id for s in mine.sources]
     if cfg.scale.dask_address:
-        counts = on_dask(cfg.scale.dask_address)(lake, night, cfg, policy, source_ids)
+        counts = on_dask(cfg.scale.dask_address)(lake, run_id, cfg, policy, source_ids)
     else:
-        counts = cpu_stages(lake, night, cfg, policy, source_ids, local_pool=True)
+        counts = cpu_stages(lake, run_id, cfg, policy, source_ids, local_pool=True)
     clock.seconds.update(counts.pop("stage_seconds"))
     return {"shard": shard, "sources": len(mine.sources), **counts, "stage_seconds": clock.seconds}
 
 
 def cpu_stages(
-    lake: Lake, night: str, cfg: Config, policy: FetchPolicy, source_ids: list[str], local_pool: bool
+    lake: Lake, run_id: str, cfg: Config, policy: FetchPolicy, source_ids: list[str], local_pool: bool
 ) -> dict[str, Any]:
     """Articles and statements of one shard's sources; the same stage functions as one machine's night.
 
@@ -139,20 +139,20 @@ def cpu_stages(
         workers = cfg.articles.workers if local_pool and heavy >= POOL_THRESHOLD else 0
         with process_pool(workers) as pool:
             with clock("articles"):
-                article_stage(wh, night, policy, cfg, jobs, pool)
+                article_stage(wh, run_id, policy, cfg, jobs, pool)
             checkpoint("extracted")
             only = articles_of_sources(wh, source_ids)
             todo = count_to_detect(wh, version, only)
             with clock("statements"):
-                detect_stage(wh, night, cfg, version, pool, only=only)
+                detect_stage(wh, run_id, cfg, version, pool, only=only)
     checkpoint("detected")
     return {"articles": len(jobs), "detected": todo, "stage_seconds": clock.seconds}
 
 
 @flow(name="night-shard-cpu", validate_parameters=False, log_prints=False)
-def cpu_stages_flow(lake: Lake, night: str, cfg: Config, policy: FetchPolicy, source_ids: list[str]) -> dict[str, Any]:
+def cpu_stages_flow(lake: Lake, run_id: str, cfg: Config, policy: FetchPolicy, source_ids: list[str]) -> dict[str, Any]:
     """`cpu_stages` as a subflow, so that its tasks run on the subflow's task runner (see `on_dask`)."""
-    return cpu_stages(lake, night, cfg, policy, source_ids, local_pool=False)
+    return cpu_stages(lake, run_id, cfg, policy, source_ids, local_pool=False)
 
 
 def on_dask(address: str) -> Any:
@@ -176,15 +176,18 @@ def nightly_sharded(
 ) -> dict[str, Any]:
     """The night over `scale.shards` workers: every shard, then shifts and alerts once, then publish.
 
-    Running it again resumes the night; shards that finished find nothing left to do.
+    night: a date (YYYY-MM-DD), default today in the configured timezone. As on one machine, the
+    night's latest run is resumed if it did not complete (shards that finished find nothing left to
+    do), and otherwise the night's next run starts.
     """
+    given = parse_night(night)  # before anything else: a typo is an error, not a run
     cfg, _ = load_config(config), load_sources(sources)
     lake = lake_of(cfg, db)
-    run_id = night or _tonight(cfg.timezone)
     version = detector_version(cfg.detector.mode)
     with open_warehouse(lake, wait=30) as wh:  # migrations and views, once, before any shard writes
-        begin_run(wh, run_id, str(flow_run.id) if flow_run.id else None, version)
-    params = {"night": run_id, "sources": sources, "config": config, "db": db}
+        run = start_night(wh, given or _tonight(cfg.timezone), str(flow_run.id) if flow_run.id else None, version)
+    run_id = run.run_id
+    params = {"run_id": run_id, "sources": sources, "config": config, "db": db}
     results = run_shards(cfg.scale.shard_deployment, cfg.scale.shards, params)
     failed = [r for r in results if r["state"] != "COMPLETED"]
     clock = StageClock()
@@ -208,8 +211,11 @@ def nightly_sharded(
             "shards": results,
             "raced_rows_removed": raced,
         }
+        summary.update(run_details(wh, run, cfg, summary["shifts_unalerted"]))
         complete_lake_night(wh, run_id, summary)
-    create_markdown_artifact(to_markdown(summary), key="nightly-summary", description=f"stancewatch night {run_id}")
+    create_markdown_artifact(
+        to_markdown(summary), key="nightly-summary", description=f"stancewatch run {run_id} (night {run.night})"
+    )
     if not quiet:
         print_summary(summary)
     return summary

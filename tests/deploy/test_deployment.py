@@ -53,15 +53,11 @@ def test_deploy_all_then_a_worker_runs_a_triggered_night(prefect_server, tmp_pat
 
 def test_the_reprocess_deployment_refuses_a_warehouse_that_does_not_exist(prefect_server, tmp_path):
     """A wrong `db` parameter fails the flow run with the reason, instead of creating an empty warehouse."""
-    env = prefect_server
-    api = env["PREFECT_API_URL"]
-    if not httpx.post(f"{api}/deployments/filter", json={}).json():  # run alone: deploy first
-        prefect(env, "work-pool", "create", "stancewatch", "--type", "process")
-        prefect(env, "--no-prompt", "deploy", "--all")
+    api = prefect_server.api
     typo = tmp_path / "typo.duckdb"
-    out = prefect(env, "deployment", "run", "reprocess/reprocess", "--params", json.dumps({"db": str(typo)}))
+    out = prefect_server.prefect("deployment", "run", "reprocess/reprocess", "--params", json.dumps({"db": str(typo)}))
     run_id = next(line.split()[-1] for line in out.splitlines() if "UUID" in line)
-    prefect(env, "worker", "start", "--pool", "stancewatch", "--run-once", timeout=300)
+    prefect_server.prefect("worker", "start", "--pool", "stancewatch", "--run-once", timeout=300)
     state = httpx.get(f"{api}/flow_runs/{run_id}").json()["state"]
     assert state["type"] == "FAILED", state
     assert "does not exist" in state["message"]

@@ -46,7 +46,7 @@ def _shard_night(postgres: Any, folder: Path, sources: Path, demo_config: Path, 
     )
     with open_warehouse(lake):  # the schema, as the coordinator would
         pass
-    stats = night_shard(shard=0, shards=1, night=NIGHTS[1], sources=str(sources), config=str(config))
+    stats = night_shard(shard=0, shards=1, run_id=NIGHTS[1], sources=str(sources), config=str(config))
     with open_warehouse(lake, migrate=False) as wh:
         return {
             "stats": stats,

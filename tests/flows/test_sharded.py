@@ -56,7 +56,7 @@ def answers(db: str | Path) -> dict[str, list]:
             "alerts": wh.query(
                 "SELECT alert_id, recipient, channel, status, queued_run_id, sent_run_id FROM alerts ORDER BY alert_id"
             ),
-            "runs": wh.query("SELECT run_id, status FROM runs ORDER BY run_id"),
+            "runs": wh.query("SELECT run_id, kind, night, seq, status, attempts FROM runs ORDER BY run_id"),
         }
 
 
@@ -99,7 +99,7 @@ def scenario(postgres, prefect_server, shard_workers, tmp_path_factory):
             FlowRun,
             run_deployment(
                 "night-shard/night-shard",
-                parameters={"sources": str(sources), "config": str(scale_config), "night": NIGHTS[1]}
+                parameters={"sources": str(sources), "config": str(scale_config), "run_id": NIGHTS[1]}
                 | {"shard": shard_of(news_id, SHARDS), "shards": SHARDS},
                 job_variables={"env": {"STANCEWATCH_CRASH_AT": "extracted"}},
                 timeout=0,  # started; awaited below
