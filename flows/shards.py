@@ -237,7 +237,7 @@ async def _start_and_wait(deployment: str, shards: int, params: dict[str, Any]) 
     from prefect.flow_runs import wait_for_flow_run
 
     started: list[FlowRun] = []
-    for shard in range(shards):  # timeout=0: create the run (linked to this flow run as a subflow) and return
+    for shard in range(shards):  # timeout=0: create the run for a worker to pick up, and return at once
         started.append(
             await arun_deployment(deployment, parameters={**params, "shard": shard, "shards": shards}, timeout=0)
         )
