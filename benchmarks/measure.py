@@ -71,3 +71,21 @@ def cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process tree from /proc, including children it has already reaped.
+
+    For servers whose workers come and go (PostgreSQL's backends, a Prefect worker's flow-run
+    processes): a finished child's CPU moves into its parent's cutime/cstime, so the sum over the
+    live tree only grows. Take it before and after, and subtract.
+    """
+    ticks = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()  # after "(comm)", which may hold spaces
+        except OSError:
+            continue
+        ticks += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")

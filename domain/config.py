@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from stancewatch.domain.shifts import DEFAULT_SEVERITY, Severity
 from stancewatch.extractors.fetch import FetchPolicy
+from stancewatch.warehouse.lake import Lake
 
 #: FetchPolicy's annotations are strings (postponed evaluation); the ones its limits use.
 _FIELD_TYPES: dict[str, type] = {"float": float, "int": int}
@@ -232,8 +233,40 @@ class AlertSettings(_Strict):
         return value
 
 
+class WarehouseSettings(_Strict):
+    """Where the warehouse lives: one DuckDB file (`--db`, the default) or DuckLake for several writers."""
+
+    kind: Literal["duckdb", "ducklake"] = "duckdb"
+    catalog: str = ""  # ducklake: libpq connection string of the PostgreSQL catalog (no password in it)
+    data_path: str = ""  # ducklake: folder or s3:// prefix of the Parquet data files
+
+    @model_validator(mode="after")
+    def _lake_complete(self) -> "WarehouseSettings":
+        if self.kind == "ducklake" and not self.catalog.strip():
+            raise ValueError("warehouse.kind ducklake needs warehouse.catalog (a PostgreSQL connection string)")
+        if "password" in self.catalog.lower():
+            raise ValueError("warehouse.catalog may not carry a password: set PGPASSWORD or use ~/.pgpass")
+        return self
+
+    def target(self, db: str | Path) -> str | Path | Lake:
+        """What to open: the DuckLake this section names, else `db` (a file, or a ducklake: address)."""
+        if self.kind == "ducklake":
+            return Lake(self.catalog.strip(), self.data_path.strip() or None)
+        return db
+
+
+class ScaleSettings(_Strict):
+    """The night over several workers (README, "When one machine is not enough")."""
+
+    shards: int = Field(default=2, ge=1)  # sources are split into this many shards by a stable hash
+    shard_deployment: str = "night-shard/night-shard"  # the deployment that runs one shard
+    dask_address: str = ""  # tcp://host:8786 of a `distributed` scheduler for the CPU stages; "" = local processes
+
+
 class Config(_Strict):
     timezone: str = "UTC"
+    warehouse: WarehouseSettings = Field(default_factory=WarehouseSettings)
+    scale: ScaleSettings = Field(default_factory=ScaleSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     articles: ArticleSettings = Field(default_factory=ArticleSettings)
     detector: DetectorSettings = Field(default_factory=DetectorSettings)

@@ -32,8 +32,8 @@ from stancewatch.flows.summary import print_summary, to_markdown
 from stancewatch.domain.alerts.subscriptions import nobody_told
 from stancewatch.domain.config import Config, SourcesFile, load_config, load_sources
 from stancewatch.warehouse import Warehouse, open_warehouse
-from stancewatch.warehouse.publish import publish
-from stancewatch.warehouse.runs import finish_run, night_summary, parse_night, run_summary, start_night
+from stancewatch.warehouse.publish import complete_lake_night, publish
+from stancewatch.warehouse.runs import RunStart, finish_run, night_summary, parse_night, run_summary, start_night
 
 
 # Ignored: Prefect 3.9 fails mypy on its own documented task_runner usage (PrefectHQ/prefect issue 16938)
@@ -55,7 +55,7 @@ def nightly(
     """
     given = parse_night(night)  # before anything else: a typo is an error, not a run
     cfg, srcs = load_config(config), load_sources(sources)
-    with open_warehouse(db, wait=30) as wh:
+    with open_warehouse(cfg.warehouse.target(db), wait=30) as wh:
         run = start_night(
             wh,
             given or _tonight(cfg.timezone),
@@ -67,15 +67,13 @@ def nightly(
         except BaseException:
             finish_run(wh, run.run_id, "failed", run_summary(wh, run.run_id))
             raise
-        summary.update(
-            night=run.night.isoformat(),
-            run_of_night=run.seq,
-            attempt=run.attempt,
-            alerts_note=nobody_told(cfg.alerts, summary["shifts_unalerted"]),
-            night_totals=night_summary(wh, run.night),  # every run of the night so far, this one included
-        )
-        finish_run(wh, run.run_id, "completed", summary)
-    publish(db)  # only after a successful run, and after the writer closed the file
+        summary.update(run_details(wh, run, cfg, summary["shifts_unalerted"]))
+        if wh.lake is None:
+            finish_run(wh, run.run_id, "completed", summary)
+        else:
+            complete_lake_night(wh, run.run_id, summary)  # DuckLake: the snapshot readers attach at
+    if wh.lake is None:
+        publish(db)  # only after a successful run, and after the writer closed the file
     create_markdown_artifact(
         to_markdown(summary), key="nightly-summary", description=f"stancewatch run {run.run_id} (night {run.night})"
     )
@@ -106,6 +104,17 @@ def _run_stages(wh: Warehouse, run_id: str, cfg: Config, srcs: SourcesFile) -> d
         "failing_sources": failing,
         "stage_seconds": clock.seconds,
         "pipeline": pipeline,
+    }
+
+
+def run_details(wh: Warehouse, run: RunStart, cfg: Config, shifts_unalerted: int) -> dict[str, Any]:
+    """What a run's summary says beyond its own counts: which run of which night, and the night so far."""
+    return {
+        "night": run.night.isoformat(),
+        "run_of_night": run.seq,
+        "attempt": run.attempt,
+        "alerts_note": nobody_told(cfg.alerts, shifts_unalerted),
+        "night_totals": night_summary(wh, run.night),  # every run of the night so far, this one included
     }
 
 

@@ -53,7 +53,7 @@ from stancewatch.extractors.fetch import FetchPolicy, FetchRequest, FetchResult,
 from stancewatch.extractors.pages import PageJob, PageResult, extract_pages, needs_fetch
 from stancewatch.extractors.urls import url_id
 from stancewatch.flows.faults import checkpoint
-from stancewatch.flows.workers import WorkerPool
+from stancewatch.flows.workers import Pool
 from stancewatch.warehouse import Warehouse
 from stancewatch.warehouse.articles import store_pages
 from stancewatch.warehouse.statements import mark_unreadable, store_found, stored_to_detect
@@ -117,7 +117,7 @@ class Pipeline:
         run_id: str,
         version: str,
         policy: FetchPolicy,
-        pool: WorkerPool,
+        pool: Pool,
         mode: str = "auto",
         detector_batch: int = 64,
         limits: Limits = Limits(),

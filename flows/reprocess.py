@@ -28,7 +28,7 @@ from stancewatch.flows.workers import worker_pool
 from stancewatch.flows.summary import print_summary, to_markdown
 from stancewatch.domain.config import load_config
 from stancewatch.warehouse import open_warehouse
-from stancewatch.warehouse.publish import publish
+from stancewatch.warehouse.publish import complete_lake_night, publish
 from stancewatch.warehouse.runs import begin_run, finish_run, run_summary
 from stancewatch.warehouse.statements import count_to_detect
 
@@ -43,7 +43,7 @@ def reprocess(
     version = detector_version(cfg.detector.mode)
     run_id = f"reprocess-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
     clock = StageClock()
-    with open_warehouse(db, wait=30, must_exist=True) as wh:
+    with open_warehouse(cfg.warehouse.target(db), wait=30, must_exist=True) as wh:
         begin_run(wh, run_id, str(flow_run.id) if flow_run.id else None, version)
         todo = count_to_detect(wh, version)
         with worker_pool(cfg.articles.workers, cfg.detector.mode) as pool, clock("statements"):
@@ -60,8 +60,12 @@ def reprocess(
             "stage_seconds": clock.seconds,
             "pipeline": pipeline,
         }
-        finish_run(wh, run_id, "completed", summary)
-    publish(db)
+        if wh.lake is None:
+            finish_run(wh, run_id, "completed", summary)
+        else:
+            complete_lake_night(wh, run_id, summary)  # DuckLake: the snapshot readers attach at
+    if wh.lake is None:
+        publish(db)
     create_markdown_artifact(to_markdown(summary), key="reprocess-summary", description=f"reprocess {version}")
     if not quiet:
         print_summary(summary)

@@ -15,6 +15,7 @@ through fetching, extraction and detection with the worker pool
 
 from __future__ import annotations
 
+import copyreg
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from stancewatch.extractors.sources import FeedState, SourceOutcome, SourceSpec,
 from stancewatch.flows import progress
 from stancewatch.flows.faults import checkpoint
 from stancewatch.flows.pipeline import Limits, Pipeline, Stats
-from stancewatch.flows.workers import WorkerPool
+from stancewatch.flows.workers import Pool
 from stancewatch.domain.alerts.deliver import deliver
 from stancewatch.domain.alerts.subscriptions import alert_rows
 from stancewatch.domain.config import Config, SourcesFile
@@ -119,17 +120,33 @@ def fetch_stage(
     specs = [SourceSpec(s.source_id, s.url, s.extractor, s.listing) for s in srcs.sources if s.source_id in due]
     progress.current().stage("feeds", len(specs))
     sources = [(sp, states.get(sp.source_id, FeedState())) for sp in specs]
-    feeds_task(wh, run_id, _quoted(sources), policy, max_items, _quoted(on_new_items))
+    feeds_task(wh, run_id, quoted(sources), policy, max_items, quoted(on_new_items))
 
 
 _T = TypeVar("_T")
 
 
-def _quoted(value: _T) -> _T:
+class _Quoted(quote):
+    """Prefect's quote() that survives pickling (see `_reduce_quoted`)."""
+
+
+def _reduce_quoted(q: _Quoted) -> tuple[Any, ...]:
+    """quote is a one-item tuple without `__getnewargs__`, so pickle rebuilds it as quote((value,))
+    and the task receives a 1-tuple instead of its value. That is what happened on Dask workers
+    (prefect-dask pickles task arguments; PrefectHQ/prefect-dask issue 43); threads never pickle.
+    (A reducer, not a method: mypy cannot check a method override on Prefect's annotation type.)"""
+    return (_Quoted, (q.unwrap(),))
+
+
+copyreg.pickle(_Quoted, _reduce_quoted)
+
+
+def quoted(value: _T) -> _T:
     """`value` wrapped in Prefect's quote(): Prefect would otherwise walk it (every job of the work
-    list) looking for futures to resolve. Prefect unwraps it before the task runs, so the task gets
-    the value itself (which the cast tells mypy)."""
-    return cast(_T, quote(value))
+    list, every page of a job) looking for futures to resolve. Prefect unwraps it before the task
+    runs, so the task gets the value itself (which the cast tells mypy), in this process or,
+    pickled, on a Dask worker (`flows.taskpool`)."""
+    return cast(_T, _Quoted(value))
 
 
 def article_stage(
@@ -138,7 +155,7 @@ def article_stage(
     cfg: Config,
     policy: FetchPolicy,
     version: str,
-    pool: WorkerPool,
+    pool: Pool,
     fetch: bool = True,
     source_ids: Collection[str] | None = None,
 ) -> dict[str, Any]:
@@ -149,15 +166,14 @@ def article_stage(
     restricts the work to those sources' articles (one shard of a night).
     Returns the pipeline's figures (counts, worker busy time, overlap).
     """
-    todo = count_to_detect(wh, version) + (count_pending(wh, cfg.articles.max_attempts) if fetch else 0)
+    todo = count_to_detect(wh, version, source_ids) + (
+        count_pending(wh, cfg.articles.max_attempts, source_ids) if fetch else 0
+    )
     progress.current().stage("articles", todo)
     pool.start_if(todo)
     limits = Limits(store_batch=cfg.articles.batch_size)
-    jobs = iter_pending_jobs(wh, cfg.articles.max_attempts) if fetch else iter(())
+    jobs = iter_pending_jobs(wh, cfg.articles.max_attempts, source_ids=source_ids) if fetch else iter(())
     backlog = articles_to_detect(wh, version, limits.texts, source_ids)
-    if source_ids is not None:
-        wanted = set(source_ids)
-        jobs = ([j for j in chunk if j.source_id in wanted] for chunk in jobs)
     pipeline = Pipeline(
         wh,
         run_id,
@@ -169,7 +185,11 @@ def article_stage(
         limits=limits,
         advance=progress.current().advance,
     )
-    stats = articles_task(_quoted(pipeline), _quoted(jobs), _quoted(backlog))
+    if pool.own_task_runs:  # every job is its own task run of the flow (a Dask cluster's): no task around them
+        pipeline.log = get_run_logger()
+        stats = pipeline.run(jobs, backlog)
+    else:
+        stats = articles_task(quoted(pipeline), quoted(jobs), quoted(backlog))
     return stats.as_dict(pool.workers if pool.parallel else 1)
 
 
@@ -180,7 +200,7 @@ def process_sources(
     srcs: SourcesFile,
     policy: FetchPolicy,
     version: str,
-    pool: WorkerPool,
+    pool: Pool,
     clock: StageClock | None = None,
     source_ids: Collection[str] | None = None,
 ) -> dict[str, Any]:
@@ -191,7 +211,7 @@ def process_sources(
     warms up while the remaining feeds are read.
     """
     clock = clock or StageClock()
-    backlog = count_to_detect(wh, version)
+    backlog = count_to_detect(wh, version, source_ids)
     pool.start_if(backlog)
     with clock("feeds"):
         fetch_stage(

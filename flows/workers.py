@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from stancewatch.extractors.worker import prepare, timed
 
@@ -26,6 +26,31 @@ from stancewatch.extractors.worker import prepare, timed
 POOL_THRESHOLD = 24
 #: Jobs queued per worker: one running, one waiting, so no worker idles between two jobs.
 JOBS_PER_WORKER = 2
+
+
+class Pool(Protocol):
+    """What the pipeline and the stages ask of the CPU workers: `WorkerPool` (this machine's processes),
+    or `flows.taskpool.TaskRunnerPool` (Prefect tasks on a Dask cluster, for a shard of a scaled-out night)."""
+
+    workers: int
+    restarts: int
+
+    @property
+    def parallel(self) -> bool: ...
+
+    @property
+    def own_task_runs(self) -> bool:
+        """Whether each job is a Prefect task run of the flow (then the pipeline must not run inside a task)."""
+        ...
+
+    @property
+    def slots(self) -> int: ...
+
+    def start_if(self, work: int) -> None: ...
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future: ...
+
+    def restart(self) -> None: ...
 
 
 class WorkerPool:
@@ -47,6 +72,11 @@ class WorkerPool:
     def parallel(self) -> bool:
         """Whether jobs run in worker processes (else inline, in the caller's thread)."""
         return self._executor is not None
+
+    @property
+    def own_task_runs(self) -> bool:
+        """Jobs are plain calls in worker processes, not Prefect task runs."""
+        return False
 
     @property
     def slots(self) -> int:

@@ -116,8 +116,12 @@ def _warn(message: str) -> None:
 
 
 def _existing(db: Path) -> Path:
-    """`db`, or exit 2: a command that re-reads a warehouse must not create an empty one from a typo."""
-    if not db.exists():
+    """`db`, or exit 2: a command that re-reads a warehouse must not create an empty one from a typo.
+
+    (A DuckLake address is checked when it is attached: its catalog must exist.)"""
+    from stancewatch.warehouse.lake import parse_address
+
+    if parse_address(db) is None and not db.exists():
         _fail(f"{db} does not exist (a typo in --db? `stancewatch run` creates a warehouse)", 2)
     return db
 
@@ -250,11 +254,12 @@ def reprocess(
     from stancewatch.domain.config import ConfigError, load_config
     from stancewatch.warehouse import WarehouseBusy, WarehouseError
 
-    _existing(db)
     try:
-        load_config(config)
+        cfg = load_config(config)
     except ConfigError as exc:
         _fail(str(exc), 2)
+    if cfg.warehouse.kind == "duckdb":  # on DuckLake `--db` is not used: the configuration names the lake
+        _existing(db)
     with _prefect_api() as ready:
         _use_progress(quiet)
         from stancewatch.flows.reprocess import run_reprocess
@@ -269,7 +274,10 @@ def reprocess(
 
 
 # ----------------------------------------------------------------------------- analysts
-DB_HELP = "The warehouse; its published copy (<name>.published.duckdb) is what gets opened."
+DB_HELP = (
+    "The warehouse; its published copy (<name>.published.duckdb) is what gets opened. "
+    "For DuckLake give 'ducklake:postgres:<catalog connection string>' (its last completed night is read)."
+)
 
 
 def _reader(db: Path) -> Warehouse:
@@ -350,11 +358,16 @@ def export(
     from stancewatch.warehouse.export import export_parquet
     from stancewatch.warehouse.publish import published_path
 
+    from stancewatch.warehouse import WarehouseError
+    from stancewatch.warehouse.lake import parse_address
+
     source = published_path(db)
-    if not source.exists():
+    if parse_address(source) is None and not source.exists():
         _fail(f"{source} does not exist (has a run completed yet? a typo in --db?)", 2)
     try:
         files = export_parquet(source, parquet)
+    except WarehouseError as exc:  # a DuckLake that cannot be attached, or holds no completed night yet
+        _fail(str(exc), 2)
     except (duckdb.Error, OSError) as exc:
         _fail(f"export to {parquet} failed: {first_line(exc)}", 1)
     console.print(f"wrote {len(files)} files to {parquet}")

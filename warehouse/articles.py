@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,23 +13,30 @@ from stancewatch.warehouse.db import Warehouse, query_text
 
 def pending_jobs(wh: Warehouse, max_attempts: int) -> list[PageJob]:
     """Articles to get this run: new items, and failures with attempts left."""
-    return [_job(r) for r in wh.named("pending_articles", [max_attempts])]
+    return [_job(r) for r in wh.named("pending_articles", [max_attempts, None])]
 
 
-def iter_pending_jobs(wh: Warehouse, max_attempts: int, chunk: int = 256) -> Iterator[list[PageJob]]:
-    """The same work list, `chunk` jobs at a time, read as the pipeline asks for more.
+def iter_pending_jobs(
+    wh: Warehouse, max_attempts: int, chunk: int = 256, source_ids: Collection[str] | None = None
+) -> Iterator[list[PageJob]]:
+    """The same work list, `chunk` jobs at a time, read as the pipeline asks for more (only the
+    articles of `source_ids` when given: a shard of a night fetches its own sources' articles).
 
     A large night's list (with the full text of every feed-carried article)
     never sits in memory whole. It is the list as of the call: articles
     stored meanwhile do not reappear.
     """
-    for rows in wh.stream(query_text("pending_articles"), [max_attempts], chunk):
+    for rows in wh.stream(query_text("pending_articles"), [max_attempts, _ids(source_ids)], chunk):
         yield [_job(r) for r in rows]
 
 
-def count_pending(wh: Warehouse, max_attempts: int) -> int:
-    """How many articles `pending_jobs` would return."""
-    return wh.count(query_text("pending_articles"), [max_attempts])
+def count_pending(wh: Warehouse, max_attempts: int, source_ids: Collection[str] | None = None) -> int:
+    """How many articles `iter_pending_jobs` would hand over."""
+    return wh.count(query_text("pending_articles"), [max_attempts, _ids(source_ids)])
+
+
+def _ids(source_ids: Collection[str] | None) -> list[str] | None:
+    return None if source_ids is None else list(source_ids)
 
 
 def _job(r: dict[str, Any]) -> PageJob:
@@ -63,23 +70,24 @@ def store_pages(wh: Warehouse, run_id: str, results: Sequence[PageResult]) -> St
     night resumed after a crash tries its failures again without using up
     another of their `max_attempts`.
     """
-    stored = StoredPages()
-    with wh.transaction():
-        by_hash = _known_hashes(wh, [r.content_hash for r in results if r.status == "ok"])
-        tried_tonight = _tried_in_run(wh, run_id, [url_id(r.job.url) for r in results])
-        rows, units = [], []
-        for res in results:
-            row = _article_row(res, run_id, by_hash)
-            if row["article_id"] in tried_tonight:
-                row["attempts"] = res.job.attempts  # already counted for this night
-            stored.counts[row["status"]] += 1
-            rows.append(row)
-            if row["status"] == "ok":
-                by_hash.setdefault(res.content_hash, row["article_id"])
-                units.extend(_unit_rows(row["article_id"], res, run_id))
-                stored.readable.append(row["article_id"])
-        wh.insert("store.articles", rows, on_conflict="replace")
-        wh.insert("store.article_units", units, on_conflict="replace")
+    for attempt in wh.attempts():  # run again whole if a concurrent shard's commit won (DuckLake)
+        with attempt:
+            stored = StoredPages()
+            by_hash = _known_hashes(wh, [r.content_hash for r in results if r.status == "ok"])
+            tried_tonight = _tried_in_run(wh, run_id, [url_id(r.job.url) for r in results])
+            rows, units = [], []
+            for res in results:
+                row = _article_row(res, run_id, by_hash)
+                if row["article_id"] in tried_tonight:
+                    row["attempts"] = res.job.attempts  # already counted for this night
+                stored.counts[row["status"]] += 1
+                rows.append(row)
+                if row["status"] == "ok":
+                    by_hash.setdefault(res.content_hash, row["article_id"])
+                    units.extend(_unit_rows(row["article_id"], res, run_id))
+                    stored.readable.append(row["article_id"])
+            wh.insert("store.articles", rows, on_conflict="replace")
+            wh.insert("store.article_units", units, on_conflict="replace")
     return stored
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from stancewatch.warehouse.db import DUCKDB_CONFIG
+from stancewatch.warehouse.db import DUCKDB_CONFIG, open_published_lake
+from stancewatch.warehouse.lake import ALIAS, parse_address
 
 #: Kinds of CREATE statement, in the order they must run; views and macros are sorted by what they read.
 _KINDS = ("SCHEMA", "TYPE", "SEQUENCE", "TABLE", "VIEW|MACRO", "INDEX")
@@ -34,17 +35,28 @@ _CREATE = re.compile(
 def export_parquet(db: Path, folder: Path) -> list[Path]:
     """Export `db` to `folder`: tables as Parquet with a `schema.sql`/`load.sql` that `IMPORT
     DATABASE 'folder'` replays in dependency order, plus every analyst view in `folder/views/`.
-    Returns the files written."""
+    Returns the files written.
+
+    A DuckLake address exports its last published snapshot (the same night the readers see)."""
     folder.mkdir(parents=True, exist_ok=True)
+    lake = parse_address(db)
+    if lake is not None:
+        with open_published_lake(lake, locked=False) as wh:
+            _export(wh.con, f"EXPORT DATABASE {ALIAS} TO '{_quoted(folder)}' (FORMAT parquet)", folder)
+        return sorted(p for p in folder.rglob("*") if p.is_file())
     con = duckdb.connect(str(db), read_only=True, config=dict(DUCKDB_CONFIG))
     try:
-        con.execute(f"EXPORT DATABASE '{_quoted(folder)}' (FORMAT parquet)")
-        schema = folder / "schema.sql"
-        schema.write_text(ordered_schema(con, schema.read_text(encoding="utf-8")), encoding="utf-8")
-        _export_views(con, folder / "views")
+        _export(con, f"EXPORT DATABASE '{_quoted(folder)}' (FORMAT parquet)", folder)
     finally:
         con.close()
     return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _export(con: duckdb.DuckDBPyConnection, export_sql: str, folder: Path) -> None:
+    con.execute(export_sql)
+    schema = folder / "schema.sql"
+    schema.write_text(ordered_schema(con, schema.read_text(encoding="utf-8")), encoding="utf-8")
+    _export_views(con, folder / "views")
 
 
 def ordered_schema(con: duckdb.DuckDBPyConnection, text: str) -> str:

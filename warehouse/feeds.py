@@ -15,8 +15,9 @@ DONE = ("ok", "not_modified", "unchanged")
 def sync_sources(wh: Warehouse, sources: Iterable[dict], run_id: str) -> None:
     """Write the sources file's entries (name, url, country, kind, extractor, listing)."""
     rows = [{**s, "country": s.get("country") or None, "run_id": run_id} for s in sources]
-    with wh.transaction():
-        wh.insert("store.sources", rows, on_conflict="replace")
+    for attempt in wh.attempts():  # shards write store.sources at once on DuckLake
+        with attempt:
+            wh.insert("store.sources", rows, on_conflict="replace")
 
 
 def sources_due(wh: Warehouse, run_id: str, source_ids: Sequence[str]) -> list[str]:
@@ -48,26 +49,27 @@ def record_fetch(wh: Warehouse, run_id: str, outcomes: Sequence[SourceOutcome]) 
     """
     if not outcomes:
         return 0
-    with wh.transaction():
-        known = _known_items(wh, [o.source_id for o in outcomes])
-        items, fetches, states = [], [], []
-        for out in outcomes:
-            new = [_item_row(out.source_id, i, run_id) for i in out.items if (out.source_id, i.url) not in known]
-            items.extend(new)
-            fetches.append(_fetch_row(out, run_id, len(new)))
-            if out.state is not None:
-                states.append(
-                    {
-                        "source_id": out.source_id,
-                        "etag": out.state.etag,
-                        "last_modified": out.state.last_modified,
-                        "body_hash": out.state.body_hash,
-                        "run_id": run_id,
-                    }
-                )
-        wh.insert("store.feed_items", items)
-        wh.insert("store.feed_fetches", fetches, on_conflict="replace")
-        wh.insert("store.feed_state", states, on_conflict="replace")
+    for attempt in wh.attempts():  # run again whole if a concurrent shard's commit won (DuckLake)
+        with attempt:
+            known = _known_items(wh, [o.source_id for o in outcomes])
+            items, fetches, states = [], [], []
+            for out in outcomes:
+                new = [_item_row(out.source_id, i, run_id) for i in out.items if (out.source_id, i.url) not in known]
+                items.extend(new)
+                fetches.append(_fetch_row(out, run_id, len(new)))
+                if out.state is not None:
+                    states.append(
+                        {
+                            "source_id": out.source_id,
+                            "etag": out.state.etag,
+                            "last_modified": out.state.last_modified,
+                            "body_hash": out.state.body_hash,
+                            "run_id": run_id,
+                        }
+                    )
+            wh.insert("store.feed_items", items)
+            wh.insert("store.feed_fetches", fetches, on_conflict="replace")
+            wh.insert("store.feed_state", states, on_conflict="replace")
     return len(items)
 
 

@@ -14,12 +14,21 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
+
+from stancewatch.warehouse.db import Warehouse
+from stancewatch.warehouse.lake import mark_published, parse_address
+from stancewatch.warehouse.runs import finish_run
 
 SUFFIX = ".published"
 
 
 def published_path(db: str | Path) -> Path:
-    """`stancewatch.duckdb` -> `stancewatch.published.duckdb` (a published path maps to itself)."""
+    """`stancewatch.duckdb` -> `stancewatch.published.duckdb` (a published path maps to itself).
+
+    A DuckLake address maps to itself: its readers attach at the last published snapshot."""
+    if parse_address(db) is not None:
+        return Path(str(db))
     db = Path(db)
     if db.stem.endswith(SUFFIX):
         return db
@@ -45,3 +54,15 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def complete_lake_night(wh: Warehouse, run_id: str, summary: dict[str, Any]) -> None:
+    """DuckLake's publish: the run's completion and the commit message readers look for, in one snapshot.
+
+    Snapshots replace the published copy: `open_reader` attaches at the newest
+    snapshot carrying this message, so readers see whole nights only, while
+    shards commit batch by batch.
+    """
+    with wh.transaction():
+        finish_run(wh, run_id, "completed", summary)
+        mark_published(wh.con, run_id)

@@ -14,14 +14,12 @@ def articles_to_detect(
     wh: Warehouse, version: str, batch_size: int = 500, source_ids: Collection[str] | None = None
 ) -> Iterator[list[ArticleText]]:
     """Batches of articles not yet read by `version`, each with its ordered units (only those of
-    `source_ids` when given).
+    `source_ids` when given: a shard of a night reads its own sources' articles).
 
     Read batch by batch (a new detector version re-reads every stored
     article: the list can be the whole warehouse), as of the first call.
     """
-    for heads in wh.stream(query_text("articles_to_detect"), [version, None], batch_size):
-        if source_ids is not None:
-            heads = [h for h in heads if h["source_id"] in source_ids]
+    for heads in wh.stream(query_text("articles_to_detect"), [version, None, _ids(source_ids)], batch_size):
         units = _units(wh, [h["article_id"] for h in heads])
         yield [_article(h, units.get(h["article_id"], ())) for h in heads]
 
@@ -36,12 +34,17 @@ def stored_to_detect(wh: Warehouse, version: str, units: dict[str, Sequence[Unit
     """
     if not units:
         return []
-    heads = wh.named("articles_to_detect", [version, list(units)])
+    heads = wh.named("articles_to_detect", [version, list(units), None])
     return [_article(h, units[h["article_id"]]) for h in heads]
 
 
-def count_to_detect(wh: Warehouse, version: str) -> int:
-    return wh.count(query_text("articles_to_detect"), [version, None])
+def count_to_detect(wh: Warehouse, version: str, source_ids: Collection[str] | None = None) -> int:
+    """How many articles `articles_to_detect` would hand over."""
+    return wh.count(query_text("articles_to_detect"), [version, None, _ids(source_ids)])
+
+
+def _ids(source_ids: Collection[str] | None) -> list[str] | None:
+    return None if source_ids is None else list(source_ids)
 
 
 def _article(head: dict, units: Sequence[Unit]) -> ArticleText:
@@ -76,27 +79,26 @@ def store_found(
         }
         for a, f in zip(articles, found)
     ]
-    with wh.transaction():
-        wh.insert("store.statements", rows)
-        wh.insert("store.detections", marks)
+    for attempt in wh.attempts():  # shards write these tables at once on DuckLake
+        with attempt:
+            wh.insert("store.statements", rows)
+            wh.insert("store.detections", marks)
     return len(rows)
 
 
 def mark_unreadable(wh: Warehouse, run_id: str, version: str, article: ArticleText, error: str) -> None:
     """Record that `version` could not read an article, and why (it is not retried by this version)."""
-    wh.insert(
-        "store.detections",
-        [
-            {
-                "article_id": article.article_id,
-                "detector_version": version,
-                "statements": 0,
-                "processed_at": now(),
-                "run_id": run_id,
-                "error": error[:500],
-            }
-        ],
-    )
+    mark = {
+        "article_id": article.article_id,
+        "detector_version": version,
+        "statements": 0,
+        "processed_at": now(),
+        "run_id": run_id,
+        "error": error[:500],
+    }
+    for attempt in wh.attempts():  # shards write this table at once on DuckLake
+        with attempt:
+            wh.insert("store.detections", [mark])
 
 
 def statement_id(version: str, f: Found) -> str:

@@ -10,12 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from typer.testing import CliRunner
 
+from stancewatch.cli import app
 from stancewatch.flows.nightly import run_night
 from stancewatch.demo import NIGHTS, write_sources
 from stancewatch.demo.server import DemoServer
 from stancewatch.warehouse import open_reader
 from stancewatch.warehouse.publish import published_path
+from tests.flows.helpers import TEST_CONFIG
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,3 +76,30 @@ def test_reprocess_rereads_stored_articles_with_the_new_version_and_shows_the_ch
     removed = {r["sentence"] for r in changes if r["change"] == "removed"}
     assert removed and all("condemned" in s for s in removed)  # exactly what the edit dropped
     assert not [r for r in changes if r["change"] == "added"]
+
+
+def test_reprocess_on_ducklake_rereads_the_lake_and_publishes_its_snapshot(lake, tmp_path):
+    """The configuration names the lake: `--db` is not checked or created, the stored articles are read
+    again from the lake by another detector version, and readers see the result once it completed."""
+    settings = {**TEST_CONFIG, "warehouse": {"kind": "ducklake", "catalog": lake.catalog, "data_path": lake.data_path}}
+    config = tmp_path / "lake.yaml"
+    config.write_text(yaml.safe_dump(settings))
+    unused = tmp_path / "not-a-warehouse.duckdb"
+    with DemoServer() as site:
+        site.night = 1
+        run_night(write_sources(site.base, tmp_path), unused, config, night=NIGHTS[1], quiet=True)
+    with open_reader(lake.address) as wh:
+        articles = wh.scalar("SELECT count(*) FROM articles")
+        (old,) = [r["detector_version"] for r in wh.query("SELECT detector_version FROM detector_versions")]
+
+    rules = tmp_path / "rules.yaml"  # another detector mode is another detector version
+    rules.write_text(yaml.safe_dump({**settings, "detector": {"mode": "rules"}}))
+    result = CliRunner().invoke(app, ["reprocess", "--quiet", "--db", str(unused), "--config", str(rules)])
+    assert result.exit_code == 0, result.output
+
+    assert not unused.exists() and not published_path(unused).exists()
+    with open_reader(lake.address) as wh:
+        versions = {r["detector_version"]: r["articles"] for r in wh.query("SELECT * FROM detector_versions")}
+        last = wh.query("SELECT kind, status FROM runs ORDER BY started_at DESC LIMIT 1")
+    assert articles > 0 and len(versions) == 2 and set(versions.values()) == {articles}
+    assert old in versions and last == [{"kind": "reprocess", "status": "completed"}]
