@@ -50,7 +50,7 @@ def load_units(path: Path, source_country: str = "") -> list[TextUnit]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", type=Path)
-    ap.add_argument("--mode", default="auto", choices=["auto", "rules", "trained"])
+    ap.add_argument("--mode", default="auto", choices=["auto", "rules", "hybrid", "parsed"])
     ap.add_argument("--n-process", type=int, default=0, help="0 = 2 when the corpus is large, else 1")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--repeat", type=int, default=1, help="run the corpus this many times (steadier figures)")

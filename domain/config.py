@@ -135,7 +135,7 @@ class ArticleSettings(_Strict):
 
 
 class DetectorSettings(_Strict):
-    mode: Literal["auto", "rules", "trained"] = "auto"
+    mode: Literal["auto", "rules", "hybrid", "parsed", "trained"] = "auto"
     batch_size: int = 64
 
 

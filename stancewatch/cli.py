@@ -508,32 +508,86 @@ def packaged_sample() -> Path:
 
 @app.command(name="eval")
 def evaluate(
-    gold: Optional[str] = typer.Argument(
+    gold: Optional[list[str]] = typer.Argument(
         None,
-        help="A gold JSON-lines file; default: the labelled sample shipped with stancewatch "
+        help="Gold JSON-lines files; default: the labelled sample shipped with stancewatch "
         "(extractors/statements/sample/sample.jsonl).",
     ),
-    mode: str = typer.Option("auto", help="auto | rules | trained"),
+    mode: str = typer.Option("auto", help="auto | rules | hybrid | parsed"),
     as_json: bool = typer.Option(
-        False, "--json", help="Print the figures as JSON (the reference scorer's --json shape)."
+        False, "--json", help="Print the whole set's figures as JSON (the reference scorer's --json shape)."
     ),
 ) -> None:
-    """Score the detector on a gold file: strict/loose P/R/F1, speaker accuracy, per-stance recall."""
+    """Score the detector on gold files: strict/loose P/R/F1, speaker accuracy, per-stance recall.
+
+    Units of the project's gold split (extractors/statements/split.py) are also scored by part: the
+    tuning part (the classifiers were trained and tuned on it: its figures flatter) and the locked
+    part (never read in training: the honest figure).
+    """
     import json
 
     from stancewatch.extractors.statements import get_detector
     from stancewatch.extractors.statements.evaluate import format_report, score
     from stancewatch.extractors.statements.jsonl import UnitsFileError, objects_from_jsonl, unit_from_dict
+    from stancewatch.extractors.statements.split import split
 
-    lines, name = _units_lines(gold or str(packaged_sample()))
-    try:
-        gold_units = list(objects_from_jsonl(lines, name, gold=True))
-    except UnitsFileError as exc:
-        _fail(str(exc), 2)
+    gold_units: list[dict] = []
+    for path in gold or [str(packaged_sample())]:
+        lines, name = _units_lines(path)
+        try:
+            gold_units += list(objects_from_jsonl(lines, name, gold=True))
+        except UnitsFileError as exc:
+            _fail(str(exc), 2)
     units = [unit_from_dict(g) for g in gold_units]
     detected = {u.id: [s.to_dict() for s in found] for u, found in zip(units, get_detector(mode).detect_many(units))}
     result = score(gold_units, detected)
-    print(json.dumps(result) if as_json else format_report(result))
+    if as_json:
+        print(json.dumps(result))
+        return
+    print(format_report(result))
+    tune, locked = split(gold_units) if gold else ([], [])
+    for label, part in (
+        ("tuning part (trained and tuned on: flatters)", tune),
+        ("locked part (never trained on)", locked),
+    ):
+        if tune and locked:
+            print(f"\n{label}, {len(part)} units:")
+            print(format_report(score(part, detected)))
+
+
+@app.command()
+def train(
+    gold: list[Path] = typer.Argument(
+        ..., help="Gold JSON-lines files (e.g. ../shared/data/gold/train.jsonl ../shared/data/gold/dev.jsonl)."
+    ),
+    out: Path = typer.Option(None, help="Where to write the model (default: the package's own model/ folder)."),
+    folds: int = typer.Option(0, help="Cross-validation folds on the tuning part, by document (0: config.cfg's)."),
+    search: bool = typer.Option(True, help="Choose the decision thresholds by cross-validation."),
+    rules_written_on: Optional[Path] = typer.Option(
+        None,
+        help="A gold file the grammar rules were written against (e.g. dev.jsonl): its units train the "
+        "classifiers but do not choose the thresholds, because the rules' figures on them flatter.",
+    ),
+) -> None:
+    """Train the detector's classifiers on the tuning part of the gold files (the locked part is not read).
+
+    Needs the `train` extra (scikit-learn): pip install -e '.[train]'.
+    """
+    from stancewatch.extractors.statements import training
+    from stancewatch.extractors.statements.classifier import MODEL_DIR
+    from stancewatch.extractors.statements.pipeline import Detector
+
+    reader = Detector("rules", featurize=True)
+    excluded = {u["id"] for u in training.load_gold([rules_written_on])} if rules_written_on else set()
+    training.train(
+        gold,
+        reader.read,
+        out or MODEL_DIR,
+        k=folds or None,
+        search=search,
+        log=typer.echo,
+        scored=lambda unit: unit["id"] not in excluded,
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Span
 
-from .context import DocContext, Mention
+from .context import DocContext, Mention, Person
 from .cues import sentence_cues
 from .dates import flags_for, stated_on
 from .gazetteer import lexicon
@@ -24,7 +24,7 @@ from .mentions import MentionFinder
 from .patterns import CUE_LABELS
 from .schema import Statement, TextUnit
 from .targets import cue_target, object_limit, pick_target, targets_by_holder
-from .topics import GENERIC, cue_topics, sentence_hits, topic_hits, unit_topic
+from .topics import GENERIC, cue_topics, object_topics, sentence_hits, topic_hits, unit_topic
 from .voice import prescan
 from .words import Marks, labels_with
 
@@ -48,9 +48,18 @@ def by_sentence(doc: Doc, marks: Marks) -> list[tuple[Span, Marks, list[Span]]]:
 
 
 def is_candidate(sent: Span, marks: Marks) -> bool:
-    """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question."""
+    """The cheap pre-filter: a sentence worth the stance grammar holds a cue and is not a question,
+    unless the question accuses (a rhetorical question in an answer is a position; the journalist's
+    own turn never reaches the grammar)."""
     attitude = any(marks.get(lab) for lab in ATTITUDE_LABELS)
-    if sent.text.rstrip().endswith("?") or marks.get("PROCEDURAL") or marks.get("EVENT") and not attitude:
+    rhetorical = bool(marks.get("EVAL_CRITICISM") or marks.get("EVAL_OPPOSE"))  # "Who gave them the right to lecture?"
+    if (
+        sent.text.rstrip().endswith("?")
+        and not rhetorical
+        or marks.get("PROCEDURAL")
+        or marks.get("EVENT")
+        and not attitude
+    ):
         return False  # "spoke today with X to reaffirm the alliance" keeps its cue
     return any(marks.get(lab) for lab in CUE_LABELS + ("CORRECTIVE",))  # CORRECTIVE: imperatives
 
@@ -134,6 +143,7 @@ class UnitAnalyser:
             if not any(targets.values()) and not hits and (cue.stance == "support" or not fallback):
                 continue  # about no party and nothing on the watch list (domestic remarks, thanks)
             flags = flags_for(sent, cue.start, flag_marks, unit.date)
+            facets = object_topics(hits, cue.end, limit)
             for topic in topics:
                 out.extend(
                     Statement(
@@ -143,10 +153,11 @@ class UnitAnalyser:
                         stance=cue.stance,
                         target=targets[code],
                         topic=topic,
+                        topics=tuple(dict.fromkeys([topic, *facets])) if topic else (),
                         flags=flags,
                         sentence=sent.text,
                         cue=doc[cue.start : cue.end].text,
-                        stated_on=day,
+                        stated_on=day if _named(code, person, sent, mentions) else unit.date,
                         sentence_start=sent.start_char,
                         sentence_end=sent.end_char,
                         basis=cue.basis,
@@ -155,3 +166,11 @@ class UnitAnalyser:
                     for code, person in holders
                 )
         return out
+
+
+def _named(code: str, person: Person | None, sent: Span, mentions: list[Mention]) -> bool:
+    """Does the sentence name the holder? Only then is its date the day of the holder's words
+    ("Wang Yi said on Feb 26"); in "On March 3, the US announced tariffs, which is typical trade
+    bullying" read as the publisher's protest, March 3 is the day of the US move."""
+    in_sentence = any(m.code == code and sent.start <= m.start < sent.end for m in mentions)
+    return in_sentence or (person is not None and bool(person.name) and person.name in sent.text)

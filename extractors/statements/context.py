@@ -56,6 +56,9 @@ class DocContext:
     unit_pairs: list[tuple[str, str]] = field(default_factory=list)
     doc_topic: str = ""
     doc_parties: list[str] = field(default_factory=list)  # parties named in earlier paragraphs of the document
+    title_parties: list[str] = field(default_factory=list)  # parties the page title names ("Call with ...")
+    title_persons: list[Person] = field(default_factory=list)  # officials the page title names
+    signatories: list[str] = field(default_factory=list)  # a joint statement's governments: who "we" is
 
     def remember(self, person: Person) -> None:
         """Record a named person; the most recent mention sits last."""

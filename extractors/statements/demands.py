@@ -17,6 +17,7 @@ from .holders import subject_before
 from .words import Marks, word_set
 
 MODALS = word_set("modals")
+PREPOSITIONS = word_set("prepositions")
 SOFT_APPEALS = word_set("soft_appeals")
 NOUN_DEMANDS = word_set("noun_demands")
 NOUN_LIKE = word_set("noun_like")
@@ -117,6 +118,15 @@ def _clause_end(doc: Doc, sent: Span, start: int) -> int:
     return sent.end
 
 
+def _after_preposition(doc: Doc, m: Mention) -> bool:
+    """ "Russia's aggression against Ukraine must end": Ukraine is the victim inside the subject, not
+    an addressee of the demand (the doer is)."""
+    i = m.start - 1
+    while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in PREPOSITIONS
+
+
 def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: list[Mention]) -> Cue | None:
     """ "X should/must <act>": X is the addressee; passives are left to the passive family."""
     if e < len(doc) and doc[e].lower_ == "be":
@@ -124,7 +134,11 @@ def _modal_demand(doc: Doc, sent: Span, s: int, e: int, marks: Marks, mentions: 
     clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start : s] if t.text in (",", ";", "that")])
     if clause_start >= s:  # "all relevant parties, the Israeli side in particular, should ...": an apposition
         clause_start = max([sent.start] + [t.i + 1 for t in doc[sent.start : s] if t.text in (";", "that")])
-    subj = [m for m in mentions if clause_start <= m.start < s and m.kind in ("party", "self", "joint")]
+    subj = [
+        m
+        for m in mentions
+        if clause_start <= m.start < s and m.kind in ("party", "self", "joint") and not _after_preposition(doc, m)
+    ]
     end = _clause_end(doc, sent, e)
     act = _act_stance(doc, e, end, marks)
     stance = act[0] if act else None

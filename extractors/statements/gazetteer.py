@@ -19,7 +19,7 @@ import yaml
 from .version import DATA_DIR
 
 # Entity labels the ruler writes; the entity's ent_id_ carries the code or person key.
-COUNTRY, BODY, INSTITUTION, GENERIC_INST, PERSON, NON_ACTOR, TITLE = (
+COUNTRY, BODY, INSTITUTION, GENERIC_INST, PERSON, NON_ACTOR, TITLE, GROUP = (
     "COUNTRY",
     "BODY",
     "INST",
@@ -27,7 +27,11 @@ COUNTRY, BODY, INSTITUTION, GENERIC_INST, PERSON, NON_ACTOR, TITLE = (
     "OFFICIAL",
     "NONACTOR",
     "TITLE",
+    "GROUP",
 )
+#: A mention of a group ("the C5+1 countries") carries this prefix before the group's key; holders and
+#: targets expand it to the members (groups.yaml).
+GROUP_PREFIX = "group:"
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,19 @@ def countries() -> dict[str, dict[str, list[str]]]:
 def bodies() -> dict[str, list[str]]:
     """Contract body code -> surface forms."""
     return _read_yaml("bodies.yaml")["bodies"]
+
+
+@lru_cache(maxsize=1)
+def groups() -> dict[str, list[str]]:
+    """Group key -> member codes (groups.yaml): groups that speak together but are no body code."""
+    return {key: list(entry["members"]) for key, entry in _read_yaml("groups.yaml")["groups"].items()}
+
+
+def members(code: str) -> list[str]:
+    """The codes a mention's code stands for: a group's members, else the code itself."""
+    if code.startswith(GROUP_PREFIX):
+        return groups().get(code[len(GROUP_PREFIX) :], [])
+    return [code] if code else []
 
 
 @lru_cache(maxsize=1)
@@ -205,6 +222,9 @@ def ruler_patterns() -> list[dict[str, Any]]:
     for code, forms in bodies().items():
         for form in forms:
             add(BODY, form, code)
+    for key, entry in _read_yaml("groups.yaml")["groups"].items():
+        for form in entry["names"]:
+            add(GROUP, form, key)
     inst = institutions()
     for code, forms in inst["named"].items():
         for form in forms:

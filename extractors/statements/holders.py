@@ -17,6 +17,9 @@ from .patterns import VERB_ENDS
 from .voice import PAIR_TOKENS
 from .words import Marks, word_set
 
+SPEAKING_HEADS = word_set("speaking_heads")
+DECISION_NOUNS = word_set("decision_nouns")
+
 PREPOSITIONS = word_set("prepositions")
 COORDINATORS = word_set("coordinators")
 DETERMINERS = word_set("determiners")
@@ -46,6 +49,7 @@ def cue_holders(
         if subj is None:
             return None
     genitive = genitive_holders(doc, cue, mentions) if cue.kind == "attitude" else []
+    genitive = genitive or (decision_holder(doc, cue, mentions) if cue.kind == "attitude" else [])
     if genitive:
         subj = genitive  # "confirmed the commitment of Russia, France and Germany to ..."
     elif cue.kind in ("attitude", "demand", "appeal"):
@@ -69,6 +73,21 @@ def cue_holders(
     if not ctx.voice_country:
         return []
     return [(ctx.voice_country, speaker_for(ctx.voice_country, [], ctx))]
+
+
+def decision_holder(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention]:
+    """ "Canada's decision to impose new sanctions on Belarus": a measure announced by someone else is
+    that party's position (contract, "Positions reported by someone else"), held by the possessor
+    of the decision, plan or move right before the cue."""
+    i = cue.start - 1
+    if i < 2 or doc[i].lower_ != "to" or doc[i - 1].lower_ not in DECISION_NOUNS:
+        return []
+    j = i - 2  # the possessive marker before the noun ("Canada 's decision")
+    while j >= 0 and doc[j].lower_ in ("new", "latest", "recent", "unilateral"):
+        j -= 1
+    if j < 0 or doc[j].text not in ("'s", "’s"):
+        return []
+    return [m for m in mentions if m.end == j and m.kind == "party"]
 
 
 def _subject(
@@ -145,6 +164,8 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
         return True  # "the China-Qatar relations": a modifier, never a subject
     i = _index_before(doc, before[idx])
     word = doc[i].lower_ if i >= 0 else ""
+    if word == "of" and _speaking_head(doc, i):
+        return False  # "The Governments of Australia, India and Japan reaffirm ...": they speak
     if word in PREPOSITIONS or word.endswith("ing") and word.isalpha():
         return True
     if i >= 0 and i + 1 in doc.user_data.get(VERB_ENDS, ()):  # the object of a cue: "supports the Myanmar government"
@@ -156,6 +177,14 @@ def _oblique(doc: Doc, before: list[Mention], idx: int) -> bool:
     if idx > 0 and _coordinated(doc, before[idx - 1], before[idx]):
         return _oblique(doc, before, idx - 1)
     return False
+
+
+def _speaking_head(doc: Doc, of: int) -> bool:
+    """The word before "of" (skipping "foreign", "prime") is a noun like "governments" or "leaders"."""
+    j = of - 1
+    while j >= 0 and doc[j].lower_ in ("foreign", "prime", "the", "two", "three"):
+        j -= 1
+    return j >= 0 and doc[j].lower_ in SPEAKING_HEADS
 
 
 def possessive(doc: Doc, m: Mention) -> bool:
@@ -233,10 +262,12 @@ def expand(mentions: list[Mention], ctx: DocContext) -> list[tuple[str, Person |
             out.append((m.code, m.person) if m.person else (ctx.voice_country, ctx.voice))
         elif m.kind == "joint":
             out.extend(_joint(m, ctx))
+        elif m.kind == "self" and ctx.signatories and not ctx.we_override:
+            out.extend((c, None) for c in ctx.signatories)  # "we" in a joint statement: every signatory
         elif m.kind == "self":
             out.append((m.code, ctx.voice if m.code == ctx.voice_country else None))
         elif m.code:
-            out.append((m.code, m.person))
+            out.extend((c, m.person) for c in gz.members(m.code))
     return [(c, p) for c, p in out if c]
 
 
@@ -251,6 +282,12 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     leaders = m.text.lower() in LEADERS
     if len(people) >= 2:
         return list(people.items())[:cap]
+    sides = _title_sides(ctx, people, cap)
+    if sides:
+        return [
+            (c, people.get(c) or (leader(c, ctx) if leaders else ctx.voice if c == ctx.voice_country else None))
+            for c in sides
+        ]
     if ctx.unit_pairs:
         pair = ctx.unit_pairs[0]
         return [(c, people.get(c) or (leader(c, ctx) if leaders else None)) for c in pair]
@@ -267,6 +304,17 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     if leaders and ctx.voice_country:
         return [(ctx.voice_country, leader(ctx.voice_country, ctx) or ctx.voice)]
     return [(ctx.voice_country, ctx.voice)]
+
+
+def _title_sides(ctx: DocContext, people: dict[str, Person | None], cap: int) -> list[str]:
+    """The sides of a readout whose paragraph names fewer than two of them: the publishing country
+    and the parties of the page title ("Telephone conversation with President of Mongolia ...")."""
+    for p in ctx.title_persons:
+        people.setdefault(p.country, p)
+    others = [c for c in ctx.title_parties if c and c != ctx.voice_country]
+    if not others or not ctx.voice_country:
+        return []
+    return [ctx.voice_country, *others][:cap]
 
 
 def leader(country: str, ctx: DocContext) -> Person | None:

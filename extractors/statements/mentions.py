@@ -139,6 +139,8 @@ class MentionFinder:
                 consumed.add(nxt.start)
                 end = nxt.end
             return Mention(ent.start, end, "party", ent.ent_id_, text=doc[ent.start : end].text)
+        if label == gz.GROUP:  # "The C5+1 countries affirm ...": each member (holders.expand)
+            return Mention(ent.start, ent.end, "party", gz.GROUP_PREFIX + ent.ent_id_, text=ent.text)
         if label == gz.NON_ACTOR:
             return Mention(ent.start, ent.end, "nonactor", text=ent.text)
         if label == gz.PERSON:

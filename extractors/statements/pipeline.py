@@ -16,40 +16,22 @@ from typing import Iterable, Iterator, cast
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
+from . import components
 from .analysis import UnitAnalyser, by_sentence, is_candidate
+from .classifier import Classifiers
 from .context import DocContext
-from .gazetteer import ruler_patterns
+from .features import codes_in
 from .holders import SubjectOracle
 from .mentions import MentionFinder
-from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
+from .positions import UnitReading, decide, read_unit
 from .schema import Statement, TextUnit
 from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_available  # noqa: F401 (re-exported)
-from .voice import new_context
+from .voice import new_context, read_title
 from .words import Marks, word_set
 
 SUBJECT_DEPS = word_set("subject_dependencies")
-
-
-@Language.component("newline_sentences")
-def newline_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence (multi-paragraph answers keep "\\n" between paragraphs)."""
-    for tok in doc[:-1]:
-        if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
-    return doc
-
-
-def build_rules_nlp() -> Language:
-    """The cheap pipeline: tokenizer, sentence boundaries and the gazetteer entity ruler."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("newline_sentences")
-    nlp.add_pipe("sentencizer")
-    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}))
-    ruler.add_patterns(ruler_patterns())
-    return nlp
 
 
 def _subject_char_span(parsed: Doc, offset: int, sent: Span, cue_char: int) -> tuple[int, int] | None:
@@ -71,15 +53,21 @@ def _subject_char_span(parsed: Doc, offset: int, sent: Span, cue_char: int) -> t
 class Detector:
     """Finds diplomatic statements in text units (see shared/docs/statements.md)."""
 
-    def __init__(self, mode: str = "auto") -> None:
+    def __init__(self, mode: str = "auto", models: Classifiers | None = None, featurize: bool = False) -> None:
+        """`models` replaces the shipped classifiers (training, tests); `featurize` makes a rules-mode
+        detector still write the classifiers' inputs, which `stancewatch train` reads."""
         self.mode = resolve_mode(mode)
         self.version = f"{DETECTOR_VERSION}.{self.mode}"
-        self.nlp = build_rules_nlp()
-        self.phrases = build_phrase_matcher(self.nlp)
-        self.tokens = build_token_matcher(self.nlp)
+        learned = self.mode in ("hybrid", "parsed")
+        self.nlp = components.build("model" if learned and models is None else None)
         self.analyser = UnitAnalyser(MentionFinder(), self.version)
+        classifier = cast(components.StanceClassifier, self.nlp.get_pipe("stance_classifier"))
+        if models is not None:
+            classifier.models = models
+        classifier.featurize = featurize or classifier.models is not None
+        self.models: Classifiers | None = classifier.models
         self.parser: Language | None = None
-        if self.mode == "trained":
+        if self.mode == "parsed":
             self.parser = spacy.load(TRAINED_PACKAGE, exclude=["lemmatizer", "ner"])
 
     def detect(self, unit: TextUnit) -> list[Statement]:
@@ -106,19 +94,42 @@ class Detector:
                 yield from result
 
     def _detect_chunk(self, units: list[TextUnit], batch_size: int, carry: bool = True) -> list[list[Statement]]:
-        docs = list(self.nlp.pipe((u.text for u in units), batch_size=batch_size))
-        marks = [collect_marks(d, self.phrases, self.tokens) for d in docs]
+        readings = self.read(units, batch_size, carry)
+        if self.models is None:
+            return [r.rules_only() for r in readings]
+        return [decide(r, self.models, self.version) for r in readings]
+
+    def read(self, units: list[TextUnit], batch_size: int = 64, carry: bool = True) -> list[UnitReading]:
+        """The rules' reading of each unit plus what the classifiers need (see `positions`)."""
+        docs = list(self.nlp.pipe((self._doc(u) for u in units), batch_size=batch_size))
+        marks = [d.user_data[components.MARKS] for d in docs]
+        titles = dict(zip(*self._titles(units, batch_size)))
         parsed = self._parse_candidates(docs, marks, batch_size) if self.parser is not None else {}
-        out: list[list[Statement]] = []
+        out: list[UnitReading] = []
         previous: DocContext | None = None
         prev_key = None
         for unit, doc, mk, i in zip(units, docs, marks, itertools.count()):
             key = doc_key(unit)
             ctx = new_context(unit, previous if carry and key == prev_key else None)
+            title = titles.get(unit.title)
+            read_title(title, ctx)
             oracle = _oracle(parsed.get(i)) if parsed else None
-            out.append(self.analyser.statements(unit, doc, mk, ctx, oracle))
+            rules = self.analyser.statements(unit, doc, mk, ctx, oracle)
+            out.append(read_unit(unit, doc, mk, ctx, rules, codes_in(title), doc.user_data[components.SENTENCES]))
             previous, prev_key = ctx, key
         return out
+
+    def _doc(self, unit: TextUnit) -> Doc:
+        """A tokenised Doc that carries its unit (the classifier reads whose voice it is)."""
+        doc = self.nlp.make_doc(unit.text)
+        doc.user_data[components.UNIT] = unit
+        return doc
+
+    def _titles(self, units: list[TextUnit], batch_size: int) -> tuple[list[str], list[Doc]]:
+        """Each distinct page title, parsed once (the paragraphs of a page share it)."""
+        distinct = list(dict.fromkeys(u.title for u in units if u.title))
+        docs = self.nlp.pipe(distinct, batch_size=batch_size, disable=["lexicon", "stance_classifier"])
+        return distinct, list(docs)
 
     def _parse_candidates(self, docs: list[Doc], marks: list[Marks], batch_size: int) -> dict[int, dict[int, Doc]]:
         """Parse only the candidate sentences: {unit index: {sentence start char: parsed sentence}}."""

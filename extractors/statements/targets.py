@@ -11,6 +11,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span
 
+from . import gazetteer as gz
 from .context import Cue, DocContext, Mention
 from .holders import possessive
 from .topics import GENERIC, topic_hits
@@ -44,11 +45,24 @@ def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders
     if cue.kind in ("demand", "modal"):
         named = [m for m in cue.addressee if ok(m)]
         return named[0].code if named else ""
-    after = [m for m in mentions if cue.end <= m.start < limit and ok(m)]
+    after = doer_first(doc, [m for m in mentions if cue.end <= m.start < limit and ok(m)])
     before = [m for m in mentions if sent.start <= m.start and m.end <= cue.start and ok(m)]
     if cue.kind in ("evaluative", "normative", "passive"):
         return before[-1].code if before else after[0].code if after else ""
     return after[0].code if after else ""
+
+
+def is_agent(doc: Doc, start: int) -> bool:
+    """A party named after "by" ("the shelling of X by Y's forces") is the doer of what precedes."""
+    prev = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    return bool(prev) and (prev[-1] == "by" or prev[-2:] == ["by", "the"])
+
+
+def doer_first(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Mentions with the doers first: a criticised act's agent is the target, its victim is not
+    (contract, "Doer, not victim": "condemned the shelling of X by Y's forces" opposes Y)."""
+    agents = [m for m in mentions if is_agent(doc, m.start)]
+    return agents + [m for m in mentions if m not in agents]
 
 
 def _of_a_people(doc: Doc, m: Mention) -> bool:
@@ -144,4 +158,12 @@ def targets_by_holder(codes: list[str], target: str, cue: Cue, topics: list[str]
     partnership": each side's position is about the other)."""
     if not target and len(codes) > 1 and cue.stance == "support" and topics[0] in RELATION_TOPICS:
         return {c: next(o for o in codes if o != c) for c in codes}
-    return {c: target for c in codes}
+    return {c: _one_of(target, c) for c in codes}
+
+
+def _one_of(target: str, holder: str) -> str:
+    """A group target ("closer contacts with the EAEU") is about each member: name one that is not
+    the holder (a gold statement lists every member as acceptable)."""
+    if not target.startswith(gz.GROUP_PREFIX):
+        return target
+    return next((m for m in gz.members(target) if m != holder), "")

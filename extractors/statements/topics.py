@@ -103,3 +103,10 @@ def cue_topics(
         if seg and seg[0] not in topics:
             topics.append(seg[0])
     return topics
+
+
+def object_topics(hits: list[tuple[int, str]], start: int, limit: int) -> list[str]:
+    """Every topic keyword in a cue's object, in order: the facets of one position ("welcomes the
+    constructive trade talks" is about trade *and* dialogue), so its timelines meet on each key
+    (contract, "Several topics"). The statement's own topic stays first."""
+    return list(dict.fromkeys(slug for i, slug in hits if start <= i < limit))

@@ -122,6 +122,60 @@ def _carry(ctx: DocContext, previous: DocContext | None) -> DocContext:
     return ctx
 
 
+JOINT_TITLE = re.compile(r"\bjoint (statement|declaration|communiqu|press statement|leaders)", re.IGNORECASE)
+
+
+def read_title(title: Doc | None, ctx: DocContext) -> None:
+    """The page title's parties and officials: "Secretary Blinken's Call with Indian External
+    Affairs Minister Jaishankar" tells who "the two sides", "they" and "the leaders" are when the
+    paragraph names only one of them (contract, "Whose position")."""
+    if title is None:
+        return
+    for ent in title.ents:
+        code = ""
+        if ent.label_ == gz.PERSON:
+            person = official_person(ent.ent_id_, ctx.date)
+            if person is not None:
+                ctx.title_persons.append(person)
+                code = person.country
+        elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
+            code = ent.ent_id_
+        elif ent.label_ == gz.GROUP:
+            ctx.title_parties.extend(m for m in gz.groups()[ent.ent_id_] if m not in ctx.title_parties)
+        if code and code not in ctx.title_parties:
+            ctx.title_parties.append(code)
+    if not ctx.signatories:
+        ctx.signatories = signatories(title, ctx.date)
+
+
+def signatories(title: Doc, day: dt.date | None) -> list[str]:
+    """The governments a joint statement's title names as its authors: "we" in its text is every one
+    of them (the contract: one statement per signatory). Authors are named before the title's "on"
+    ("Joint Statement of the United States and Germany on ...", "U.S.-EU-Canada: Joint Statement on
+    Venezuela") or in a hyphenated pair anywhere ("... on the Launch of the U.S.-Japan Partnership");
+    what follows "on" alone is the subject ("Joint Statement on Belarus"), not an author."""
+    found = JOINT_TITLE.search(title.text)
+    if found is None:
+        return []
+    on = next((t.i for t in title if t.lower_ == "on" and t.idx > found.start()), len(title))
+    out: list[str] = []
+    for ent in title.ents:
+        paired = any(title[j].text in ("-", "–") for j in (ent.start - 1, ent.end) if 0 <= j < len(title))
+        if ent.start >= on and not paired:
+            continue
+        if ent.label_ == gz.PERSON:
+            person = official_person(ent.ent_id_, day)
+            codes = [person.country] if person else []
+        elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
+            codes = [ent.ent_id_]
+        elif ent.label_ == gz.GROUP:
+            codes = gz.groups()[ent.ent_id_]
+        else:
+            codes = []
+        out += [c for c in codes if c not in out]
+    return out if len(out) >= 2 else []
+
+
 def prescan(doc: Doc, ctx: DocContext) -> None:
     """People and parties named anywhere in the unit ("Both sides ..." before the names)."""
     for ent in doc.ents:
@@ -132,6 +186,8 @@ def prescan(doc: Doc, ctx: DocContext) -> None:
                 ctx.unit_parties.append((ent.start, person.country))  # "Prime Minister Shinzo Abe": Japan
         elif ent.label_ in (gz.COUNTRY, gz.BODY, gz.INSTITUTION):
             ctx.unit_parties.append((ent.start, ent.ent_id_))
+        elif ent.label_ == gz.GROUP:
+            ctx.unit_parties.extend((ent.start, c) for c in gz.groups()[ent.ent_id_])
     ctx.unit_pairs = _pairs(doc) + _voice_pairs(doc, ctx.voice_country)
     texts = [t.text for t in doc]
     for i in (i for i in range(1, len(texts)) if texts[i - 1] in HONORIFICS):

@@ -280,3 +280,28 @@ def test_the_shell_passes_over_a_line_with_no_statement(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["shell", "--db", str(db)], input=";\nSELECT 40 + 2 AS answer;\n")
     assert result.exit_code == 0, result.output
     assert "42" in result.output and "1 row(s)" in result.output
+
+
+def test_eval_scores_the_locked_part_apart(tmp_path):
+    """A gold file with documents on both sides of the split: the whole set, then the tuning part and
+    the locked part, each with its own figures (the locked part is the honest one)."""
+    from stancewatch.extractors.statements.split import is_locked
+
+    units = []
+    for n in range(40):
+        unit = {
+            "id": f"u-{n}",
+            "url": f"https://example.org/{n}",
+            "text": "China firmly opposes unilateral sanctions.",
+            "source_country": "CHN",
+            "statements": [{"actor": "CHN", "stance": "oppose", "speaker": "", "topics": ["sanctions"], "targets": []}],
+        }
+        units.append(unit)
+    locked = sum(is_locked(u) for u in units)
+    assert 0 < locked < len(units)
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(u) + "\n" for u in units))
+    result = invoke("eval", path, "--mode", "rules")
+    assert result.exit_code == 0, result.output
+    assert f"tuning part (trained and tuned on: flatters), {len(units) - locked} units:" in result.stdout
+    assert f"locked part (never trained on), {locked} units:" in result.stdout

@@ -11,7 +11,7 @@ import pytest
 from stancewatch.extractors.statements import Statement
 from stancewatch.domain.shifts import document_stance
 from stancewatch.extractors.statements.evaluate import is_demand
-from statements_helpers import unit
+from tests.extractors.statements.helpers import unit
 
 DEMANDS = [
     ("verb demand, corrective", "China urges the US to stop arms sales to Taiwan.", "CHN", "oppose"),

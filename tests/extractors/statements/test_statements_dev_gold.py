@@ -12,7 +12,7 @@ import pytest
 from stancewatch.domain.shifts import document_stance
 from stancewatch.extractors.statements.evaluate import evaluate_file
 from stancewatch.extractors.statements.jsonl import units_from_jsonl
-from statements_helpers import SHARED
+from tests.extractors.statements.helpers import SHARED
 
 DEV = SHARED / "data" / "gold" / "dev.jsonl"
 SEQUENCES = sorted((SHARED / "data" / "sequences").glob("*/expected.json")) if SHARED.exists() else []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stancewatch.extractors.statements.evaluate import format_report, score
-from statements_helpers import FIXTURES, SHARED
+from tests.extractors.statements.helpers import FIXTURES, SHARED
 
 SCORE_PY = SHARED / "tools" / "score.py"
 DEV = SHARED / "data" / "gold" / "dev.jsonl"

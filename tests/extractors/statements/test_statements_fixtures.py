@@ -9,7 +9,7 @@ import pytest
 from stancewatch.extractors.statements.evaluate import strict_ok
 from stancewatch.extractors.statements.jsonl import units_from_jsonl
 
-from statements_helpers import FIXTURES
+from tests.extractors.statements.helpers import FIXTURES
 
 NEGATIVES = [json.loads(line) for line in open(FIXTURES / "negatives.jsonl", encoding="utf-8") if line.strip()]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from statements_helpers import keys, unit
+from tests.extractors.statements.helpers import keys, unit
 
 
 def test_attitude_cue_belongs_to_its_subject(detector):

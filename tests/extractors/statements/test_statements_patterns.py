@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from stancewatch.extractors.statements.patterns import FAMILIES, TOKEN_FAMILIES, collect_marks
+from stancewatch.extractors.statements.components import MARKS
+from stancewatch.extractors.statements.patterns import FAMILIES, TOKEN_FAMILIES
 
 EXAMPLE = re.compile(r'^\s*"(.*)"\s*->\s*([A-Z_a-z, ]+)$')
 
@@ -33,12 +34,12 @@ def test_every_family_documents_examples():
 @pytest.mark.parametrize("family,text,labels", CASES, ids=[f"{c[0]}:{c[1][:30]}" for c in CASES])
 def test_family_docstring_example(detector, family, text, labels):
     doc = detector.nlp(text)
-    marks = collect_marks(doc, detector.phrases, detector.tokens)
+    marks = doc.user_data[MARKS]
     found = {label for label, spans in marks.items() if spans}
     assert set(labels) <= found, f"{family}: {text!r} gave {sorted(found)}"
 
 
 def test_blocked_phrase_suppresses_cue(detector):
     doc = detector.nlp("Leaders of opposition parties met in the capital.")
-    marks = collect_marks(doc, detector.phrases, detector.tokens)
+    marks = doc.user_data[MARKS]
     assert not marks.get("OPPOSE")

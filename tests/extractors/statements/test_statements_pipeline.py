@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
-import stancewatch.extractors.statements as statements
 from stancewatch.extractors.statements import DETECTOR_VERSION, Detector, Statement, TextUnit, get_detector
 from stancewatch.extractors.statements import version
 from stancewatch.extractors.statements.jsonl import units_from_jsonl
-from statements_helpers import unit
+from tests.extractors.statements.helpers import unit
 
 TINY = [
     unit(
@@ -40,7 +40,7 @@ def test_smoke_whole_pipeline_on_tiny_input(detector):
         "stance": "oppose",
         "target": "USA",
         "topic": "arms_transfers",
-        "topics": ["arms_transfers"],
+        "topics": ["arms_transfers", "taiwan"],
         "flags": [],
         "sentence": "China firmly opposes US arms sales to Taiwan.",
         "cue": "opposes",
@@ -51,24 +51,34 @@ def test_smoke_whole_pipeline_on_tiny_input(detector):
     assert results[2][0].stance == "concern" and results[2][0].target == "BLR"
 
 
-def test_public_names_are_exported():
-    assert set(statements.__all__) >= {"Detector", "TextUnit", "Statement", "DETECTOR_VERSION", "get_detector"}
+def copy_package(tmp_path) -> Path:
+    """A copy of the detector's files (code, data, model, config) to edit without touching the package."""
+    root = tmp_path / "statements"
+    for path in version.hashed_files():
+        target = root / path.relative_to(version.PACKAGE_DIR)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    return root
 
 
-def test_version_names_code_data_and_mode(detector):
-    assert DETECTOR_VERSION.startswith(version.CODE_VERSION + "+lex.")
-    assert detector.version == version.version_for("rules")
-    assert detector.version == f"{DETECTOR_VERSION}.rules"
+@pytest.mark.parametrize(
+    "edit",
+    ["holders.py", "data/lexicon.yaml", "model/settings.json"],
+    ids=["code", "lexicon", "model"],
+)
+def test_an_edit_to_code_data_or_model_changes_the_version(tmp_path, edit):
+    """`reprocess` re-reads articles whose statements came from another version, so every edit
+    that can change the output must change the version (issue: a hand-kept number did not)."""
+    root = copy_package(tmp_path)
+    assert version.content_hash(root) == version.content_hash()
+    with open(root / edit, "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    assert version.content_hash(root) != version.content_hash()
 
 
-def test_data_edit_changes_version(tmp_path, monkeypatch):
-    for name in version.DATA_FILES:
-        shutil.copy(version.DATA_DIR / name, tmp_path / name)
-    monkeypatch.setattr(version, "DATA_DIR", tmp_path)
-    before = version._data_hash()
-    with open(tmp_path / "lexicon.yaml", "a", encoding="utf-8") as fh:
-        fh.write("\n# reviewed\n")
-    assert version._data_hash() != before
+def test_statements_carry_the_version_and_mode(detector):
+    found = detector.detect(unit("China firmly opposes US arms sales to Taiwan.", country="CHN"))
+    assert found and {s.detector_version for s in found} == {f"{DETECTOR_VERSION}.rules"}
 
 
 def test_get_detector_is_cached():

@@ -3,7 +3,7 @@ One behaviour per test; the sentences are written for these tests."""
 
 from __future__ import annotations
 
-from statements_helpers import keys, unit
+from tests.extractors.statements.helpers import keys, unit
 
 
 def full(statements):

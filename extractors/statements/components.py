@@ -1,0 +1,161 @@
+"""The detector's spaCy pipeline components, registered by name for `config.cfg`.
+
+`config.cfg` (beside this module) names the pipeline, in order:
+
+- `stancewatch_tokenizer` — spaCy's English tokenizer that also splits "U.S.-Japan" at the hyphen;
+- `stancewatch_paragraph_breaks` — a line break ends a sentence (answers keep "\\n" between paragraphs);
+- `sentencizer` — spaCy's punctuation sentence splitter;
+- `stancewatch_gazetteer` — an entity ruler fed by the gazetteers (countries, bodies, groups,
+  institutions, officials, titles);
+- `stancewatch_lexicon` — the lexicon's pattern families, matched once per text into `doc.user_data`;
+- `stancewatch_stance_classifier` — the trained classifier: for every sentence, the probability of
+  each stance and each topic, from the sentence as `features.py` writes it (`doc.user_data`).
+
+Everything that needs the whole document (who "he" is, what "the two sides" are, which party holds
+which position) happens after the pipeline, in `pipeline.Detector`, because a paragraph leans on the
+paragraphs before it and spaCy reads one text at a time. A Doc carries its unit (`TextUnit`) in
+`doc.user_data["unit"]` so the classifier knows whose voice "we" is and what the page title says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+import spacy
+from spacy.util import registry
+from spacy.language import Language
+from spacy.lang.en import English
+from spacy.pipeline import EntityRuler
+from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # compiled module without stubs
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
+
+from .classifier import MODEL_DIR, Classifiers
+from .classifier import load as load_models
+from .features import UnitFacts, sentence_example, title_kinds, view
+from .gazetteer import ruler_patterns
+from .linear import Example
+from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
+from .schema import TextUnit
+from .words import Marks
+
+CONFIG = Path(__file__).resolve().parent / "config.cfg"
+UNIT, MARKS, SENTENCES = "unit", "stancewatch_marks", "stancewatch_sentences"
+
+
+@registry.tokenizers("stancewatch.Tokenizer.v1")
+def make_tokenizer() -> Any:
+    """English tokenization, plus a split of "U.S.-Japan" and "U.S.-UAE" at the hyphen (spaCy's
+    infixes do not split a hyphen after a period, so neither party of the most common bilateral
+    compound in State Department texts was found)."""
+
+    default = registry.tokenizers.get("spacy.Tokenizer.v1")()
+
+    def create(nlp: Language) -> Tokenizer:
+        tokenizer = cast(Tokenizer, default(nlp))
+        infixes = [*(English.Defaults.infixes or ()), r"(?<=[A-Z]\.)[-–](?=[A-Z])"]
+        tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+        return tokenizer
+
+    return create
+
+
+@Language.component("stancewatch_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence (multi-paragraph answers keep "\\n" between paragraphs)."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.factory("stancewatch_gazetteer")
+def make_gazetteer(nlp: Language, name: str) -> EntityRuler:
+    """An entity ruler over every gazetteer entry (built from the data files, never serialised)."""
+    ruler = EntityRuler(nlp, name, overwrite_ents=True)
+    ruler.add_patterns(ruler_patterns())
+    return ruler
+
+
+class Lexicon:
+    """The lexicon's pattern families over one text: `doc.user_data[MARKS]` maps each label to its spans."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.phrases = build_phrase_matcher(nlp)
+        self.tokens = build_token_matcher(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data[MARKS] = collect_marks(doc, self.phrases, self.tokens)
+        return doc
+
+
+@Language.factory("stancewatch_lexicon")
+def make_lexicon(nlp: Language, name: str) -> Lexicon:
+    return Lexicon(nlp)
+
+
+class StanceClassifier:
+    """Per sentence: the stance probabilities of the trained classifier.
+
+    `doc.user_data[SENTENCES]` holds, per sentence in order, (view, example, stance probabilities).
+    Topics are ranked later, only for the sentences that yield a statement. Without a trained model
+    (rules mode) the component does nothing unless `featurize` is set (training reads the examples).
+    """
+
+    def __init__(self, models: Classifiers | None) -> None:
+        self.models = models
+        self.featurize = models is not None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.featurize and self.models is None:
+            doc.user_data[SENTENCES] = []
+            return doc
+        unit = doc.user_data.get(UNIT) or TextUnit(doc.text)
+        facts = unit_facts(unit)
+        marks: Marks = doc.user_data.get(MARKS, {})
+        views = [view(doc, sent, i, facts.voice) for i, sent in enumerate(doc.sents)]
+        examples = [
+            sentence_example(v, facts, sentence_marks(marks, sent.start, sent.end)) for v, sent in zip(views, doc.sents)
+        ]
+        doc.user_data[SENTENCES] = list(zip(views, examples, self.scores(examples)))
+        return doc
+
+    def scores(self, examples: list[Example]) -> list[dict[str, float]]:
+        if self.models is None or not examples:
+            return [{} for _ in examples]
+        stance_p = self.models.stance.predict(examples)
+        return [dict(zip(self.models.stance.labels, map(float, row))) for row in stance_p]
+
+
+@Language.factory("stancewatch_stance_classifier", default_config={"model": "model"})
+def make_stance_classifier(nlp: Language, name: str, model: str) -> StanceClassifier:
+    """The classifier bundle at `model` (relative to this package); "" = none (rules mode)."""
+    folder = MODEL_DIR.parent / model if model else None
+    return StanceClassifier(load_models(folder) if folder is not None else None)
+
+
+def unit_facts(unit: TextUnit) -> UnitFacts:
+    """What the sentence classifier needs of a unit: whose voice it is and what kind of page."""
+    from .voice import new_context  # the voice rules (transcript turns, speakers' countries)
+
+    return UnitFacts(
+        voice=new_context(unit, None).voice_country,
+        has_speaker=bool(unit.speaker),
+        title_kinds=title_kinds(unit.title),
+        title_codes=(),
+        unit_codes=(),
+        doc_codes=(),
+    )
+
+
+def sentence_marks(marks: Marks, start: int, end: int) -> list[str]:
+    """The labels matched inside tokens [start, end)."""
+    return sorted({label for label, spans in marks.items() if any(start <= s < end for s, _ in spans)})
+
+
+def build(model: str | None = "model") -> Language:
+    """The pipeline of `config.cfg`; `model=None` leaves the classifier without a model (rules mode)."""
+    config = spacy.util.load_config(CONFIG)
+    config["components"]["stance_classifier"]["model"] = model or ""
+    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
