@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from spacy.tokens import Doc, Span
 
-from .context import DocContext, Mention
+from .context import DocContext, Mention, Person
 from .cues import sentence_cues
 from .dates import flags_for, stated_on
 from .gazetteer import lexicon
@@ -157,7 +157,7 @@ class UnitAnalyser:
                         flags=flags,
                         sentence=sent.text,
                         cue=doc[cue.start : cue.end].text,
-                        stated_on=day,
+                        stated_on=day if _named(code, person, sent, mentions) else unit.date,
                         sentence_start=sent.start_char,
                         sentence_end=sent.end_char,
                         basis=cue.basis,
@@ -166,3 +166,11 @@ class UnitAnalyser:
                     for code, person in holders
                 )
         return out
+
+
+def _named(code: str, person: Person | None, sent: Span, mentions: list[Mention]) -> bool:
+    """Does the sentence name the holder? Only then is its date the day of the holder's words
+    ("Wang Yi said on Feb 26"); in "On March 3, the US announced tariffs, which is typical trade
+    bullying" read as the publisher's protest, March 3 is the day of the US move."""
+    in_sentence = any(m.code == code and sent.start <= m.start < sent.end for m in mentions)
+    return in_sentence or (person is not None and bool(person.name) and person.name in sent.text)

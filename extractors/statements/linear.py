@@ -64,7 +64,7 @@ class LinearModel:
         norm = math.sqrt(sum(v * v for v in vals)) or 1.0
         vals = [v / norm for v in vals]
         offset = len(self.text_vocab)
-        for flag in set(example.flags):
+        for flag in sorted(set(example.flags)):  # a fixed order: the sum must not depend on hash seeds
             flag_col = self.flag_vocab.get(flag)
             if flag_col is not None:
                 cols.append(offset + flag_col)
@@ -129,7 +129,7 @@ def fit(
     flag_vocab = {f: i for i, f in enumerate(sorted({f for e in examples for f in e.flags}))}
     rows, cols = [], []
     for i, e in enumerate(examples):
-        for f in set(e.flags):
+        for f in sorted(set(e.flags)):
             rows.append(i)
             cols.append(flag_vocab[f])
     x_flags = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(flag_vocab)))

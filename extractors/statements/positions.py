@@ -33,6 +33,7 @@ from .features import SentenceView, UnitFacts, candidates, holder_example
 from .linear import Example
 from .context import DocContext, Person
 from .schema import Statement, TextUnit
+from .words import word_list
 
 QUESTION_TURN = re.compile(r"^\s*(Q|QUESTION|Question|Journalist|Reporter)\s*[:：]")
 FLAG_LABELS = ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")
@@ -193,7 +194,13 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
     if not reading.facts.voice and reading.unit.speaker == "" and QUESTION_TURN.match(reading.unit.text):
         return reading.rules_only()  # a journalist's question holds no position (contract)
     for i, (r, stance) in enumerate(zip(reading.sentences, probs.stance)):
-        missing = [x for x in STANCES if stance.get(x, 0.0) >= s.add_threshold(x) and not _contradicts(x, r.rules)]
+        missing = [
+            x
+            for x in STANCES
+            if stance.get(x, 0.0) >= s.add_threshold(x)
+            and not _contradicts(x, r.rules)
+            and not (x == "oppose" and withholds_measure(r.sent.text))
+        ]
         if not r.rules and not missing:
             continue
         topics = _topics(probs.topics(i), s.topic, s.max_topics)
@@ -208,6 +215,32 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
 
 
 OPPOSITE = {"support": "oppose", "oppose": "support"}
+JOINT_WORDS = (*word_list("bilateral"), *word_list("leaders"), "jointly", "together", "both", "all sides")
+
+
+@lru_cache(maxsize=1)
+def _withheld() -> re.Pattern[str]:
+    def alt(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    negations = alt(word_list("withheld_negations"))
+    verbs = alt(word_list("withheld_verbs"))
+    objects = alt(word_list("withheld_objects"))
+    return re.compile(
+        rf"\b(?:{negations})\b(?:\s+\w+){{0,3}}?\s+(?:to\s+)?(?:{verbs})\b(?:\s+[\w$%.,-]+){{0,4}}?\s+(?:{objects})\b",
+        re.I,
+    )
+
+
+def withholds_measure(sentence: str) -> bool:
+    """A measure announced as not taken ("decided not to add new tariffs on Chinese goods").
+
+    >>> withholds_measure("The US said it decided not to add new tariffs on Chinese goods.")
+    True
+    >>> withholds_measure("The US decided to add new tariffs on Chinese goods.")
+    False
+    """
+    return bool(_withheld().search(sentence))
 
 
 def _contradicts(stance: str, rules: list[Statement]) -> bool:
@@ -240,10 +273,19 @@ def _added(
             continue
         holders = {st.actor for st in has}
         extra = [h for h, p in zip(r.holders, holder_p) if p >= s.complete and h not in holders]
+        if reading.facts.voice not in holders and not _shared(r):
+            # a position the grammar gave to another party is reported by the voice, not shared by it
+            extra = [h for h in extra if h != reading.facts.voice]
         out += [
             _statement(reading, r, a, x, [*holders, *extra], has[0].topics, has[0].confidence, version) for a in extra
         ]
     return out
+
+
+def _shared(r: SentenceReading) -> bool:
+    """The sentence says the position is held together ("both sides", "the two leaders", "jointly")."""
+    text = " " + " ".join(r.view.tokens).lower() + " "
+    return any(f" {w} " in text for w in JOINT_WORDS)
 
 
 def _topics(ranked: Sequence[tuple[str, float]], threshold: float, limit: int) -> tuple[str, ...]:
@@ -281,6 +323,14 @@ def _speaker(reading: UnitReading, actor: str) -> Person | None:
     return None
 
 
+def _stated_on(reading: UnitReading, r: SentenceReading, actor: str) -> dt.date | None:
+    """The sentence's own date ("Wang Yi said on Feb 26") only when the sentence names the holder: in
+    "On May 10, the US announced tariffs" read as the publisher's protest, May 10 is the day of the US
+    move, and the protest was made on the unit's date."""
+    named = actor in r.view.codes or any(p.country == actor and p.name in r.sent.text for p in reading.persons)
+    return (r.stated if named else None) or reading.unit.date
+
+
 def _statement(
     reading: UnitReading,
     r: SentenceReading,
@@ -303,7 +353,7 @@ def _statement(
         flags=r.flags,
         sentence=r.sent.text.strip(),
         cue="",
-        stated_on=r.stated or reading.unit.date,
+        stated_on=_stated_on(reading, r, actor),
         sentence_start=r.sent.start_char,
         sentence_end=r.sent.end_char,
         basis="assessment",

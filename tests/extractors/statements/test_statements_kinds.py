@@ -31,7 +31,7 @@ def found() -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize(
     "case",
-    of_kind("reported", "evaluative", "demand", "concern", "rhetorical", "topics", "doer"),
+    of_kind("reported", "evaluative", "demand", "concern", "rhetorical", "topics", "doer", "dated"),
     ids=lambda k: k["id"],
 )
 def test_the_statement_is_found(found, case):
@@ -60,3 +60,26 @@ def test_a_position_on_several_topics_lists_them_all(found):
     (case,) = of_kind("topics")
     topics = {t for d in found[case["id"]] if d["stance"] == "support" for t in d["topics"]}
     assert {"trade", "dialogue"} <= topics, found[case["id"]]
+
+
+@pytest.mark.parametrize("case", of_kind("withheld"), ids=lambda k: k["id"])
+def test_a_measure_withheld_is_no_opposition(found, case):
+    """ "decided not to impose new tariffs": the classifier learns that tariffs draw `oppose`; a
+    measure announced as not taken must not become the publisher's protest."""
+    assert not [d for d in found[case["id"]] if d["stance"] == "oppose"], found[case["id"]]
+
+
+@pytest.mark.parametrize("case", of_kind("reported"), ids=lambda k: k["id"])
+def test_a_reported_position_is_not_also_the_publishers(found, case):
+    """Whoever the text reports holds the position; the publisher joins it only when the text says so."""
+    holders, stance = {g["actor"] for g in case["statements"]}, case["statements"][0]["stance"]
+    same = [d for d in found[case["id"]] if d["actor"] not in holders and d["stance"] == stance]
+    assert not same, same
+
+
+@pytest.mark.parametrize("case", of_kind("dated"), ids=lambda k: k["id"])
+def test_the_publishers_reading_is_dated_the_day_it_spoke(found, case):
+    """ "On March 3, the US announced ...", read on March 7 as China's protest: March 3 is the day of
+    the US move, and China protested on March 7 (a timeline must not date the protest earlier)."""
+    mine = [d for d in found[case["id"]] if d["actor"] == case["source_country"]]
+    assert mine and all(d["stated_on"] == case["date"] for d in mine), mine
