@@ -118,7 +118,12 @@ def test_history_ctrl_c_and_tables(terminal):
     term.expect("2 row(s)")
     term.expect("sql> ")
 
-    term.send("half a query\x03")  # Ctrl-C at the prompt drops the line, stays
+    # Ctrl-C at the prompt drops the line and stays. Typed as a person types: the line, then Ctrl-C once
+    # it shows. (Sent in one write, the SIGINT can arrive while readline is still reading the letters,
+    # outside the select() Python's readline waits in, and Python notices it only at the next key.)
+    term.send("half a query")
+    term.expect("half a query")
+    term.send("\x03")
     term.expect("sql> ")
     term.send(".tables\r")
     term.expect("stance_shifts")
