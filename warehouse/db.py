@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -181,32 +181,17 @@ class Warehouse:
         every start costs a tenth of a second and a catalog write, each
         night and each `stancewatch` command that writes.
         """
-        if self.lake is not None:
-            return self._migrate_lake()
-        self.con.execute((SCHEMA_DIR / "000_store.sql").read_text())
-        done = {r[0] for r in self.con.execute("SELECT name FROM store.schema_migrations").fetchall()}
-        applied = []
-        for file in sorted(SCHEMA_DIR.glob("*.sql")):
-            if file.name in done or file.name == "000_store.sql":
-                continue
-            with self.transaction():
-                self.con.execute(file.read_text())
-                self.con.execute("INSERT INTO store.schema_migrations VALUES (?, ?)", [file.name, now()])
-            applied.append(file.name)
-        self._refresh_views(applied, done)
-        return applied
-
-    def _migrate_lake(self) -> list[str]:
-        """The same files on DuckLake: keys dropped from the DDL, one transaction (one snapshot) per file."""
+        # on DuckLake the same files with their keys dropped, one transaction (one snapshot) per file
+        ddl: Callable[[str], str] = ducklake.lake_ddl if self.lake is not None else str
         with self.transaction():
-            self.con.execute(ducklake.lake_ddl((SCHEMA_DIR / "000_store.sql").read_text()))
+            self.con.execute(ddl((SCHEMA_DIR / "000_store.sql").read_text()))
         done = {r[0] for r in self.con.execute("SELECT name FROM store.schema_migrations").fetchall()}
         applied = []
         for file in sorted(SCHEMA_DIR.glob("*.sql")):
             if file.name in done or file.name == "000_store.sql":
                 continue
             with self.transaction():
-                self.con.execute(ducklake.lake_ddl(file.read_text()))
+                self.con.execute(ddl(file.read_text()))
                 self.con.execute("INSERT INTO store.schema_migrations VALUES (?, ?)", [file.name, now()])
             applied.append(file.name)
         self._refresh_views(applied, done)
