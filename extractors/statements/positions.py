@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 
 from .classifier import STANCES, Classifiers, Settings
 from .dates import flags_for, stated_on
+from .subjects import subject_holders, with_subject
 from .features import SentenceView, UnitFacts, candidates, holder_example
 from .linear import Example
 from .context import DocContext, Person
@@ -266,6 +267,8 @@ def _added(
     candidate the holder classifier accepts (at least the likeliest); and further holders of a stance
     the rules found ("both sides confirmed ..." read for one side only)."""
     accepted = [h for h, p in zip(r.holders, holder_p) if p >= s.holder] or [r.holders[int(np.argmax(holder_p))]]
+    subject = subject_holders(r.view, reading.facts)
+    accepted = with_subject(_as_signatories(accepted, r, reading.facts), subject)
     out = [_statement(reading, r, a, x, accepted, topics, stance[x], version) for x in missing for a in accepted]
     for x in STANCES:
         has = [st for st in found if st.stance == x]
@@ -273,6 +276,8 @@ def _added(
             continue
         holders = {st.actor for st in has}
         extra = [h for h, p in zip(r.holders, holder_p) if p >= s.complete and h not in holders]
+        if len(subject) >= 2:  # "the two sides reaffirmed ...": the rules read one side, the subject says both
+            extra += [h for h in subject if h not in holders and h not in extra]
         if reading.facts.voice not in holders and not _shared(r):
             # a position the grammar gave to another party is reported by the voice, not shared by it
             extra = [h for h in extra if h != reading.facts.voice]
@@ -280,6 +285,14 @@ def _added(
             _statement(reading, r, a, x, [*holders, *extra], has[0].topics, has[0].confidence, version) for a in extra
         ]
     return out
+
+
+def _as_signatories(accepted: list[str], r: SentenceReading, facts: UnitFacts) -> list[str]:
+    """In a joint statement "we" is every signatory (contract): the publishing voice the holder
+    classifier accepted for a "we" sentence stands for all of them."""
+    if not facts.signatories or facts.voice not in accepted or "WE" not in r.view.tokens:
+        return accepted
+    return list(dict.fromkeys([*facts.signatories, *(h for h in accepted if h != facts.voice)]))
 
 
 def _shared(r: SentenceReading) -> bool:

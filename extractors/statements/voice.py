@@ -118,6 +118,7 @@ def _carry(ctx: DocContext, previous: DocContext | None) -> DocContext:
         ctx.doc_parties = previous.doc_parties + [c for _, c in previous.unit_parties]
         ctx.persons = list(previous.persons)
         ctx.we_override = previous.we_override
+        ctx.signatories = list(previous.signatories)  # "We, the Ministers of A, B and C" holds for the text
         ctx.subject_person = previous.subject_person
     return ctx
 
@@ -146,6 +147,23 @@ def read_title(title: Doc | None, ctx: DocContext) -> None:
             ctx.title_parties.append(code)
     if not ctx.signatories:
         ctx.signatories = signatories(title, ctx.date)
+    body = body_statement(title)
+    if body and not ctx.we_override:
+        ctx.we_override = ctx.voice_country = body  # "G7 Foreign Ministers' Statement on ...": "we" is the G7
+        ctx.voice = None
+
+
+BODY_STATEMENT = re.compile(r"\b(statement|declaration|communiqu)", re.IGNORECASE)
+
+
+def body_statement(title: Doc) -> str:
+    """The body a title says the text is the statement of: "G7 Foreign Ministers' Statement on the MV
+    Mercer Street Attack" -> "G7" (the title opens with the body's name and calls the text a statement);
+    "" otherwise ("Joint Statement on Belarus", "Secretary Blinken's Statement on the G7")."""
+    first = title.ents[0] if title.ents else None
+    if first is None or first.label_ != gz.BODY or first.start > 1 or not BODY_STATEMENT.search(title.text):
+        return ""
+    return str(first.ent_id_)
 
 
 def signatories(title: Doc, day: dt.date | None) -> list[str]:
@@ -224,9 +242,21 @@ def _voice_pairs(doc: Doc, voice: str) -> list[tuple[str, str]]:
     ]
 
 
+#: Lower-case words an apposition after "We," may hold between the parties it lists ("We, the
+#: Ministers and representatives of the United States, Italy, ... and of the European Union, met ...").
+APPOSITION_WORDS = frozenset(
+    {"of", "the", "and", ",", "representatives", "ministers", "leaders", "heads", "state", "government"}
+    | {"governments", "foreign", "member", "states", "countries", "&"}
+)
+
+
 def we_override(doc: Doc, mentions: list[Mention], ctx: DocContext) -> None:
     """ "We, the G7 Foreign Ministers of Canada, ... and the EU" makes every "we" of the document
-    that body; the members listed in the apposition are not separate subjects."""
+    that body; the members listed in the apposition are not separate subjects. "We, the Ministers
+    of the United States, Italy, Canada, ..." names no body: each listed government is a signatory,
+    and every later "we" of the document is each of them (contract: one statement per signatory)."""
+    if _we_signatories(doc, mentions, ctx):
+        return
     for i, (a, b) in enumerate(zip(mentions, mentions[1:])):
         if (
             a.kind == "self"
@@ -246,3 +276,33 @@ def we_override(doc: Doc, mentions: list[Mention], ctx: DocContext) -> None:
                 j += 1
             del mentions[i + 1 : j]
             return
+
+
+def _we_signatories(doc: Doc, mentions: list[Mention], ctx: DocContext) -> bool:
+    """ "We, the Ministers and representatives of A, B, C and D, met ...": the parties of the
+    apposition, when it lists two or more and opens with a title rather than a body's name, become
+    the document's signatories and leave the mention list (they are not separate subjects)."""
+    for i, a in enumerate(mentions):
+        if not (a.kind == "self" and a.text.lower() == "we" and a.end < len(doc) and doc[a.end].text == ","):
+            continue
+        listed: list[int] = []
+        last = i
+        at, sent_end = a.end, doc[a.start].sent.end
+        for j in range(i + 1, len(mentions)):
+            m = mentions[j]
+            between = doc[at : m.start]
+            if m.start >= sent_end or m.kind not in ("party", "joint"):
+                break
+            if not all(t.is_title or t.lower_ in APPOSITION_WORDS for t in between):
+                break
+            if m.kind == "party":  # "the Ministers" (a joint mention) is the apposition's head, not a party
+                listed.append(j)
+            last, at = j, m.end
+        codes = list(dict.fromkeys(c for j in listed for c in gz.members(mentions[j].code)))
+        first_is_body = bool(listed) and listed[0] == i + 1 and mentions[i + 1].start - a.end <= 3
+        if len(codes) < 2 or first_is_body:
+            return False
+        ctx.signatories = codes
+        del mentions[i + 1 : last + 1]
+        return True
+    return False
