@@ -56,8 +56,7 @@ def is_candidate(sent: Span, marks: Marks) -> bool:
     if (
         sent.text.rstrip().endswith("?")
         and not rhetorical
-        or marks.get("PROCEDURAL")
-        or marks.get("EVENT")
+        or (marks.get("PROCEDURAL") or marks.get("EVENT"))
         and not attitude
     ):
         return False  # "spoke today with X to reaffirm the alliance" keeps its cue
