@@ -34,7 +34,7 @@ from .features import SentenceView, UnitFacts, candidates, holder_example
 from .linear import Example
 from .context import DocContext, Person
 from .schema import Statement, TextUnit
-from .words import word_list
+from .words import word_list, word_set
 
 QUESTION_TURN = re.compile(r"^\s*(Q|QUESTION|Question|Journalist|Reporter)\s*[:：]")
 FLAG_LABELS = ("HYPOTHETICAL", "FUTURE", "HISTORICAL", "REPORT")
@@ -202,9 +202,10 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
             and not _contradicts(x, r.rules)
             and not (x == "oppose" and withholds_measure(r.sent.text))
         ]
+        missing = _one_side(missing, stance, s)
         if not r.rules and not missing:
             continue
-        topics = _topics(probs.topics(i), s.topic, s.max_topics)
+        topics = _with_keywords(r, _topics(probs.topics(i), s.topic, s.max_topics), s.max_topics)
         # a rule statement keeps the topics its keywords gave (one statement per topic): the topic
         # classifier's further topics were right only half the time (cross-validation), and a wrong
         # topic puts a position on a timeline it does not belong to
@@ -216,6 +217,13 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
 
 
 OPPOSITE = {"support": "oppose", "oppose": "support"}
+TOPIC_FLAG = "M_TOPIC_"  # the lexicon mark of a topic keyword, as the sentence example carries it
+GENERIC_TOPICS = word_set("generic_topics")
+HOSTILE_ACTS = word_set("hostile_acts")
+#: Stances an explicit cue rules out for the classifier's additions in the same sentence: the opposite
+#: stance, and between concern and oppose the other one ("we are troubled by reports ..." is concern,
+#: not also the oppose the topic usually draws).
+EXCLUDES = {"support": ("oppose",), "oppose": ("support", "concern"), "concern": ("oppose",)}
 JOINT_WORDS = (*word_list("bilateral"), *word_list("leaders"), "jointly", "together", "both", "all sides")
 
 
@@ -244,12 +252,22 @@ def withholds_measure(sentence: str) -> bool:
     return bool(_withheld().search(sentence))
 
 
+def _one_side(missing: list[str], stance: dict[str, float], s: Settings) -> list[str]:
+    """Support and oppose are never both added to one sentence: the classifier rating both high reads
+    a sentence that weighs a partner's merits against its faults, and only the stronger reading (by
+    its margin over its threshold) is kept."""
+    if "support" in missing and "oppose" in missing:
+        weaker = min(("support", "oppose"), key=lambda x: stance[x] - s.add_threshold(x))
+        return [x for x in missing if x != weaker]
+    return missing
+
+
 def _contradicts(stance: str, rules: list[Statement]) -> bool:
     """The rules already read this stance here, or its opposite: the classifier must not add a
     position that contradicts an explicit cue. It learns what a topic usually draws ("sanctions" ->
     oppose), and a reversal ("China now supports sanctions") is exactly where that prior is wrong —
     the statement a shift alert exists for."""
-    return any(k.stance in (stance, OPPOSITE.get(stance)) for k in rules)
+    return any(k.stance == stance or k.stance in EXCLUDES[stance] for k in rules)
 
 
 def _added(
@@ -307,12 +325,26 @@ def _topics(ranked: Sequence[tuple[str, float]], threshold: float, limit: int) -
     return tuple(picked or [t for t, _ in ranked[:1]])
 
 
-def _target(r: SentenceReading, actor: str, holders: Sequence[str], facts: UnitFacts) -> str:
+def _with_keywords(r: SentenceReading, topics: tuple[str, ...], limit: int) -> tuple[str, ...]:
+    """A topic the sentence names by its keyword ("... escalate the dispute into a trade war": trade)
+    comes first: the classifier's topics are its prior for such wording, the keyword is what was said."""
+    named = [f[len(TOPIC_FLAG) :] for f in r.example.flags if f.startswith(TOPIC_FLAG)]
+    specific = [t for t in named if t not in GENERIC_TOPICS] or named
+    return tuple(dict.fromkeys([*specific, *topics]))[: max(limit, len(specific[:1]))]
+
+
+def _target(r: SentenceReading, actor: str, stance: str, holders: Sequence[str], facts: UnitFacts) -> str:
     """The party an added position is about: another party named in the sentence (not the
     holder, preferably not the voice), else a co-holder (joint positions face each other), else the
     title's or the unit's other party."""
+    toks = r.view.tokens
     agents = [
-        c for p, c in r.view.parties if r.view.tokens[p - 1 : p] == ["by"] or r.view.tokens[p - 2 : p] == ["by", "the"]
+        c
+        for p, c in r.view.parties
+        if toks[p - 1 : p] == ["by"]
+        or toks[p - 2 : p] == ["by", "the"]
+        or stance != "support"
+        and _does_harm(toks[p + 1 : p + 5])
     ]
     named = [c for c in dict.fromkeys([*agents, *r.view.codes]) if c != actor]
     for pool in (
@@ -325,6 +357,12 @@ def _target(r: SentenceReading, actor: str, holders: Sequence[str], facts: UnitF
         if pool:
             return pool[0]
     return ""
+
+
+def _does_harm(after: Sequence[str]) -> bool:
+    """ "Russia's ongoing aggression against Georgia": a party whose possessive governs a hostile act
+    is its doer, and the doer, not the victim, is what a criticism targets (contract)."""
+    return bool(after) and after[0] in ("'s", "’s") and any(t in HOSTILE_ACTS for t in after[1:])
 
 
 def _speaker(reading: UnitReading, actor: str) -> Person | None:
@@ -360,7 +398,7 @@ def _statement(
         speaker=person.name if person else "",
         speaker_role=person.role if person else "",
         stance=stance,
-        target=_target(r, actor, holders, reading.facts),
+        target=_target(r, actor, stance, holders, reading.facts),
         topic=topics[0] if topics else "",
         topics=topics,
         flags=r.flags,

@@ -31,7 +31,7 @@ def found() -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize(
     "case",
-    of_kind("reported", "evaluative", "demand", "concern", "rhetorical", "topics", "doer", "dated"),
+    of_kind("reported", "evaluative", "demand", "concern", "rhetorical", "topics", "doer", "dated", "procedural_cue"),
     ids=lambda k: k["id"],
 )
 def test_the_statement_is_found(found, case):

@@ -43,7 +43,8 @@ def test_the_trained_bundle_finds_what_the_rules_miss(trained):
     assert Detector("rules").detect(unit) == []
     found = Detector("hybrid", models=Classifiers.from_disk(out)).detect(unit)
     assert [(s.actor, s.stance, s.target) for s in found] == [("USA", "support", "MNG")]
-    assert 0.5 < found[0].confidence < 1.0 and found[0].topics[0] == "cooperation"
+    # the topic the tiny set taught (cooperation) is carried; "consultations", a keyword of dialogue, leads
+    assert 0.5 < found[0].confidence < 1.0 and found[0].topics == ("dialogue", "cooperation")
 
 
 def test_training_is_reproducible(trained, tmp_path):
