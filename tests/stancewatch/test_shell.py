@@ -123,6 +123,7 @@ def test_history_ctrl_c_and_tables(terminal):
     # outside the select() Python's readline waits in, and Python notices it only at the next key.)
     term.send("half a query")
     term.expect("half a query")
+    time.sleep(0.5)  # a person's pause: the echo is written before readline is back in its select()
     term.send("\x03")
     term.expect("sql> ")
     term.send(".tables\r")
