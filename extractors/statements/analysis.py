@@ -25,7 +25,7 @@ from .patterns import CUE_LABELS
 from .schema import Statement, TextUnit
 from .targets import cue_target, object_limit, pick_target, targets_by_holder
 from .topics import GENERIC, cue_topics, object_topics, sentence_hits, topic_hits, unit_topic
-from .voice import prescan
+from .voice import is_question, prescan
 from .words import Marks, labels_with
 
 MENTION_LABELS = labels_with("mention")
@@ -81,13 +81,17 @@ class UnitAnalyser:
     ) -> list[Statement]:
         """The unit's statements, one per (actor, stance, target, topic) and sentence: a position
         restated in another sentence is kept, as evidence for the day's prevailing stance."""
-        if unit.text.lstrip().startswith(("Q:", "Q：")):
-            return []
         all_hits = topic_hits(marks, 0, len(doc))
         own = unit_topic(all_hits)
+        if is_question(unit):
+            ctx.doc_topic = own  # the question says what its answer is about, not the answer before it
+            return []
         # a paragraph that names only a generic topic ("progress in the consultations") continues the
-        # document's specific one ("the trade talks between China and the US" in the paragraph before)
-        fallback = ctx.doc_topic if ctx.doc_topic and (not own or own in GENERIC) else own
+        # document's specific one ("the trade talks between China and the US" in the paragraph before),
+        # else the one the rest of its answer names ("each and every flip-flop ..." before "... economic
+        # and trade issues" in the next paragraph)
+        context = ctx.doc_topic or ctx.ahead_topic
+        fallback = context if context and (not own or own in GENERIC) else own
         ctx.doc_topic = own if own and own not in GENERIC else ctx.doc_topic or own
         prescan(doc, ctx)
         out: dict[tuple[str, str, str, str, int], Statement] = {}

@@ -55,6 +55,7 @@ class DocContext:
     unit_parties: list[tuple[int, str]] = field(default_factory=list)
     unit_pairs: list[tuple[str, str]] = field(default_factory=list)
     doc_topic: str = ""
+    ahead_topic: str = ""  # the specific topic the rest of the answer names (pipeline.ahead_topics)
     doc_parties: list[str] = field(default_factory=list)  # parties named in earlier paragraphs of the document
     title_parties: list[str] = field(default_factory=list)  # parties the page title names ("Call with ...")
     title_persons: list[Person] = field(default_factory=list)  # officials the page title names

@@ -10,6 +10,7 @@ Two modes share one stance grammar:
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 import multiprocessing as mp
 from functools import lru_cache
 from typing import Iterable, Iterator, cast
@@ -28,7 +29,8 @@ from .mentions import MentionFinder
 from .positions import UnitReading, decide, read_unit
 from .schema import Statement, TextUnit
 from .version import DETECTOR_VERSION, TRAINED_PACKAGE, resolve_mode, trained_available  # noqa: F401 (re-exported)
-from .voice import new_context, read_title
+from .topics import GENERIC, topic_hits
+from .voice import is_question, new_context, read_title
 from .words import Marks, word_set
 
 SUBJECT_DEPS = word_set("subject_dependencies")
@@ -108,9 +110,11 @@ class Detector:
         out: list[UnitReading] = []
         previous: DocContext | None = None
         prev_key = None
+        ahead = ahead_topics(units, docs, marks) if carry else [""] * len(units)
         for unit, doc, mk, i in zip(units, docs, marks, itertools.count()):
             key = doc_key(unit)
             ctx = new_context(unit, previous if carry and key == prev_key else None)
+            ctx.ahead_topic = ahead[i]
             title = titles.get(unit.title)
             read_title(title, ctx)
             oracle = _oracle(parsed.get(i)) if parsed else None
@@ -155,6 +159,21 @@ def _oracle(parsed: dict[int, Doc] | None) -> SubjectOracle | None:
         return _subject_char_span(doc, sent.start_char, sent, cue_char) if doc is not None else None
 
     return subject
+
+
+def ahead_topics(units: list[TextUnit], docs: list[Doc], marks: list[Marks]) -> list[str]:
+    """For each unit, the specific topic the following units of its answer name most (up to the next
+    question turn, within the same document): a paragraph that opens an answer with "each and every
+    flip-flop ..." is about the trade named in the paragraph after it. One backward pass."""
+    out = [""] * len(units)
+    counts: Counter[str] = Counter()
+    for i in range(len(units) - 1, -1, -1):
+        if i + 1 == len(units) or doc_key(units[i + 1]) != doc_key(units[i]) or is_question(units[i + 1]):
+            counts = Counter()
+        specific = counts.most_common(1)
+        out[i] = specific[0][0] if specific else ""
+        counts.update(slug for _, slug in topic_hits(marks[i], 0, len(docs[i])) if slug not in GENERIC)
+    return out
 
 
 def doc_key(unit: TextUnit) -> tuple[str, str, str]:

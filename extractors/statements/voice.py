@@ -32,6 +32,12 @@ PAIR_STARTS = "statements_pair_starts"  # doc.user_data key: tokens that open a 
 PAIR_TOKENS = "statements_pair_tokens"  # doc.user_data key: mention starts inside a "China-Qatar" compound
 
 
+def is_question(unit: TextUnit) -> bool:
+    """A journalist's turn of a transcript ("Q: ..."): it holds no position, but says what the answer
+    after it is about."""
+    return unit.text.lstrip().startswith(("Q:", "Q："))
+
+
 def turn_speaker(text: str) -> str | None:
     """The turn-taker of a transcript turn ("Vladimir Putin: ...", "Dmitry Svishchev: ..."), if any."""
     m = TURN.match(text)

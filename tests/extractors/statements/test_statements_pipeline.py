@@ -140,3 +140,36 @@ def test_trained_mode_smoke(trained_detector):
     results = list(trained_detector.detect_many(TINY))
     assert [len(r) for r in results] == [1, 0, 1]
     assert trained_detector.version.endswith(".trained")
+
+
+def test_a_paragraph_with_no_topic_takes_the_one_the_rest_of_its_answer_names():
+    """ "Each and every flip-flop ..." opens an answer whose next paragraph names the trade issues: the
+    protest is on the trade timeline; a question turn starts a new answer and says what it is about."""
+    answer = [
+        unit(
+            "Q: The US says it will go ahead with the tariffs. What is your comment?",
+            day="2018-05-30",
+            country="CHN",
+            uid="d-1",
+        ),
+        unit(
+            "Each and every flip-flop of the US will only squander its credibility.",
+            day="2018-05-30",
+            country="CHN",
+            speaker="Hua Chunying",
+            uid="d-2",
+        ),
+        unit(
+            "Differences over economic and trade issues should be resolved through consultation.",
+            day="2018-05-30",
+            country="CHN",
+            speaker="Hua Chunying",
+            uid="d-3",
+        ),
+    ]
+    first = list(get_detector("hybrid").detect_many(answer[1:]))[0]
+    assert [(s.actor, s.stance, s.target, s.topic) for s in first] == [("CHN", "oppose", "USA", "trade")]
+    asked = list(get_detector("hybrid").detect_many(answer[:2]))[1]  # the question names the tariffs
+    assert [(s.stance, s.topic) for s in asked] == [("oppose", "trade")]
+    alone = get_detector("hybrid").detect(answer[1])
+    assert [s.topic for s in alone] == [""]
