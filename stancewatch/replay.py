@@ -42,9 +42,11 @@ def load_sequence(path: str | Path, corpora: str | Path) -> list[dict[str, Any]]
     """Documents of a sequence defined over the saved corpora (benchmarks/sequences/README.md).
 
     Each line names a document instead of carrying its text: `corpus` (a file
-    under `corpora`) and either `turn` (the n-th turn of a saved MFA
-    press-conference page, which must be an answer) or `link` (the item of a
-    saved RSS snapshot with that link). The text is read from the corpus and
+    under `corpora`) and one of `turn` (the n-th turn of a saved MFA
+    press-conference page, which must be an answer), `link` (the item of a
+    saved RSS snapshot with that link) or `"page": true` (the whole saved page,
+    e.g. a Kremlin readout, read as the nightly flow reads a fetched page;
+    see `_page_text`). The text is read from the corpus and
     checked against the line's `sha256` (first 16 hex digits), so an edited
     corpus or extractor is an error, not a silently different sequence.
     """
@@ -57,12 +59,14 @@ def load_sequence(path: str | Path, corpora: str | Path) -> list[dict[str, Any]]
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         if digest != doc["sha256"]:
             raise ValueError(f"{path}:{n}: {doc['id']}: the corpus text changed (sha256 {digest})")
-        docs.append({k: v for k, v in doc.items() if k not in ("corpus", "turn", "sha256")} | {"text": text})
+        docs.append({k: v for k, v in doc.items() if k not in ("corpus", "turn", "page", "sha256")} | {"text": text})
     return sorted(docs, key=lambda d: (d["date"], d["id"]))
 
 
 def _corpus_text(path: Path, doc: dict[str, Any]) -> str:
     raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    if doc.get("page"):
+        return _page_text(raw, doc.get("url") or "")
     if "turn" in doc:
         from stancewatch.extractors.sites.mfa_press import read_transcript
 
@@ -76,6 +80,22 @@ def _corpus_text(path: Path, doc: dict[str, Any]) -> str:
     html = entry["content"][0]["value"] if entry.get("content") else entry.get("summary", "")
     paragraphs = [" ".join(p.text_content().split()) for p in lxml.html.fragment_fromstring(html, "div").iter("p")]
     return "\n".join(p for p in paragraphs if p)
+
+
+def _page_text(raw: bytes, url: str) -> str:
+    """The main text of a whole saved page, one paragraph per line.
+
+    Read the way the nightly flow reads a page it fetched: the site extractor
+    that matches `url`, else trafilatura (`extractors.sites.extract_page`),
+    and its paragraph units. A sequence over saved pages (the Kremlin's news
+    pages have no feed with full text) then holds the text the detector
+    would see in production, not a hand-made cut of it.
+    """
+    from stancewatch.extractors.sites import extract_page
+
+    extracted = extract_page(raw, url)
+    paragraphs = [u.text for u in extracted.units] or extracted.text.split("\n")
+    return "\n".join(p.strip() for p in paragraphs if p.strip())
 
 
 def nights(docs: list[dict[str, Any]]) -> list[str]:
