@@ -19,6 +19,8 @@ paragraphs before it and spaCy reads one text at a time. A Doc carries its unit 
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,12 +30,12 @@ from spacy.language import Language
 from spacy.lang.en import English
 from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # compiled module without stubs
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
 from .classifier import MODEL_DIR, Classifiers
 from .classifier import load as load_models
-from .features import UnitFacts, sentence_example, title_kinds, view
+from .features import UnitFacts, sentence_example, sentences, title_kinds, views
 from .gazetteer import ruler_patterns
 from .linear import Example
 from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
@@ -64,6 +66,9 @@ def make_tokenizer() -> Any:
 @Language.component("stancewatch_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence (multi-paragraph answers keep "\\n" between paragraphs)."""
+    unit = doc.user_data.get(UNIT)  # its text is the doc's (the tokenizer keeps every character)
+    if "\n" not in (unit.text if unit is not None else doc.text):
+        return doc  # most units are one line: no token to look at (`doc.text` would make every one)
     for tok in doc[:-1]:
         if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
@@ -114,11 +119,10 @@ class StanceClassifier:
         unit = doc.user_data.get(UNIT) or TextUnit(doc.text)
         facts = unit_facts(unit)
         marks: Marks = doc.user_data.get(MARKS, {})
-        views = [view(doc, sent, i, facts.voice) for i, sent in enumerate(doc.sents)]
-        examples = [
-            sentence_example(v, facts, sentence_marks(marks, sent.start, sent.end)) for v, sent in zip(views, doc.sents)
-        ]
-        doc.user_data[SENTENCES] = list(zip(views, examples, self.scores(examples)))
+        sents = sentences(doc)
+        masked = views(doc, sents, facts.voice)
+        examples = [sentence_example(v, facts, labels) for v, labels in zip(masked, sentence_marks(marks, sents))]
+        doc.user_data[SENTENCES] = list(zip(masked, examples, self.scores(examples)))
         return doc
 
     def scores(self, examples: list[Example]) -> list[dict[str, float]]:
@@ -149,9 +153,17 @@ def unit_facts(unit: TextUnit) -> UnitFacts:
     )
 
 
-def sentence_marks(marks: Marks, start: int, end: int) -> list[str]:
-    """The labels matched inside tokens [start, end)."""
-    return sorted({label for label, spans in marks.items() if any(start <= s < end for s, _ in spans)})
+def sentence_marks(marks: Marks, sents: Sequence[Span]) -> list[list[str]]:
+    """Per sentence, the labels matched inside it, sorted; each match is put in its sentence once
+    (not every label's matches scanned again for every sentence)."""
+    starts = [s.start for s in sents]
+    found: list[set[str]] = [set() for _ in sents]
+    for label, spans in marks.items():
+        for start, _ in spans:
+            k = bisect_right(starts, start) - 1
+            if k >= 0 and start < sents[k].end:
+                found[k].add(label)
+    return [sorted(labels) for labels in found]
 
 
 def build(model: str | None = "model") -> Language:

@@ -21,9 +21,12 @@ Two kinds of examples:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from . import gazetteer as gz
@@ -58,6 +61,8 @@ TITLE_KINDS = (
     "declaration",
 )
 CONTEXT = 3  # words either side of a candidate's mention
+DIGIT = re.compile(r"\d")
+SENTS = "stancewatch_sents"  # doc.user_data: the sentences, listed once (`sentences`)
 
 
 @dataclass
@@ -91,10 +96,47 @@ def codes_in(doc: Doc | None) -> list[str]:
     return list(dict.fromkeys(c for e in doc.ents for c in gz.members(party_code(e))))
 
 
-def view(doc: Doc, sent: Span, index: int, voice: str) -> SentenceView:
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, listed once: `doc.sents` walks every token each time it is read, and the
+    classifier, the rules and the combination all read them (the boundaries are final once the
+    pipeline's sentencizer has run, which is before any of them)."""
+    sents = doc.user_data.get(SENTS)
+    if sents is None:
+        sents = doc.user_data[SENTS] = list(doc.sents)
+    return cast(list[Span], sents)
+
+
+def views(doc: Doc, sents: Sequence[Span], voice: str) -> list[SentenceView]:
+    """Every sentence masked (`masked`), reading the doc's tokens and entities once, not once per
+    sentence (the per-sentence reading built every token and every entity of the doc again)."""
+    strings = doc.vocab.strings
+    words = [None if space else _word(lower, strings) for lower, space in doc.to_array(["LOWER", "IS_SPACE"]).tolist()]
+    starts = [s.start for s in sents]
+    ents: list[dict[int, Span]] = [{} for _ in sents]
+    for ent in doc.ents:
+        k = bisect_right(starts, ent.start) - 1
+        if k >= 0 and ent.end <= sents[k].end:  # an entity across a sentence break masks nothing
+            ents[k][ent.start] = ent
+    return [masked(sent, i, voice, words, ents[i]) for i, sent in enumerate(sents)]
+
+
+def _word(lower: int, strings: StringStore) -> str:
+    """A lower-cased word as the classifiers see it ("we" -> WE, digits -> 0), by its string hash,
+    remembered (reading the tokens' arrays is cheaper than making a Token for every word)."""
+    word = _WORDS.get(lower)
+    if word is None:
+        text = strings[lower]
+        word = _WORDS[lower] = "WE" if text in FIRST_PERSON else DIGIT.sub("0", text)
+    return word
+
+
+_WORDS: dict[int, str] = {}  # one entry per distinct word read, like the vocabulary's own string store
+
+
+def masked(sent: Span, index: int, voice: str, words: list[str | None], ents: dict[int, Span]) -> SentenceView:
     """Mask the sentence: parties become SELF (the voice), PARTY or PERSON; first person becomes
-    WE; digits become 0."""
-    ents = {e.start: e for e in doc.ents if sent.start <= e.start and e.end <= sent.end}
+    WE; digits become 0. `words`: each token of the doc lower-cased and masked (None: a space);
+    `ents`: the entities inside the sentence by their first token."""
     tokens: list[str] = []
     parties: list[tuple[int, str]] = []
     i = sent.start
@@ -106,12 +148,10 @@ def view(doc: Doc, sent: Span, index: int, voice: str) -> SentenceView:
             parties.extend((len(tokens) - 1, code) for code in codes)
             i = ent.end
             continue
-        tok = doc[i]
+        word = words[i]
         i += 1
-        if tok.is_space:
-            continue
-        low = tok.lower_
-        tokens.append("WE" if low in FIRST_PERSON else re.sub(r"\d", "0", low))
+        if word is not None:
+            tokens.append(word)
     codes = list(dict.fromkeys(c for _, c in parties))
     return SentenceView(tokens, parties, sent.text, index, codes)
 
