@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from .context import DocContext, Mention, Person
 from .cues import sentence_cues
 from .dates import flags_for, stated_on
+from .buckets import sentences
 from .gazetteer import lexicon
 from .holders import SubjectOracle, cue_holders
 from .mentions import MentionFinder
@@ -35,7 +36,7 @@ ATTITUDE_LABELS = labels_with("cue", kind="attitude")
 
 def by_sentence(doc: Doc, marks: Marks) -> list[tuple[Span, Marks, list[Span]]]:
     """Each sentence with its own marks and entities, bucketed in one pass (not per sentence)."""
-    sents = list(doc.sents)
+    sents = sentences(doc)
     starts = [s.start for s in sents]
     buckets: list[Marks] = [defaultdict(list) for _ in sents]
     for label, spans in marks.items():

@@ -19,8 +19,6 @@ paragraphs before it and spaCy reads one text at a time. A Doc carries its unit 
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,12 +28,13 @@ from spacy.language import Language
 from spacy.lang.en import English
 from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # compiled module without stubs
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from .classifier import MODEL_DIR, Classifiers
 from .classifier import load as load_models
-from .features import UnitFacts, sentence_example, sentences, title_kinds, views
+from .buckets import sentence_labels, sentences
+from .features import UnitFacts, sentence_example, title_kinds, views
 from .gazetteer import ruler_patterns
 from .linear import Example
 from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
@@ -121,7 +120,7 @@ class StanceClassifier:
         marks: Marks = doc.user_data.get(MARKS, {})
         sents = sentences(doc)
         masked = views(doc, sents, facts.voice)
-        examples = [sentence_example(v, facts, labels) for v, labels in zip(masked, sentence_marks(marks, sents))]
+        examples = [sentence_example(v, facts, labels) for v, labels in zip(masked, sentence_labels(marks, sents))]
         doc.user_data[SENTENCES] = list(zip(masked, examples, self.scores(examples)))
         return doc
 
@@ -151,19 +150,6 @@ def unit_facts(unit: TextUnit) -> UnitFacts:
         unit_codes=(),
         doc_codes=(),
     )
-
-
-def sentence_marks(marks: Marks, sents: Sequence[Span]) -> list[list[str]]:
-    """Per sentence, the labels matched inside it, sorted; each match is put in its sentence once
-    (not every label's matches scanned again for every sentence)."""
-    starts = [s.start for s in sents]
-    found: list[set[str]] = [set() for _ in sents]
-    for label, spans in marks.items():
-        for start, _ in spans:
-            k = bisect_right(starts, start) - 1
-            if k >= 0 and start < sents[k].end:
-                found[k].add(label)
-    return [sorted(labels) for labels in found]
 
 
 def build(model: str | None = "model") -> Language:

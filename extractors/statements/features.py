@@ -24,7 +24,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
@@ -62,7 +61,6 @@ TITLE_KINDS = (
 )
 CONTEXT = 3  # words either side of a candidate's mention
 DIGIT = re.compile(r"\d")
-SENTS = "stancewatch_sents"  # doc.user_data: the sentences, listed once (`sentences`)
 
 
 @dataclass
@@ -94,16 +92,6 @@ def codes_in(doc: Doc | None) -> list[str]:
     if doc is None:
         return []
     return list(dict.fromkeys(c for e in doc.ents for c in gz.members(party_code(e))))
-
-
-def sentences(doc: Doc) -> list[Span]:
-    """The doc's sentences, listed once: `doc.sents` walks every token each time it is read, and the
-    classifier, the rules and the combination all read them (the boundaries are final once the
-    pipeline's sentencizer has run, which is before any of them)."""
-    sents = doc.user_data.get(SENTS)
-    if sents is None:
-        sents = doc.user_data[SENTS] = list(doc.sents)
-    return cast(list[Span], sents)
 
 
 def views(doc: Doc, sents: Sequence[Span], voice: str) -> list[SentenceView]:

@@ -1,0 +1,66 @@
+"""A doc's sentences, and the lexicon's marks put in their sentences, each computed once per doc.
+
+The classifier component, the grammar rules and the combination (`positions`) all read a unit
+sentence by sentence. Listing `doc.sents` walks every token each time, and filtering every label's
+matches for every sentence is quadratic in a long answer; here each match is placed in its sentence
+by a binary search over the sentence starts, in one pass.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import cast
+
+from spacy.tokens import Doc, Span
+
+from .words import Marks
+
+SENTS = "stancewatch_sents"  # doc.user_data: the sentences, listed once (`sentences`)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, listed once: `doc.sents` walks every token each time it is read, and the
+    classifier, the rules and the combination all read them (the boundaries are final once the
+    pipeline's sentencizer has run, which is before any of them)."""
+    sents = doc.user_data.get(SENTS)
+    if sents is None:
+        sents = doc.user_data[SENTS] = list(doc.sents)
+    return cast(list[Span], sents)
+
+
+def sentence_labels(marks: Marks, sents: Sequence[Span]) -> list[list[str]]:
+    """Per sentence, the labels matched inside it, sorted; each match is put in its sentence once
+    (not every label's matches scanned again for every sentence)."""
+    starts = [s.start for s in sents]
+    found: list[set[str]] = [set() for _ in sents]
+    for label, spans in marks.items():
+        for start, _ in spans:
+            k = bisect_right(starts, start) - 1
+            if k >= 0 and start < sents[k].end:
+                found[k].add(label)
+    return [sorted(labels) for labels in found]
+
+
+def first_cues_and_flags(
+    marks: Marks, sents: Sequence[Span], cue_prefixes: tuple[str, ...], flag_labels: tuple[str, ...]
+) -> tuple[list[int | None], list[dict[str, list[int]]]]:
+    """Per sentence, the first token of its first cue (a label starting with one of `cue_prefixes`;
+    None: no cue) and the start of each match of `flag_labels` inside it, by label, in match order."""
+    starts = [s.start for s in sents]
+    first: list[int | None] = [None] * len(sents)
+    flags: list[dict[str, list[int]]] = [{k: [] for k in flag_labels} for _ in sents]
+    for label, spans in marks.items():
+        is_cue, is_flag = label.startswith(cue_prefixes), label in flag_labels
+        if not (is_cue or is_flag):
+            continue
+        for i, _ in spans:
+            k = bisect_right(starts, i) - 1
+            if k < 0 or i >= sents[k].end:
+                continue
+            known = first[k]
+            if is_cue and (known is None or i < known):
+                first[k] = i
+            if is_flag:
+                flags[k][label].append(i)
+    return first, flags
