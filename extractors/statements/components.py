@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.lang.en import English
 from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # compiled module without stubs
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
 from .classifier import MODEL_DIR, Classifiers
@@ -77,9 +77,40 @@ def paragraph_breaks(doc: Doc) -> Doc:
 @Language.factory("stancewatch_gazetteer")
 def make_gazetteer(nlp: Language, name: str) -> EntityRuler:
     """An entity ruler over every gazetteer entry (built from the data files, never serialised)."""
-    ruler = EntityRuler(nlp, name, overwrite_ents=True)
+    ruler = GazetteerRuler(nlp, name, overwrite_ents=True)
     ruler.add_patterns(ruler_patterns())
     return ruler
+
+
+class GazetteerRuler(EntityRuler):
+    """spaCy's entity ruler, without two costs per doc that buy nothing here: counting every
+    pattern of its ~600 labels to warn about an empty ruler, and, since it overwrites entities,
+    making a Token of every matched word to ask whether it is already an entity (the answer was
+    never used: `any(...) and not self.overwrite`)."""
+
+    def _require_patterns(self) -> None:
+        if not any(self.token_patterns.values()) and not any(self.phrase_patterns.values()):
+            super()._require_patterns()  # empty: spaCy's warning
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, int]]) -> None:
+        if not self.overwrite:
+            super().set_annotations(doc, matches)
+            return
+        entities = list(doc.ents)
+        new_entities = []
+        seen_tokens: set[int] = set()
+        for match_id, start, end in matches:
+            # check for end - 1 here because boundaries are inclusive (as spaCy's own)
+            if start not in seen_tokens and end - 1 not in seen_tokens:
+                if match_id in self._ent_ids:
+                    label, ent_id = self._ent_ids[match_id]
+                    span = Span(doc, start, end, label=label, span_id=ent_id)
+                else:
+                    span = Span(doc, start, end, label=match_id)
+                new_entities.append(span)
+                entities = [e for e in entities if not (e.start < end and e.end > start)]
+                seen_tokens.update(range(start, end))
+        doc.ents = entities + new_entities
 
 
 class Lexicon:
