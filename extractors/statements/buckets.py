@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from .words import Marks
 
 SENTS = "stancewatch_sents"  # doc.user_data: the sentences, listed once (`sentences`)
+TEXTS = "stancewatch_texts"  # doc.user_data: the text of each span asked for, by (start, end)
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -27,6 +28,22 @@ def sentences(doc: Doc) -> list[Span]:
     if sents is None:
         sents = doc.user_data[SENTS] = list(doc.sents)
     return cast(list[Span], sents)
+
+
+def sentence_text(span: Span) -> str:
+    """`span.text`, made once per span of a doc: spaCy joins a Token made for every word each time
+    it is asked, and the classifier, the rules, the flags and the dates each ask for a sentence's."""
+    texts = doc_texts(span.doc)
+    key = (span.start, span.end)
+    text = texts.get(key)
+    if text is None:
+        text = texts[key] = span.text
+    return text
+
+
+def doc_texts(doc: Doc) -> dict[tuple[int, int], str]:
+    """The doc's store of span texts (`sentence_text`)."""
+    return cast(dict[tuple[int, int], str], doc.user_data.setdefault(TEXTS, {}))
 
 
 def sentence_labels(marks: Marks, sents: Sequence[Span]) -> list[list[str]]:

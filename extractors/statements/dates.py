@@ -11,6 +11,8 @@ from typing import cast
 
 from spacy.tokens import Doc, Span
 
+from .buckets import sentence_text
+
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -96,7 +98,7 @@ def flags_for(sent: Span, cue_start: int, marks: dict[str, list[int]], ref: dt.d
         out.append("hypothetical")
     if any(0 < cue_start - i <= 4 for i in marks.get("FUTURE", [])):
         out.append("future")
-    years = [int(y) for y in _YEAR.findall(sent.text)]
+    years = [int(y) for y in _YEAR.findall(sentence_text(sent))]
     if any(0 < cue_start - i <= 3 for i in marks.get("HISTORICAL", [])) or (ref and any(y < ref.year for y in years)):
         out.append("historical")
     if _inside_quotes(sent, cue_start):

@@ -24,11 +24,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from . import gazetteer as gz
+from .buckets import sentence_text
 from .linear import Example
 
 #: Entity labels that name a party (a code is in ent_id_, or the official's country).
@@ -72,6 +74,12 @@ class SentenceView:
     text: str
     index: int  # the sentence's position in its unit
     codes: list[str] = field(default_factory=list)  # distinct party codes, in order of first mention
+
+    @cached_property
+    def joint(self) -> bool:
+        """Does the sentence speak of both sides ("the two sides", "jointly", "they")? Asked for the
+        sentence and for every holder candidate in it; the case-blind search runs once."""
+        return JOINT.search(self.text) is not None
 
 
 def party_code(ent: Span) -> str:
@@ -141,7 +149,7 @@ def masked(sent: Span, index: int, voice: str, words: list[str | None], ents: di
         if word is not None:
             tokens.append(word)
     codes = list(dict.fromkeys(c for _, c in parties))
-    return SentenceView(tokens, parties, sent.text, index, codes)
+    return SentenceView(tokens, parties, sentence_text(sent), index, codes)
 
 
 @dataclass(frozen=True)
@@ -179,7 +187,7 @@ def sentence_example(sv: SentenceView, facts: UnitFacts, marks: Iterable[str]) -
     flags.append(f"POS_{min(sv.index, 4)}")
     if sv.tokens and sv.tokens[0] in ("SELF", "PARTY", "PERSON", "WE", "the"):
         flags.append(f"OPENS_{sv.tokens[0]}")
-    if JOINT.search(sv.text):
+    if sv.joint:
         flags.append("JOINT")
     stems = [f"~{t[:5]}" for t in sv.tokens if len(t) > 5 and t.isalpha()]
     return Example((*sv.tokens, "|", *stems), tuple(flags))
@@ -209,7 +217,7 @@ def holder_example(sv: SentenceView, code: str, facts: UnitFacts, rule_holders: 
         flags.append("IN_DOC")
     if code in facts.signatories:
         flags.append("SIGNATORY")
-    joint = JOINT.search(sv.text) is not None
+    joint = sv.joint
     if joint:
         flags += ["JOINT", f"JOINT_{'TITLE' if code in facts.title_codes else 'VOICE' if voice else 'NOTITLE'}"]
     if "WE" in sv.tokens:

@@ -125,7 +125,7 @@ def read_unit(
                 holders,
                 facts,
                 flags_for(sent, anchor, flag_marks[index], unit.date),
-                stated_on(sent.text, unit.date),
+                stated_on(sv.text, unit.date),
                 stance,
             )
         )
@@ -193,7 +193,7 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
             for x in STANCES
             if stance.get(x, 0.0) >= s.add_threshold(x)
             and not _contradicts(x, r.rules)
-            and not (x == "oppose" and withholds_measure(r.sent.text))
+            and not (x == "oppose" and withholds_measure(r.view.text))
         ]
         missing = _one_side(missing, stance, s)
         if not r.rules and not missing:
@@ -371,7 +371,7 @@ def _stated_on(reading: UnitReading, r: SentenceReading, actor: str) -> dt.date 
     """The sentence's own date ("Wang Yi said on Feb 26") only when the sentence names the holder: in
     "On May 10, the US announced tariffs" read as the publisher's protest, May 10 is the day of the US
     move, and the protest was made on the unit's date."""
-    named = actor in r.view.codes or any(p.country == actor and p.name in r.sent.text for p in reading.persons)
+    named = actor in r.view.codes or any(p.country == actor and p.name in r.view.text for p in reading.persons)
     return (r.stated if named else None) or reading.unit.date
 
 
@@ -395,7 +395,7 @@ def _statement(
         topic=topics[0] if topics else "",
         topics=topics,
         flags=r.flags,
-        sentence=r.sent.text.strip(),
+        sentence=r.view.text.strip(),
         cue="",
         stated_on=_stated_on(reading, r, actor),
         sentence_start=r.sent.start_char,
