@@ -18,6 +18,7 @@ from .words import Marks
 
 SENTS = "stancewatch_sents"  # doc.user_data: the sentences, listed once (`sentences`)
 TEXTS = "stancewatch_texts"  # doc.user_data: the text of each span asked for, by (start, end)
+WORDS = "stancewatch_words"  # doc.user_data: the text of every token (`token_texts`)
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -44,6 +45,16 @@ def sentence_text(span: Span) -> str:
 def doc_texts(doc: Doc) -> dict[tuple[int, int], str]:
     """The doc's store of span texts (`sentence_text`)."""
     return cast(dict[tuple[int, int], str], doc.user_data.setdefault(TEXTS, {}))
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """The text of every token, read once per doc from its array of word hashes (the voice and the
+    surname rules read them for the whole unit and again for every sentence, one Token each)."""
+    texts = doc.user_data.get(WORDS)
+    if texts is None:
+        strings = doc.vocab.strings
+        texts = doc.user_data[WORDS] = [strings[orth] for orth in doc.to_array("ORTH").tolist()]
+    return cast(list[str], texts)
 
 
 def sentence_labels(marks: Marks, sents: Sequence[Span]) -> list[list[str]]:

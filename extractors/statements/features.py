@@ -105,8 +105,11 @@ def codes_in(doc: Doc | None) -> list[str]:
 def views(doc: Doc, sents: Sequence[Span], voice: str) -> list[SentenceView]:
     """Every sentence masked (`masked`), reading the doc's tokens and entities once, not once per
     sentence (the per-sentence reading built every token and every entity of the doc again)."""
-    strings = doc.vocab.strings
-    words = [None if space else _word(lower, strings) for lower, space in doc.to_array(["LOWER", "IS_SPACE"]).tolist()]
+    strings, known = doc.vocab.strings, _WORDS.get  # a word seen before is one dict look-up, no call
+    words = [
+        None if space else known(lower) or _word(lower, strings)
+        for lower, space in doc.to_array(["LOWER", "IS_SPACE"]).tolist()
+    ]
     starts = [s.start for s in sents]
     ents: list[dict[int, Span]] = [{} for _ in sents]
     for ent in doc.ents:

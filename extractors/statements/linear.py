@@ -64,8 +64,9 @@ class LinearModel:
                 counts[gram] = counts.get(gram, 0) + 1
         cols = [vocab[gram] for gram in counts]
         idf = self._idf
-        vals = [(1.0 + math.log(n)) * idf[col] for col, n in zip(cols, counts.values())]
-        norm = math.sqrt(sum(v * v for v in vals)) or 1.0
+        # sublinear tf: 1 + log(n), exactly 1.0 for the usual n = 1 (so the weight is the idf itself)
+        vals = [idf[col] if n == 1 else (1.0 + math.log(n)) * idf[col] for col, n in zip(cols, counts.values())]
+        norm = math.sqrt(sum([v * v for v in vals])) or 1.0  # summed left to right, as before
         vals = [v / norm for v in vals]
         offset = len(vocab)
         for flag in sorted(set(example.flags)):  # a fixed order: the sum must not depend on hash seeds
