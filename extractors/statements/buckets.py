@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .words import Marks
 
+UNIT = "unit"  # doc.user_data: the TextUnit the doc was made from (pipeline.Detector._doc)
 SENTS = "stancewatch_sents"  # doc.user_data: the sentences, listed once (`sentences`)
 TEXTS = "stancewatch_texts"  # doc.user_data: the text of each span asked for, by (start, end)
 WORDS = "stancewatch_words"  # doc.user_data: the text of every token (`token_texts`)
@@ -29,6 +30,13 @@ def sentences(doc: Doc) -> list[Span]:
     if sents is None:
         sents = doc.user_data[SENTS] = list(doc.sents)
     return cast(list[Span], sents)
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text: its unit's when the doc carries one (spaCy's tokenizer keeps every character,
+    so they are the same string), else `doc.text`, which joins a Token made for every word."""
+    unit = doc.user_data.get(UNIT)
+    return cast(str, unit.text) if unit is not None else doc.text
 
 
 def sentence_text(span: Span) -> str:

@@ -33,7 +33,8 @@ from spacy.util import compile_infix_regex
 
 from .classifier import MODEL_DIR, Classifiers
 from .classifier import load as load_models
-from .buckets import sentence_labels, sentences
+from .buckets import UNIT as UNIT  # re-exported: pipeline.Detector puts the unit there
+from .buckets import doc_text, sentence_labels, sentences
 from .features import UnitFacts, sentence_example, title_kinds, views
 from .gazetteer import ruler_patterns
 from .linear import Example
@@ -42,7 +43,7 @@ from .schema import TextUnit
 from .words import Marks
 
 CONFIG = Path(__file__).resolve().parent / "config.cfg"
-UNIT, MARKS, SENTENCES = "unit", "stancewatch_marks", "stancewatch_sentences"
+MARKS, SENTENCES = "stancewatch_marks", "stancewatch_sentences"
 
 
 @registry.tokenizers("stancewatch.Tokenizer.v1")
@@ -65,9 +66,8 @@ def make_tokenizer() -> Any:
 @Language.component("stancewatch_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence (multi-paragraph answers keep "\\n" between paragraphs)."""
-    unit = doc.user_data.get(UNIT)  # its text is the doc's (the tokenizer keeps every character)
-    if "\n" not in (unit.text if unit is not None else doc.text):
-        return doc  # most units are one line: no token to look at (`doc.text` would make every one)
+    if "\n" not in doc_text(doc):
+        return doc  # most units are one line: no token to look at
     for tok in doc[:-1]:
         if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
@@ -91,6 +91,16 @@ class GazetteerRuler(EntityRuler):
     def _require_patterns(self) -> None:
         if not any(self.token_patterns.values()) and not any(self.phrase_patterns.values()):
             super()._require_patterns()  # empty: spaCy's warning
+
+    def match(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """spaCy's matching, without calling the token matcher when it holds no pattern (the
+        gazetteer is all phrases): that call found nothing and warned, under a per-doc filter."""
+        if len(self.matcher):
+            return cast(list[tuple[int, int, int]], super().match(doc))
+        self._require_patterns()
+        matches = list(self.phrase_matcher(doc))  # spaCy's order: token matches (none), then these
+        final_matches = set([(m_id, start, end) for m_id, start, end in matches if start != end])
+        return sorted(final_matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, int]]) -> None:
         if not self.overwrite:
