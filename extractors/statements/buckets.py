@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from .words import Marks
 
 UNIT = "unit"  # doc.user_data: the TextUnit the doc was made from (pipeline.Detector._doc)
+TEXT = "stancewatch_text"  # doc.user_data: the text of a doc without a unit (`doc_text`)
 SENTS = "stancewatch_sents"  # doc.user_data: the sentences, listed once (`sentences`)
 TEXTS = "stancewatch_texts"  # doc.user_data: the text of each span asked for, by (start, end)
 WORDS = "stancewatch_words"  # doc.user_data: the text of every token (`token_texts`)
@@ -36,17 +37,25 @@ def doc_text(doc: Doc) -> str:
     """The doc's text: its unit's when the doc carries one (spaCy's tokenizer keeps every character,
     so they are the same string), else `doc.text`, which joins a Token made for every word."""
     unit = doc.user_data.get(UNIT)
-    return cast(str, unit.text) if unit is not None else doc.text
+    if unit is not None:
+        return cast(str, unit.text)
+    text = doc.user_data.get(TEXT)
+    if text is None:
+        text = doc.user_data[TEXT] = doc.text  # a doc made without a unit (tests, page titles): once
+    return cast(str, text)
 
 
 def sentence_text(span: Span) -> str:
-    """`span.text`, made once per span of a doc: spaCy joins a Token made for every word each time
-    it is asked, and the classifier, the rules, the flags and the dates each ask for a sentence's."""
+    """`span.text`, made once per span of a doc and cut from the doc's text: spaCy joins a Token made
+    for every word each time it is asked, and the classifier, the rules, the flags and the dates
+    each ask for a sentence's."""
     texts = doc_texts(span.doc)
     key = (span.start, span.end)
     text = texts.get(key)
     if text is None:
-        text = texts[key] = span.text
+        # the doc's characters from the first word to the end of the last, which is what spaCy
+        # joins from the words and their spaces (less the last word's space)
+        text = texts[key] = doc_text(span.doc)[span.start_char : span.end_char] if len(span) else span.text
     return text
 
 

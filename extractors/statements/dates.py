@@ -11,7 +11,7 @@ from typing import cast
 
 from spacy.tokens import Doc, Span
 
-from .buckets import sentence_text
+from .buckets import doc_text, sentence_text
 
 _MONTHS = {
     m: i
@@ -131,6 +131,8 @@ def quote_marks(doc: Doc) -> list[int]:
     """The positions of the doc's quote-mark tokens, found once per doc from its array of word
     hashes (asked for every cue and every sentence, it made a Token of every word each time)."""
     found = doc.user_data.get(QUOTE_MARKS)
+    if found is None and not any(q in doc_text(doc) for q in QUOTES):
+        found = doc.user_data[QUOTE_MARKS] = []  # no quote mark in the text: no token is one
     if found is None:
         quotes = {doc.vocab.strings[q] for q in QUOTES}
         words = doc.to_array("ORTH").tolist()

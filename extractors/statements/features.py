@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
@@ -168,7 +168,9 @@ class UnitFacts:
     signatories: tuple[str, ...] = ()  # a joint statement's governments (the page title says so)
 
 
+@lru_cache(maxsize=1024)
 def title_kinds(title: str) -> tuple[str, ...]:
+    """The kinds of text a page title names; remembered, as every paragraph of a page asks twice."""
     low = title.lower()
     return tuple(k for k in TITLE_KINDS if k in low)
 
