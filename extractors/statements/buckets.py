@@ -18,19 +18,21 @@ from .words import Marks
 
 UNIT = "unit"  # doc.user_data: the TextUnit the doc was made from (pipeline.Detector._doc)
 TEXT = "stancewatch_text"  # doc.user_data: the text of a doc without a unit (`doc_text`)
-SENTS = "stancewatch_sents"  # doc.user_data: the sentences, listed once (`sentences`)
+SENTS = "stancewatch_sents"  # doc.user_data: the sentence boundaries, found once (`sentences`)
 TEXTS = "stancewatch_texts"  # doc.user_data: the text of each span asked for, by (start, end)
 WORDS = "stancewatch_words"  # doc.user_data: the text of every token (`token_texts`)
 
 
 def sentences(doc: Doc) -> list[Span]:
-    """The doc's sentences, listed once: `doc.sents` walks every token each time it is read, and the
+    """The doc's sentences, found once: `doc.sents` walks every token each time it is read, and the
     classifier, the rules and the combination all read them (the boundaries are final once the
-    pipeline's sentencizer has run, which is before any of them)."""
-    sents = doc.user_data.get(SENTS)
-    if sents is None:
-        sents = doc.user_data[SENTS] = list(doc.sents)
-    return cast(list[Span], sents)
+    pipeline's sentencizer has run, which is before any of them). The doc keeps the boundaries, not
+    the spans: a span in its own doc's user_data would make a reference cycle, and the docs of a
+    chunk would then wait for the garbage collector instead of being freed with the chunk."""
+    bounds = doc.user_data.get(SENTS)
+    if bounds is None:
+        bounds = doc.user_data[SENTS] = [(s.start, s.end) for s in doc.sents]
+    return [Span(doc, start, end) for start, end in bounds]
 
 
 def doc_text(doc: Doc) -> str:
