@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from .context import DocContext, Mention, Person
 from .cues import sentence_cues
 from .dates import flags_for, stated_on
+from .buckets import sentence_text, sentences
 from .gazetteer import lexicon
 from .holders import SubjectOracle, cue_holders
 from .mentions import MentionFinder
@@ -35,7 +36,7 @@ ATTITUDE_LABELS = labels_with("cue", kind="attitude")
 
 def by_sentence(doc: Doc, marks: Marks) -> list[tuple[Span, Marks, list[Span]]]:
     """Each sentence with its own marks and entities, bucketed in one pass (not per sentence)."""
-    sents = list(doc.sents)
+    sents = sentences(doc)
     starts = [s.start for s in sents]
     buckets: list[Marks] = [defaultdict(list) for _ in sents]
     for label, spans in marks.items():
@@ -54,7 +55,7 @@ def is_candidate(sent: Span, marks: Marks) -> bool:
     attitude = any(marks.get(lab) for lab in ATTITUDE_LABELS)
     rhetorical = bool(marks.get("EVAL_CRITICISM") or marks.get("EVAL_OPPOSE"))  # "Who gave them the right to lecture?"
     if (
-        sent.text.rstrip().endswith("?")
+        sentence_text(sent).rstrip().endswith("?")
         and not rhetorical
         or (marks.get("PROCEDURAL") or marks.get("EVENT"))
         and not attitude
@@ -121,7 +122,7 @@ class UnitAnalyser:
     ) -> list[Statement]:
         """Every cue of a candidate sentence, read into statements (one per holder and topic)."""
         hits = sentence_hits(doc, sent, marks)
-        day = stated_on(sent.text, unit.date)
+        day = stated_on(sentence_text(sent), unit.date)
         flag_marks = {k: [s for s, _ in marks.get(k, [])] for k in FLAG_LABELS + ("REPORT",)}
         has_party = any(m.kind == "party" for m in mentions)
         out: list[Statement] = []
@@ -158,7 +159,7 @@ class UnitAnalyser:
                         topic=topic,
                         topics=tuple(dict.fromkeys([topic, *facets])) if topic else (),
                         flags=flags,
-                        sentence=sent.text,
+                        sentence=sentence_text(sent),
                         cue=doc[cue.start : cue.end].text,
                         stated_on=day if _named(code, person, sent, mentions) else unit.date,
                         sentence_start=sent.start_char,
@@ -176,4 +177,4 @@ def _named(code: str, person: Person | None, sent: Span, mentions: list[Mention]
     ("Wang Yi said on Feb 26"); in "On March 3, the US announced tariffs, which is typical trade
     bullying" read as the publisher's protest, March 3 is the day of the US move."""
     in_sentence = any(m.code == code and sent.start <= m.start < sent.end for m in mentions)
-    return in_sentence or (person is not None and bool(person.name) and person.name in sent.text)
+    return in_sentence or (person is not None and bool(person.name) and person.name in sentence_text(sent))

@@ -28,12 +28,14 @@ from spacy.language import Language
 from spacy.lang.en import English
 from spacy.pipeline import EntityRuler
 from spacy.tokenizer import Tokenizer  # type: ignore[import-not-found]  # compiled module without stubs
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
 from .classifier import MODEL_DIR, Classifiers
 from .classifier import load as load_models
-from .features import UnitFacts, sentence_example, title_kinds, view
+from .buckets import UNIT as UNIT  # re-exported: pipeline.Detector puts the unit there
+from .buckets import doc_text, sentence_labels, sentences
+from .features import UnitFacts, sentence_example, title_kinds, views
 from .gazetteer import ruler_patterns
 from .linear import Example
 from .patterns import build_phrase_matcher, build_token_matcher, collect_marks
@@ -41,7 +43,7 @@ from .schema import TextUnit
 from .words import Marks
 
 CONFIG = Path(__file__).resolve().parent / "config.cfg"
-UNIT, MARKS, SENTENCES = "unit", "stancewatch_marks", "stancewatch_sentences"
+MARKS, SENTENCES = "stancewatch_marks", "stancewatch_sentences"
 
 
 @registry.tokenizers("stancewatch.Tokenizer.v1")
@@ -64,6 +66,8 @@ def make_tokenizer() -> Any:
 @Language.component("stancewatch_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence (multi-paragraph answers keep "\\n" between paragraphs)."""
+    if "\n" not in doc_text(doc):
+        return doc  # most units are one line: no token to look at
     for tok in doc[:-1]:
         if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
@@ -73,9 +77,50 @@ def paragraph_breaks(doc: Doc) -> Doc:
 @Language.factory("stancewatch_gazetteer")
 def make_gazetteer(nlp: Language, name: str) -> EntityRuler:
     """An entity ruler over every gazetteer entry (built from the data files, never serialised)."""
-    ruler = EntityRuler(nlp, name, overwrite_ents=True)
+    ruler = GazetteerRuler(nlp, name, overwrite_ents=True)
     ruler.add_patterns(ruler_patterns())
     return ruler
+
+
+class GazetteerRuler(EntityRuler):
+    """spaCy's entity ruler, without two costs per doc that buy nothing here: counting every
+    pattern of its ~600 labels to warn about an empty ruler, and, since it overwrites entities,
+    making a Token of every matched word to ask whether it is already an entity (the answer was
+    never used: `any(...) and not self.overwrite`)."""
+
+    def _require_patterns(self) -> None:
+        if not any(self.token_patterns.values()) and not any(self.phrase_patterns.values()):
+            super()._require_patterns()  # empty: spaCy's warning
+
+    def match(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """spaCy's matching, without calling the token matcher when it holds no pattern (the
+        gazetteer is all phrases): that call found nothing and warned, under a per-doc filter."""
+        if len(self.matcher):
+            return cast(list[tuple[int, int, int]], super().match(doc))
+        self._require_patterns()
+        matches = list(self.phrase_matcher(doc))  # spaCy's order: token matches (none), then these
+        final_matches = set([(m_id, start, end) for m_id, start, end in matches if start != end])
+        return sorted(final_matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, int]]) -> None:
+        if not self.overwrite:
+            super().set_annotations(doc, matches)
+            return
+        entities = list(doc.ents)
+        new_entities = []
+        seen_tokens: set[int] = set()
+        for match_id, start, end in matches:
+            # check for end - 1 here because boundaries are inclusive (as spaCy's own)
+            if start not in seen_tokens and end - 1 not in seen_tokens:
+                if match_id in self._ent_ids:
+                    label, ent_id = self._ent_ids[match_id]
+                    span = Span(doc, start, end, label=label, span_id=ent_id)
+                else:
+                    span = Span(doc, start, end, label=match_id)
+                new_entities.append(span)
+                entities = [e for e in entities if not (e.start < end and e.end > start)]
+                seen_tokens.update(range(start, end))
+        doc.ents = entities + new_entities
 
 
 class Lexicon:
@@ -114,11 +159,10 @@ class StanceClassifier:
         unit = doc.user_data.get(UNIT) or TextUnit(doc.text)
         facts = unit_facts(unit)
         marks: Marks = doc.user_data.get(MARKS, {})
-        views = [view(doc, sent, i, facts.voice) for i, sent in enumerate(doc.sents)]
-        examples = [
-            sentence_example(v, facts, sentence_marks(marks, sent.start, sent.end)) for v, sent in zip(views, doc.sents)
-        ]
-        doc.user_data[SENTENCES] = list(zip(views, examples, self.scores(examples)))
+        sents = sentences(doc)
+        masked = views(doc, sents, facts.voice)
+        examples = [sentence_example(v, facts, labels) for v, labels in zip(masked, sentence_labels(marks, sents))]
+        doc.user_data[SENTENCES] = list(zip(masked, examples, self.scores(examples)))
         return doc
 
     def scores(self, examples: list[Example]) -> list[dict[str, float]]:
@@ -147,11 +191,6 @@ def unit_facts(unit: TextUnit) -> UnitFacts:
         unit_codes=(),
         doc_codes=(),
     )
-
-
-def sentence_marks(marks: Marks, start: int, end: int) -> list[str]:
-    """The labels matched inside tokens [start, end)."""
-    return sorted({label for label, spans in marks.items() if any(start <= s < end for s, _ in spans)})
 
 
 def build(model: str | None = "model") -> Language:

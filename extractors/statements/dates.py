@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import cast
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
+
+from .buckets import doc_text, sentence_text
 
 _MONTHS = {
     m: i
@@ -79,6 +82,8 @@ def stated_on(sentence: str, ref: dt.date | None) -> dt.date | None:
 
 
 _YEAR = re.compile(r"\bin\s+((?:19|20)\d\d)\b")
+QUOTES = ('"', "“", "”")
+QUOTE_MARKS = "stancewatch_quote_marks"  # doc.user_data: positions of the quote-mark tokens
 
 
 def flags_for(sent: Span, cue_start: int, marks: dict[str, list[int]], ref: dt.date | None) -> tuple[str, ...]:
@@ -93,7 +98,7 @@ def flags_for(sent: Span, cue_start: int, marks: dict[str, list[int]], ref: dt.d
         out.append("hypothetical")
     if any(0 < cue_start - i <= 4 for i in marks.get("FUTURE", [])):
         out.append("future")
-    years = [int(y) for y in _YEAR.findall(sent.text)]
+    years = [int(y) for y in _YEAR.findall(sentence_text(sent))]
     if any(0 < cue_start - i <= 3 for i in marks.get("HISTORICAL", [])) or (ref and any(y < ref.year for y in years)):
         out.append("historical")
     if _inside_quotes(sent, cue_start):
@@ -117,5 +122,19 @@ def _hypothetical(sent: Span, cue_start: int, marks: dict[str, list[int]]) -> bo
 
 def _inside_quotes(sent: Span, cue_start: int) -> bool:
     """A cue is quoted when an odd number of quote marks precede it in its sentence."""
-    quotes = sum(1 for t in sent if t.i < cue_start and t.text in ('"', "“", "”"))
+    end = min(cue_start, sent.end)
+    quotes = sum(1 for i in quote_marks(sent.doc) if sent.start <= i < end)
     return quotes % 2 == 1
+
+
+def quote_marks(doc: Doc) -> list[int]:
+    """The positions of the doc's quote-mark tokens, found once per doc from its array of word
+    hashes (asked for every cue and every sentence, it made a Token of every word each time)."""
+    found = doc.user_data.get(QUOTE_MARKS)
+    if found is None and not any(q in doc_text(doc) for q in QUOTES):
+        found = doc.user_data[QUOTE_MARKS] = []  # no quote mark in the text: no token is one
+    if found is None:
+        quotes = {doc.vocab.strings[q] for q in QUOTES}
+        words = doc.to_array("ORTH").tolist()
+        found = doc.user_data[QUOTE_MARKS] = [i for i, orth in enumerate(words) if orth in quotes]
+    return cast(list[int], found)

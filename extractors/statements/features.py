@@ -21,12 +21,16 @@ Two kinds of examples:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from . import gazetteer as gz
+from .buckets import sentence_text
 from .linear import Example
 
 #: Entity labels that name a party (a code is in ent_id_, or the official's country).
@@ -58,6 +62,7 @@ TITLE_KINDS = (
     "declaration",
 )
 CONTEXT = 3  # words either side of a candidate's mention
+DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -69,6 +74,12 @@ class SentenceView:
     text: str
     index: int  # the sentence's position in its unit
     codes: list[str] = field(default_factory=list)  # distinct party codes, in order of first mention
+
+    @cached_property
+    def joint(self) -> bool:
+        """Does the sentence speak of both sides ("the two sides", "jointly", "they")? Asked for the
+        sentence and for every holder candidate in it; the case-blind search runs once."""
+        return JOINT.search(self.text) is not None
 
 
 def party_code(ent: Span) -> str:
@@ -91,10 +102,40 @@ def codes_in(doc: Doc | None) -> list[str]:
     return list(dict.fromkeys(c for e in doc.ents for c in gz.members(party_code(e))))
 
 
-def view(doc: Doc, sent: Span, index: int, voice: str) -> SentenceView:
+def views(doc: Doc, sents: Sequence[Span], voice: str) -> list[SentenceView]:
+    """Every sentence masked (`masked`), reading the doc's tokens and entities once, not once per
+    sentence (the per-sentence reading built every token and every entity of the doc again)."""
+    strings, known = doc.vocab.strings, _WORDS.get  # a word seen before is one dict look-up, no call
+    words = [
+        None if space else known(lower) or _word(lower, strings)
+        for lower, space in doc.to_array(["LOWER", "IS_SPACE"]).tolist()
+    ]
+    starts = [s.start for s in sents]
+    ents: list[dict[int, Span]] = [{} for _ in sents]
+    for ent in doc.ents:
+        k = bisect_right(starts, ent.start) - 1
+        if k >= 0 and ent.end <= sents[k].end:  # an entity across a sentence break masks nothing
+            ents[k][ent.start] = ent
+    return [masked(sent, i, voice, words, ents[i]) for i, sent in enumerate(sents)]
+
+
+def _word(lower: int, strings: StringStore) -> str:
+    """A lower-cased word as the classifiers see it ("we" -> WE, digits -> 0), by its string hash,
+    remembered (reading the tokens' arrays is cheaper than making a Token for every word)."""
+    word = _WORDS.get(lower)
+    if word is None:
+        text = strings[lower]
+        word = _WORDS[lower] = "WE" if text in FIRST_PERSON else DIGIT.sub("0", text)
+    return word
+
+
+_WORDS: dict[int, str] = {}  # one entry per distinct word read, like the vocabulary's own string store
+
+
+def masked(sent: Span, index: int, voice: str, words: list[str | None], ents: dict[int, Span]) -> SentenceView:
     """Mask the sentence: parties become SELF (the voice), PARTY or PERSON; first person becomes
-    WE; digits become 0."""
-    ents = {e.start: e for e in doc.ents if sent.start <= e.start and e.end <= sent.end}
+    WE; digits become 0. `words`: each token of the doc lower-cased and masked (None: a space);
+    `ents`: the entities inside the sentence by their first token."""
     tokens: list[str] = []
     parties: list[tuple[int, str]] = []
     i = sent.start
@@ -106,14 +147,12 @@ def view(doc: Doc, sent: Span, index: int, voice: str) -> SentenceView:
             parties.extend((len(tokens) - 1, code) for code in codes)
             i = ent.end
             continue
-        tok = doc[i]
+        word = words[i]
         i += 1
-        if tok.is_space:
-            continue
-        low = tok.lower_
-        tokens.append("WE" if low in FIRST_PERSON else re.sub(r"\d", "0", low))
+        if word is not None:
+            tokens.append(word)
     codes = list(dict.fromkeys(c for _, c in parties))
-    return SentenceView(tokens, parties, sent.text, index, codes)
+    return SentenceView(tokens, parties, sentence_text(sent), index, codes)
 
 
 @dataclass(frozen=True)
@@ -129,7 +168,9 @@ class UnitFacts:
     signatories: tuple[str, ...] = ()  # a joint statement's governments (the page title says so)
 
 
+@lru_cache(maxsize=1024)
 def title_kinds(title: str) -> tuple[str, ...]:
+    """The kinds of text a page title names; remembered, as every paragraph of a page asks twice."""
     low = title.lower()
     return tuple(k for k in TITLE_KINDS if k in low)
 
@@ -151,7 +192,7 @@ def sentence_example(sv: SentenceView, facts: UnitFacts, marks: Iterable[str]) -
     flags.append(f"POS_{min(sv.index, 4)}")
     if sv.tokens and sv.tokens[0] in ("SELF", "PARTY", "PERSON", "WE", "the"):
         flags.append(f"OPENS_{sv.tokens[0]}")
-    if JOINT.search(sv.text):
+    if sv.joint:
         flags.append("JOINT")
     stems = [f"~{t[:5]}" for t in sv.tokens if len(t) > 5 and t.isalpha()]
     return Example((*sv.tokens, "|", *stems), tuple(flags))
@@ -181,7 +222,7 @@ def holder_example(sv: SentenceView, code: str, facts: UnitFacts, rule_holders: 
         flags.append("IN_DOC")
     if code in facts.signatories:
         flags.append("SIGNATORY")
-    joint = JOINT.search(sv.text) is not None
+    joint = sv.joint
     if joint:
         flags += ["JOINT", f"JOINT_{'TITLE' if code in facts.title_codes else 'VOICE' if voice else 'NOTITLE'}"]
     if "WE" in sv.tokens:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,18 +51,24 @@ class LinearModel:
     coef: np.ndarray  # (labels, text columns + flag columns)
     intercept: np.ndarray  # (labels,)
 
+    def __post_init__(self) -> None:
+        # the idf as Python floats: `float(self.idf[col])` per n-gram was a numpy scalar access each
+        self._idf = [float(v) for v in self.idf]
+
     def scores(self, example: Example) -> np.ndarray:
         """The decision value of each label (before the sigmoid)."""
-        counts = Counter(g for g in ngrams(example.tokens) if g in self.text_vocab)
-        cols: list[int] = []
-        vals: list[float] = []
-        for gram, n in counts.items():
-            col = self.text_vocab[gram]
-            cols.append(col)
-            vals.append((1.0 + math.log(n)) * float(self.idf[col]))
-        norm = math.sqrt(sum(v * v for v in vals)) or 1.0
+        vocab = self.text_vocab
+        counts: dict[str, int] = {}  # in order of first occurrence, as a Counter kept them
+        for gram in ngrams(example.tokens):
+            if gram in vocab:
+                counts[gram] = counts.get(gram, 0) + 1
+        cols = [vocab[gram] for gram in counts]
+        idf = self._idf
+        # sublinear tf: 1 + log(n), exactly 1.0 for the usual n = 1 (so the weight is the idf itself)
+        vals = [idf[col] if n == 1 else (1.0 + math.log(n)) * idf[col] for col, n in zip(cols, counts.values())]
+        norm = math.sqrt(sum([v * v for v in vals])) or 1.0  # summed left to right, as before
         vals = [v / norm for v in vals]
-        offset = len(self.text_vocab)
+        offset = len(vocab)
         for flag in sorted(set(example.flags)):  # a fixed order: the sum must not depend on hash seeds
             flag_col = self.flag_vocab.get(flag)
             if flag_col is not None:
@@ -71,7 +76,10 @@ class LinearModel:
                 vals.append(1.0)
         if not cols:
             return self.intercept.copy()
-        return self.coef[:, cols] @ np.asarray(vals) + self.intercept
+        # an index array, not a list (numpy converts a list slowly); the same columns in the same
+        # order, so the same matrix-vector product to the last bit (`take` would not be: its result
+        # has another memory layout, and the product another summation order)
+        return self.coef[:, np.array(cols, dtype=np.intp)] @ np.array(vals) + self.intercept
 
     def predict(self, examples: Sequence[Example]) -> np.ndarray:
         """Probabilities, one row per example and one column per label."""

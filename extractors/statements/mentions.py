@@ -14,6 +14,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span
 
 from . import gazetteer as gz
+from .buckets import token_texts
 from .context import DocContext, Mention, Person, official_person
 from .patterns import VERB_STARTS
 from .voice import we_override
@@ -229,7 +230,7 @@ class MentionFinder:
         """Bare surnames ("Wang said", "Mr Putin") that context or an honorific makes a person."""
         out = []
         known = [p.name for p in ctx.persons]
-        texts = [t.text for t in sent]
+        texts = token_texts(doc)[sent.start : sent.end]
         for k in range(len(texts)):
             prev = texts[k - 1] if k else (doc[sent.start - 1].text if sent.start else "")
             if prev not in HONORIFICS and texts[k] not in self.surnames:

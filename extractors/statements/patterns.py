@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from .buckets import doc_text
 from .gazetteer import lexicon
 from .words import Marks, labels_with, word_set
 
@@ -233,7 +234,7 @@ TOKEN_FAMILIES = {"passive_patterns": passive_patterns}
 def collect_marks(doc: Doc, phrases: PhraseMatcher, tokens: Matcher) -> Marks:
     """Every family match in the doc, keyed by label, longest-first de-overlapped within a label group."""
     marks: Marks = defaultdict(list)
-    has_modal = MODAL_RX.search(doc.text) is not None  # the token matcher is the costly one
+    has_modal = MODAL_RX.search(doc_text(doc)) is not None  # the token matcher is the costly one
     for match_id, s, e in list(phrases(doc)) + (list(tokens(doc)) if has_modal else []):
         marks[doc.vocab.strings[match_id]].append((s, e))
     cue_spans = sorted(

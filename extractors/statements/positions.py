@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 from .classifier import STANCES, Classifiers, Settings
 from .dates import flags_for, stated_on
 from .subjects import subject_holders, with_subject
+from .buckets import first_cues_and_flags, sentences
 from .features import SentenceView, UnitFacts, candidates, holder_example
 from .linear import Example
 from .context import DocContext, Person
@@ -104,26 +105,18 @@ def read_unit(
     persons = list(dict.fromkeys([*ctx.unit_persons, *ctx.persons]))
     if not classified:  # rules mode: nothing for the classifiers to read
         return UnitReading(unit, facts, [], persons, ctx.voice, list(rule_statements))
-    by_label: dict[str, list[int]] = {}
-    for label, spans in marks.items():
-        by_label[label] = [s for s, _ in spans]
-    sentences = []
+    sents = sentences(doc)
+    cue_starts, flag_marks = first_cues_and_flags(marks, sents, CUE_PREFIXES, FLAG_LABELS)
+    readings = []
     remaining = list(rule_statements)
-    for index, sent in enumerate(doc.sents):
+    for index, sent in enumerate(sents):
         inside = [s for s in remaining if sent.start_char <= s.sentence_start < sent.end_char]
         remaining = [s for s in remaining if s not in inside]
         sv, example, stance = classified[index]
         holders = candidates(sv, facts)
-        cue_starts = [
-            i
-            for lab, starts in by_label.items()
-            if lab.startswith(CUE_PREFIXES)
-            for i in starts
-            if sent.start <= i < sent.end
-        ]
-        anchor = min(cue_starts) if cue_starts else sent.start + len(sent) // 2
-        flag_marks = {k: [i for i in by_label.get(k, []) if sent.start <= i < sent.end] for k in FLAG_LABELS}
-        sentences.append(
+        first = cue_starts[index]
+        anchor = first if first is not None else sent.start + len(sent) // 2
+        readings.append(
             SentenceReading(
                 sent,
                 sv,
@@ -131,12 +124,12 @@ def read_unit(
                 inside,
                 holders,
                 facts,
-                flags_for(sent, anchor, flag_marks, unit.date),
-                stated_on(sent.text, unit.date),
+                flags_for(sent, anchor, flag_marks[index], unit.date),
+                stated_on(sv.text, unit.date),
                 stance,
             )
         )
-    return UnitReading(unit, facts, sentences, persons, ctx.voice, remaining)
+    return UnitReading(unit, facts, readings, persons, ctx.voice, remaining)
 
 
 def _title_kinds(title: str) -> tuple[str, ...]:
@@ -200,7 +193,7 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
             for x in STANCES
             if stance.get(x, 0.0) >= s.add_threshold(x)
             and not _contradicts(x, r.rules)
-            and not (x == "oppose" and withholds_measure(r.sent.text))
+            and not (x == "oppose" and withholds_measure(r.view.text))
         ]
         missing = _one_side(missing, stance, s)
         if not r.rules and not missing:
@@ -378,7 +371,7 @@ def _stated_on(reading: UnitReading, r: SentenceReading, actor: str) -> dt.date 
     """The sentence's own date ("Wang Yi said on Feb 26") only when the sentence names the holder: in
     "On May 10, the US announced tariffs" read as the publisher's protest, May 10 is the day of the US
     move, and the protest was made on the unit's date."""
-    named = actor in r.view.codes or any(p.country == actor and p.name in r.sent.text for p in reading.persons)
+    named = actor in r.view.codes or any(p.country == actor and p.name in r.view.text for p in reading.persons)
     return (r.stated if named else None) or reading.unit.date
 
 
@@ -402,7 +395,7 @@ def _statement(
         topic=topics[0] if topics else "",
         topics=topics,
         flags=r.flags,
-        sentence=r.sent.text.strip(),
+        sentence=r.view.text.strip(),
         cue="",
         stated_on=_stated_on(reading, r, actor),
         sentence_start=r.sent.start_char,

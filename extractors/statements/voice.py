@@ -15,6 +15,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from . import gazetteer as gz
+from .buckets import token_texts
 from .context import DocContext, Mention, Person, official_person
 from .schema import TextUnit
 from .words import word_list, word_set
@@ -213,7 +214,7 @@ def prescan(doc: Doc, ctx: DocContext) -> None:
         elif ent.label_ == gz.GROUP:
             ctx.unit_parties.extend((ent.start, c) for c in gz.groups()[ent.ent_id_])
     ctx.unit_pairs = _pairs(doc) + _voice_pairs(doc, ctx.voice_country)
-    texts = [t.text for t in doc]
+    texts = token_texts(doc)
     for i in (i for i in range(1, len(texts)) if texts[i - 1] in HONORIFICS):
         tok = doc[i]
         if not tok.ent_type_:
