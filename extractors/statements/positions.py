@@ -285,7 +285,9 @@ def _added(
         has = [st for st in found if st.stance == x]
         if not has or not s.complete:
             continue
-        holders = {st.actor for st in has}
+        holders = list(
+            dict.fromkeys(st.actor for st in has)
+        )  # in reading order: the target must not hang on the hash seed
         extra = [h for h, p in zip(r.holders, holder_p) if p >= s.complete and h not in holders]
         if len(subject) >= 2:  # "the two sides reaffirmed ...": the rules read one side, the subject says both
             extra += [h for h in subject if h not in holders and h not in extra]
