@@ -256,10 +256,10 @@ def _one_side(missing: list[str], stance: dict[str, float], s: Settings) -> list
 
 
 def _contradicts(stance: str, rules: list[Statement]) -> bool:
-    """The rules already read this stance here, or its opposite: the classifier must not add a
-    position that contradicts an explicit cue. It learns what a topic usually draws ("sanctions" ->
-    oppose), and a reversal ("China now supports sanctions") is exactly where that prior is wrong —
-    the statement a shift alert exists for."""
+    """The rules already read this stance here, or one it excludes (the opposite; concern and oppose
+    exclude each other): the classifier must not add a position that contradicts an explicit cue. It
+    learns what a topic usually draws ("sanctions" -> oppose), and a reversal ("China now supports
+    sanctions") is exactly where that prior is wrong — the statement a shift alert exists for."""
     return any(k.stance == stance or k.stance in EXCLUDES[stance] for k in rules)
 
 
@@ -285,9 +285,8 @@ def _added(
         has = [st for st in found if st.stance == x]
         if not has or not s.complete:
             continue
-        holders = list(
-            dict.fromkeys(st.actor for st in has)
-        )  # in reading order: the target must not hang on the hash seed
+        # in reading order, not a set: the first co-holder becomes a target, which must not hang on the hash seed
+        holders = list(dict.fromkeys(st.actor for st in has))
         extra = [h for h, p in zip(r.holders, holder_p) if p >= s.complete and h not in holders]
         if len(subject) >= 2:  # "the two sides reaffirmed ...": the rules read one side, the subject says both
             extra += [h for h in subject if h not in holders and h not in extra]
