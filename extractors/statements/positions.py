@@ -279,7 +279,7 @@ def _added(
     the rules found ("both sides confirmed ..." read for one side only)."""
     accepted = [h for h, p in zip(r.holders, holder_p) if p >= s.holder] or [r.holders[int(np.argmax(holder_p))]]
     subject = subject_holders(r.view, reading.facts)
-    accepted = with_subject(_as_signatories(accepted, r, reading.facts), subject)
+    accepted = with_subject(accepted, subject)
     out = [_statement(reading, r, a, x, accepted, topics, stance[x], version) for x in missing for a in accepted]
     for x in STANCES:
         has = [st for st in found if st.stance == x]
@@ -297,14 +297,6 @@ def _added(
             _statement(reading, r, a, x, [*holders, *extra], has[0].topics, has[0].confidence, version) for a in extra
         ]
     return out
-
-
-def _as_signatories(accepted: list[str], r: SentenceReading, facts: UnitFacts) -> list[str]:
-    """In a joint statement "we" is every signatory (contract): the publishing voice the holder
-    classifier accepted for a "we" sentence stands for all of them."""
-    if not facts.signatories or facts.voice not in accepted or "WE" not in r.view.tokens:
-        return accepted
-    return list(dict.fromkeys([*facts.signatories, *(h for h in accepted if h != facts.voice)]))
 
 
 def _shared(r: SentenceReading) -> bool:
