@@ -22,6 +22,8 @@ PARTY_TOKENS = ("SELF", "PARTY", "PERSON")
 SUBJECT_WORDS = word_set("subject_words")
 JOINT_SUBJECT_WORDS = word_set("joint_subject_words")
 MEETING_TITLES = word_set("meeting_titles")
+ADVERBIAL = 6  # an opening adverbial before the subject is this many words at most ("Since early this year,")
+COUNTED_SIDES = {"both": 2, "two": 2, "three": 3}  # "both sides", "the two sides", "the three sides"
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +44,7 @@ def subject_span(sv: SentenceView) -> tuple[int, int]:
     """
     toks = sv.tokens
     start = 0
-    if "," in toks[:4] and not any(t in PARTY_TOKENS or t == "WE" for t in toks[: toks.index(",")]):
+    if "," in toks[:ADVERBIAL] and not any(t in PARTY_TOKENS or t == "WE" for t in toks[: toks.index(",")]):
         start = toks.index(",") + 1
     end = start
     while end < len(toks) and (toks[end] in PARTY_TOKENS or toks[end] in SUBJECT_WORDS or toks[end] == "WE"):
@@ -74,6 +76,8 @@ def subject_holders(sv: SentenceView, facts: UnitFacts) -> list[str]:
         return parties if len(parties) >= 2 else []
     if joint and len(named) >= 2:
         return named
+    if joint and not named:
+        return _counted_sides(words, facts)
     if not named and readout and _impersonal().search(sv.text) and len(both_sides) >= 2:
         return both_sides
     return []
@@ -82,3 +86,14 @@ def subject_holders(sv: SentenceView, facts: UnitFacts) -> list[str]:
 def with_subject(accepted: Sequence[str], holders: Sequence[str]) -> list[str]:
     """The subject's holders when it names any, else the classifier's choice."""
     return list(holders) if holders else list(accepted)
+
+
+def _counted_sides(words: Sequence[str], facts: UnitFacts) -> list[str]:
+    """"Both sides" / "the three sides" outside a readout: the parties the unit names, when it names
+    exactly as many as the subject counts (an answer about the DPRK and the ROK: "Both sides are
+    implementing the consensus"); otherwise the subject does not settle who they are."""
+    counts = [COUNTED_SIDES[w] for w in words if w in COUNTED_SIDES]
+    if not counts:
+        return []
+    pool = list(dict.fromkeys(facts.unit_codes))
+    return pool if len(pool) == counts[0] else []

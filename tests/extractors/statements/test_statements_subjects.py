@@ -19,6 +19,7 @@ def view(text: str, parties: list[tuple[int, str]] = ()) -> SentenceView:
 def test_the_subject_starts_after_a_short_adverbial_and_ends_at_its_verb():
     assert subject_span(view("Today , WE have taken action")) == (2, 3)
     assert subject_span(view("secretary PERSON and foreign minister PERSON celebrated the partnership")) == (0, 6)
+    assert subject_span(view("since early this year , SELF and PARTY have been cooperating")) == (5, 8)
 
 
 def test_we_in_a_joint_statement_is_every_signatory():
@@ -42,3 +43,13 @@ def test_an_impersonal_report_in_a_readout_is_both_parties_and_elsewhere_nobodys
 
 def test_one_named_party_leaves_the_choice_to_the_holder_classifier():
     assert subject_holders(view("PARTY welcomed the agreement", [(0, "JPN")]), READOUT) == []
+
+
+def test_counted_sides_outside_a_readout_are_the_parties_the_answer_names_if_the_count_fits():
+    korea = UnitFacts("CHN", True, ("press",), (), ("PRK", "KOR"), ())
+    assert subject_holders(view("both sides are implementing the consensus"), korea) == ["PRK", "KOR"]
+    trio = UnitFacts("CHN", True, ("press",), (), ("CHN", "AFG", "PAK"), ())
+    assert subject_holders(view("the three sides agreed to cooperate"), trio) == ["CHN", "AFG", "PAK"]
+    # the count does not fit, or nothing counts the sides: the subject does not settle it
+    assert subject_holders(view("the two sides agreed to cooperate"), trio) == []
+    assert subject_holders(view("they are implementing the consensus"), korea) == []
