@@ -89,7 +89,7 @@ def with_subject(accepted: Sequence[str], holders: Sequence[str]) -> list[str]:
 
 
 def _counted_sides(words: Sequence[str], facts: UnitFacts) -> list[str]:
-    """"Both sides" / "the three sides" outside a readout: the parties the unit names, when it names
+    """Counted sides ("both sides", "the three sides") outside a readout: the parties the unit names, when it names
     exactly as many as the subject counts (an answer about the DPRK and the ROK: "Both sides are
     implementing the consensus"); otherwise the subject does not settle who they are."""
     counts = [COUNTED_SIDES[w] for w in words if w in COUNTED_SIDES]
