@@ -20,11 +20,12 @@ from spacy.tokens import Doc, Span, Token
 from .context import Cue, Mention
 from .demands import demand_cues
 from .patterns import VERB_STARTS
-from .words import Marks, labels, labels_with, word_set
+from .words import word_list, Marks, labels, labels_with, word_set
 
 LABELS = labels()
 PLAIN_CUES = tuple(lab for lab in labels_with("cue") if LABELS[lab].kind)  # read here; the rest by demands.py
 RELEASE_LEAD = word_set("release_lead")
+ACCLAIMING = tuple(word_list("acclaiming_stems"))
 THIRD_PERSON_POSSESSIVES = word_set("third_person_possessives")
 EXPRESSING = word_set("expressing")
 BE = word_set("be")
@@ -78,7 +79,7 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
             flipped = "oppose" if neg and stance == "support" else stance
             passive = kind == "attitude" and stance != "concern" and _passive(doc, s)  # "is concerned by" is not
             basis = LABELS[label].basis  # NORM_APPEAL: "dialogue is crucial" asks for it
-            if label == "SUPPORT" and not neg and _asks_release(doc, e, marks):
+            if label == "SUPPORT" and not neg and not _acclaims(doc, s) and _asks_release(doc, e, marks):
                 flipped, basis = "oppose", "demand"  # "support for the release of those the PRC detained"
             if label == "EVAL_RELATION" and _as_adjunct(doc, s):
                 continue  # "As a traditional friendly neighbor to the DPRK, China maintains ...": a description
@@ -104,6 +105,12 @@ def _as_adjunct(doc: Doc, start: int) -> bool:
         if doc[i].is_punct:
             return False
     return False
+
+
+def _acclaims(doc: Doc, start: int) -> bool:
+    """The cue acclaims something done ("welcomes", "applauds", "thanked"): welcoming a release
+    is support for whoever released, not a demand on them."""
+    return doc[start].lower_.startswith(ACCLAIMING)
 
 
 def _asks_release(doc: Doc, end: int, marks: Marks) -> bool:
