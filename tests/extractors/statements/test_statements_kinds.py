@@ -31,7 +31,18 @@ def found() -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize(
     "case",
-    of_kind("reported", "evaluative", "demand", "concern", "rhetorical", "topics", "doer", "dated", "procedural_cue"),
+    of_kind(
+        "reported",
+        "evaluative",
+        "demand",
+        "concern",
+        "rhetorical",
+        "topics",
+        "doer",
+        "dated",
+        "procedural_cue",
+        "acclaim",
+    ),
     ids=lambda k: k["id"],
 )
 def test_the_statement_is_found(found, case):
@@ -83,3 +94,9 @@ def test_the_publishers_reading_is_dated_the_day_it_spoke(found, case):
     the US move, and China protested on March 7 (a timeline must not date the protest earlier)."""
     mine = [d for d in found[case["id"]] if d["actor"] == case["source_country"]]
     assert mine and all(d["stated_on"] == case["date"] for d in mine), mine
+
+
+@pytest.mark.parametrize("case", of_kind("acclaim"), ids=lambda k: k["id"])
+def test_acclaiming_a_release_is_no_demand_on_whoever_released(found, case):
+    """ "welcomes the release of ..." praises an act done; only support *for* a release asks it of someone."""
+    assert not [d for d in found[case["id"]] if d["stance"] == "oppose"], found[case["id"]]
