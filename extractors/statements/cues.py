@@ -76,6 +76,8 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
             neg = _negated(doc, s, marks, window)
             if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
                 continue
+            if neg and stance == "oppose" and kind == "evaluative":
+                continue  # "China has never and will never interfere in ...": denying the act, opposing nothing
             flipped = "oppose" if neg and stance == "support" else stance
             passive = kind == "attitude" and stance != "concern" and _passive(doc, s)  # "is concerned by" is not
             basis = LABELS[label].basis  # NORM_APPEAL: "dialogue is crucial" asks for it

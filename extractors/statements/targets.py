@@ -23,6 +23,7 @@ ANAPHORA = word_set("anaphora")
 ANY_PARTY = word_set("any_party")
 BILATERAL = word_list("bilateral")
 RELATION_TOPICS = word_set("relation_topics")
+RELATIVE_REACH = 6  # ", which the United States strongly welcomes": the relative pronoun this close before the cue
 
 
 def pick_target(doc: Doc, sent: Span, cue: Cue, mentions: list[Mention], holders: set[str], limit: int) -> str:
@@ -95,7 +96,7 @@ def cue_target(
     target = pick_target(doc, sent, cue, mentions, holders, limit)
     if target or cue.addressee:
         return target
-    anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA
+    anaphoric = cue.end < len(doc) and doc[cue.end].lower_ in ANAPHORA or _relative_clause(doc, sent, cue)
     anyone = any(
         cue.end <= s < limit and doc[s:e].text.lower() in ANY_PARTY for s, e in marks.get("ALL_PARTIES", [])
     )  # "by any country"
@@ -127,6 +128,14 @@ def cue_target(
         and ((cue.stance != "support" and not measure) or anaphoric)
     )
     return unit_target(ctx, holders) if contextual and not anyone else ""
+
+
+def _relative_clause(doc: Doc, sent: Span, cue: Cue) -> bool:
+    """The cue is in a clause ", which we warmly welcome" whose object is what came before it."""
+    return any(
+        doc[i].lower_ == "which" and doc[i - 1].text == ","
+        for i in range(max(sent.start + 1, cue.start - RELATIVE_REACH), cue.start)
+    )
 
 
 def unit_target(ctx: DocContext, holders: set[str]) -> str:
