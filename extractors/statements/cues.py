@@ -25,6 +25,7 @@ from .words import word_list, Marks, labels, labels_with, word_set
 LABELS = labels()
 PLAIN_CUES = tuple(lab for lab in labels_with("cue") if LABELS[lab].kind)  # read here; the rest by demands.py
 RELEASE_LEAD = word_set("release_lead")
+MODAL_WORDS = word_set("modal_words")
 ACCLAIMING = tuple(word_list("acclaiming_stems"))
 THIRD_PERSON_POSSESSIVES = word_set("third_person_possessives")
 EXPRESSING = word_set("expressing")
@@ -56,6 +57,11 @@ def sentence_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention], w
     return sorted(demands + plain, key=lambda c: c.start)
 
 
+def _modal_before(doc: Doc, start: int, window: int) -> bool:
+    """A modal of obligation ("should", "must") shortly before the cue: a negated act is then asked for."""
+    return any(t.lower_ in MODAL_WORDS for t in doc[max(doc[start].sent.start, start - window - 1) : start])
+
+
 def _negated(doc: Doc, start: int, marks: Marks, window: int) -> bool:
     """A negator within `window` tokens before the cue, with no punctuation between."""
     for s, _ in marks.get("NEG", []):
@@ -76,8 +82,9 @@ def attitude_and_evaluative(doc: Doc, marks: Marks, window: int) -> list[Cue]:
             neg = _negated(doc, s, marks, window)
             if label == "NEG_SUPPORT" and not neg or label == "CONCERN" and neg:
                 continue
-            if neg and stance == "oppose" and kind == "evaluative":
+            if neg and stance == "oppose" and kind == "evaluative" and not _modal_before(doc, s, window):
                 continue  # "China has never and will never interfere in ...": denying the act, opposing nothing
+                # ("the rules should not undermine open trade" is a demand, and stays)
             flipped = "oppose" if neg and stance == "support" else stance
             passive = kind == "attitude" and stance != "concern" and _passive(doc, s)  # "is concerned by" is not
             basis = LABELS[label].basis  # NORM_APPEAL: "dialogue is crucial" asks for it
