@@ -26,6 +26,7 @@ LABELS = labels()
 PLAIN_CUES = tuple(lab for lab in labels_with("cue") if LABELS[lab].kind)  # read here; the rest by demands.py
 RELEASE_LEAD = word_set("release_lead")
 MODAL_WORDS = word_set("modal_words")
+FEELINGS = word_set("feeling_participles")
 ACCLAIMING = tuple(word_list("acclaiming_stems"))
 THIRD_PERSON_POSSESSIVES = word_set("third_person_possessives")
 EXPRESSING = word_set("expressing")
@@ -153,7 +154,7 @@ def _passive(doc: Doc, start: int) -> bool:
     i = start - 1
     while i >= 0 and doc[i].lower_.endswith("ly") and doc[i].is_alpha:
         i -= 1
-    participle = doc[start].lower_.endswith("ed")
+    participle = doc[start].lower_.endswith("ed") and doc[start].lower_ not in FEELINGS
     by_next = start + 1 < len(doc) and doc[start + 1].lower_ == "by"
     return participle and (i >= 0 and doc[i].lower_ in BE or by_next)
 
