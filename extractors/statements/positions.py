@@ -195,7 +195,7 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
             and not _contradicts(x, r.rules)
             and not (x == "oppose" and withholds_measure(r.view.text))
         ]
-        missing = _one_side(missing, stance, s)
+        missing = _one_side(missing, stance, s) if not _reports_event(r) else []
         if not r.rules and not missing:
             continue
         topics = _with_keywords(r, _topics(probs.topics(i), s.topic, s.max_topics), s.max_topics)
@@ -209,6 +209,14 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
     return out
 
 
+def _reports_event(r: SentenceReading) -> bool:
+    """A sentence that reports a visit, call or meeting ("will meet with foreign counterparts",
+    "spoke today with ...") and holds no cue the rules read carries no position (contract, "What is
+    not a statement"): the classifiers add none to it."""
+    return any(f in EVENT_FLAGS for f in r.example.flags)
+
+
+EVENT_FLAGS = ("M_EVENT", "M_PROCEDURAL")
 OPPOSITE = {"support": "oppose", "oppose": "support"}
 TOPIC_FLAG = "M_TOPIC_"  # the lexicon mark of a topic keyword, as the sentence example carries it
 GENERIC_TOPICS = word_set("generic_topics")

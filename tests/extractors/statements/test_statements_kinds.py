@@ -100,3 +100,9 @@ def test_the_publishers_reading_is_dated_the_day_it_spoke(found, case):
 def test_acclaiming_a_release_is_no_demand_on_whoever_released(found, case):
     """ "welcomes the release of ..." praises an act done; only support *for* a release asks it of someone."""
     assert not [d for d in found[case["id"]] if d["stance"] == "oppose"], found[case["id"]]
+
+
+@pytest.mark.parametrize("case", of_kind("not_a_statement"), ids=lambda k: k["id"])
+def test_a_schedule_holds_no_position(found, case):
+    """Visits, calls, meetings and schedules are not statements (contract), however many parties they name."""
+    assert found[case["id"]] == []
