@@ -344,6 +344,7 @@ def _target(r: SentenceReading, actor: str, stance: str, holders: Sequence[str],
     for pool in (
         [c for c in named if c != facts.voice],
         named,
+        [c for c in facts.unit_codes if c != actor and c not in holders],
         [h for h in holders if h != actor],
         [c for c in facts.title_codes if c != actor],
         [c for c in facts.unit_codes if c != actor],
