@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 
 from .classifier import STANCES, Classifiers, Settings
 from .dates import flags_for, stated_on
-from .subjects import subject_holders, with_subject
+from .subjects import is_readout, subject_holders, with_subject
 from .buckets import first_cues_and_flags, sentences
 from .features import SentenceView, UnitFacts, candidates, holder_example
 from .linear import Example
@@ -209,6 +209,15 @@ def assemble(reading: UnitReading, probs: UnitProbabilities, s: Settings, versio
     return out
 
 
+def _readout_sides(facts: UnitFacts) -> set[str]:
+    """The participants of a call or meeting readout (the voice and the title's parties), else an
+    empty set: in a readout a third party the sentence names is discussed, it holds nothing
+    ("discussed coordination to respond to events in Belarus" is no position of NATO's)."""
+    if facts.voice and facts.title_codes and is_readout(facts):
+        return {facts.voice, *facts.title_codes}
+    return set()
+
+
 def _reports_event(r: SentenceReading) -> bool:
     """A sentence that reports a visit, call or meeting ("will meet with foreign counterparts",
     "spoke today with ...") and holds no cue the rules read carries no position (contract, "What is
@@ -288,6 +297,9 @@ def _added(
     accepted = [h for h, p in zip(r.holders, holder_p) if p >= s.holder] or [r.holders[int(np.argmax(holder_p))]]
     subject = subject_holders(r.view, reading.facts)
     accepted = with_subject(accepted, subject)
+    sides = set() if subject else _readout_sides(reading.facts)
+    if sides:
+        accepted = [h for h in accepted if h in sides] or [reading.facts.voice]
     out = [_statement(reading, r, a, x, accepted, topics, stance[x], version) for x in missing for a in accepted]
     for x in STANCES:
         has = [st for st in found if st.stance == x]
@@ -296,6 +308,7 @@ def _added(
         # in reading order, not a set: the first co-holder becomes a target, which must not hang on the hash seed
         holders = list(dict.fromkeys(st.actor for st in has))
         extra = [h for h, p in zip(r.holders, holder_p) if p >= s.complete and h not in holders]
+        extra = [h for h in extra if not sides or h in sides]
         if len(subject) >= 2:  # "the two sides reaffirmed ...": the rules read one side, the subject says both
             extra += [h for h in subject if h not in holders and h not in extra]
         if reading.facts.voice not in holders and not _shared(r):

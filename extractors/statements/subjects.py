@@ -66,7 +66,7 @@ def subject_holders(sv: SentenceView, facts: UnitFacts) -> list[str]:
     start, end = subject_span(sv)
     words = sv.tokens[start:end]
     named = list(dict.fromkeys(c for p, c in sv.parties if start <= p < end))
-    readout = any(w in MEETING_TITLES for w in facts.title_kinds) or bool(facts.signatories)
+    readout = is_readout(facts)
     both_sides = list(dict.fromkeys([*(c for c in [facts.voice] if c), *facts.title_codes]))
     if words[:1] == ["WE"] or words[:2] == ["WE", ","]:
         return list(facts.signatories) or ([facts.voice] if facts.voice else [])
@@ -81,6 +81,11 @@ def subject_holders(sv: SentenceView, facts: UnitFacts) -> list[str]:
     if not named and readout and _impersonal().search(sv.text) and len(both_sides) >= 2:
         return both_sides
     return []
+
+
+def is_readout(facts: UnitFacts) -> bool:
+    """A readout of a call or meeting (the title says so), or a joint statement."""
+    return any(w in MEETING_TITLES for w in facts.title_kinds) or bool(facts.signatories)
 
 
 def with_subject(accepted: Sequence[str], holders: Sequence[str]) -> list[str]:
