@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Optional
@@ -94,15 +94,24 @@ def _use_progress(quiet: bool) -> None:
 def _prefect_api() -> Iterator[Callable[[], None]]:
     """The Prefect API for this command's flows: the configured server, else a temporary one started
     now, before the flow's modules load (flows/apiserver.py). Yields `ready()`, to call right before
-    the first flow runs; the temporary server stops with the command."""
-    from stancewatch.flows.apiserver import api_for_command
+    the first flow runs (it waits for the temporary server and applies its flow settings); the
+    temporary server stops with the command."""
+    from stancewatch.flows.apiserver import api_for_command, flow_settings
 
     api = api_for_command()
-    try:
-        yield api.wait_ready if api else (lambda: None)
-    finally:
-        if api:
-            api.stop()
+    with ExitStack() as settings:
+
+        def ready() -> None:
+            if api:
+                api.wait_ready()
+                settings.enter_context(flow_settings())
+
+        try:
+            yield ready
+        finally:
+            settings.close()
+            if api:
+                api.stop()
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
