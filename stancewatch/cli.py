@@ -156,27 +156,31 @@ def run(
     committed is kept and nothing is fetched, stored or mailed twice. The
     summary shows this run's figures beside the night's totals.
     """
-    from stancewatch.domain.config import ConfigError, load_config, load_sources
-    from stancewatch.warehouse import WarehouseBusy, WarehouseError
-    from stancewatch.warehouse.runs import parse_night
+    with _prefect_api() as ready:  # the temporary server starts first: it is the longest wait
+        from stancewatch.domain.config import ConfigError, load_config, load_sources
+        from stancewatch.warehouse import WarehouseBusy, WarehouseError
+        from stancewatch.warehouse.runs import parse_night
 
-    try:  # validate before Prefect starts, so a typo is a one-line error
-        parse_night(night)
-        load_sources(sources)
-        load_config(config)
-    except (ConfigError, ValueError) as exc:
-        _fail(str(exc), 2)
-    with _prefect_api() as ready:
+        try:  # validate before Prefect loads, so a typo is a one-line error (the server is stopped)
+            parse_night(night)
+            load_sources(sources)
+            cfg = load_config(config)
+        except (ConfigError, ValueError) as exc:
+            _fail(str(exc), 2)
         _use_progress(quiet)
         from stancewatch.flows.nightly import run_night
+        from stancewatch.flows.workers import discard_prestarted, prestart
 
-        ready()
+        prestart(cfg.articles.workers, cfg.detector.mode)  # the workers load while Prefect's server starts
         try:
+            ready()
             summary = run_night(sources, db, config=config, night=night, quiet=quiet)
         except WarehouseBusy as exc:
             _fail(str(exc), 3)
         except WarehouseError as exc:
             _fail(str(exc), 1)
+        finally:
+            discard_prestarted()
     if quiet and summary.get("alerts_note"):  # the summary table (not printed when quiet) says it otherwise
         _warn(summary["alerts_note"])
     if summary["feeds_failed"] and not summary["feeds_ok"] + summary["feeds_not_modified"]:
