@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -74,6 +74,11 @@ class WorkerPool:
         return self._executor is not None
 
     @property
+    def ready(self) -> bool:
+        """Whether every worker has started and loaded (a job submitted now starts at once)."""
+        return self.parallel and len(self._warming) == self.workers and all(f.done() for f in self._warming)
+
+    @property
     def own_task_runs(self) -> bool:
         """Jobs are plain calls in worker processes, not Prefect task runs."""
         return False
@@ -128,6 +133,38 @@ class WorkerPool:
         if self._executor is not None:
             self._executor.shutdown(wait=wait, cancel_futures=True)
             self._executor = None
+
+
+def submitter_if_ready(pool: Pool) -> Callable[..., Future] | None:
+    """`submit(fn, *args)` into this machine's worker processes if they are loaded and idle-ready, else
+    None (then the caller does the work itself). Its future holds `fn`'s result alone; a pool that
+    broke gives a future that raises."""
+    if not (isinstance(pool, WorkerPool) and pool.ready):
+        return None
+
+    def submit(fn: Callable[..., Any], *args: Any) -> Future:
+        out: Future = Future()
+        try:
+            inner = pool.submit(fn, *args)
+        except Exception as exc:  # noqa: BLE001 - BrokenExecutor: the caller does it itself
+            out.set_exception(exc)
+            return out
+
+        def done(f: Future) -> None:
+            try:
+                out.set_result(f.result()[0])
+            except InvalidStateError:  # the caller cancelled it
+                pass
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, who parses it itself
+                try:
+                    out.set_exception(exc)
+                except InvalidStateError:
+                    pass
+
+        inner.add_done_callback(done)
+        return out
+
+    return submit
 
 
 #: A pool started ahead of its night (`prestart`), for the next `worker_pool` of its shape.
