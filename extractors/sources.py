@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import queue
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -70,31 +71,58 @@ def read_source(spec: SourceSpec, state: FeedState, policy: FetchPolicy, max_ite
 
 
 def read_sources(
-    sources: Sequence[tuple[SourceSpec, FeedState]], policy: FetchPolicy, max_items: int = 1000, window: int = 64
+    sources: Sequence[tuple[SourceSpec, FeedState]],
+    policy: FetchPolicy,
+    max_items: int = 1000,
+    window: int = 64,
+    parse_elsewhere: Callable[[], Callable[..., Future[SourceOutcome]] | None] = lambda: None,
 ) -> Iterator[SourceOutcome]:
-    """Every source's outcome, in the order they arrive.
+    """Every source's outcome, in the order they are ready.
 
     The sources are fetched as one stream (`FetchStream`: hosts in turn,
     the politeness limits per host, at most `window` bodies held) and each
-    is parsed in the caller's thread as soon as it arrives, while the rest
-    are still on the wire. One call for a run's hundreds of feeds, instead
-    of one fetch and one event loop each.
+    is parsed as soon as it arrives, while the rest are still on the wire:
+    in the caller's thread, or, when `parse_elsewhere()` hands back a
+    `submit(fn, *args)` at that moment (the night's worker processes, idle
+    before the first pages), there. A parse that fails to come back from
+    there (a worker died) is done again here. One call for a run's
+    hundreds of feeds, instead of one fetch and one event loop each.
     """
     arrived: queue.SimpleQueue[Any] = queue.SimpleQueue()
     end = object()
     stream = FetchStream(
         policy, on_result=lambda i, result: arrived.put((i, result)), on_done=lambda: arrived.put(end), window=window
     )
+    parsing: dict[Future[SourceOutcome], tuple[SourceSpec, FeedState, FetchResult, int]] = {}
     try:
         stream.add((i, FetchRequest(sp.url, st.etag, st.last_modified)) for i, (sp, st) in enumerate(sources))
         stream.close()
-        while (item := arrived.get()) is not end:
-            i, result = item
-            stream.release()
-            spec, state = sources[i]
-            yield outcome_of(spec, state, result, max_items)
+        fetching = True
+        while fetching or parsing:
+            item = arrived.get()
+            if item is end:
+                fetching = False
+            elif isinstance(item, Future):
+                args = parsing.pop(item)
+                try:
+                    yield item.result()
+                except Exception:  # noqa: BLE001 - the worker, not the source, failed: parse it here
+                    yield outcome_of(*args)
+            else:
+                i, result = item
+                stream.release()
+                spec, state = sources[i]
+                submit = parse_elsewhere()
+                if submit is None:
+                    yield outcome_of(spec, state, result, max_items)
+                    continue
+                future = submit(outcome_of, spec, state, result, max_items)
+                parsing[future] = (spec, state, result, max_items)
+                future.add_done_callback(arrived.put)
     finally:
         stream.cancel()  # at once if the caller stopped early; a no-op once the stream has ended
+        for future in parsing:
+            future.cancel()
     if stream.error is not None:
         raise RuntimeError("the feed fetcher stopped") from stream.error
 

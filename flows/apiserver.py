@@ -20,6 +20,12 @@ The server process exits when the command stops it, and on its own when
 the command's process is gone (even after `kill -9`), so a crashed night
 leaves nothing running.
 
+Flows run on it without Prefect's flow-run heartbeats (`flow_settings`):
+heartbeats let a long-lived server's automations mark a run whose process
+died as crashed, but this server dies with the process, and the heartbeat
+thread cost every run up to a second at its end (the flow waits for it to
+wake from a one-second sleep).
+
 Must not import Prefect at module level: it runs before Prefect loads.
 """
 
@@ -34,6 +40,8 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import stancewatch.flows.offline  # noqa: F401  (the offline environment, inherited by the server)
@@ -114,6 +122,17 @@ class TemporaryAPI:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextmanager
+def flow_settings() -> Iterator[None]:
+    """Prefect settings for the flows run on a temporary server: no flow-run heartbeats (see the
+    module's docstring). Enter it in the thread that runs the flows, once the flow's modules have
+    loaded (it imports Prefect)."""
+    from prefect.settings import temporary_settings
+
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+        yield
 
 
 def api_for_command() -> TemporaryAPI | None:

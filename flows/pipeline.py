@@ -66,6 +66,7 @@ class Limits:
 
     pages_per_job: int = 8  # pages per extraction job
     chars_per_job: int = 60_000  # text per detection job (~10,000 words)
+    chars_per_last_job: int = 8_000  # ... once the texts waiting are the run's last (the workers finish together)
     window: int = 128  # fetched pages held at most: in flight or waiting for a worker (~40 KB each, at most max_bytes)
     lookahead: int = 256  # work-list entries queued for fetching at most
     texts: int = 64  # stored articles waiting for the detector (the backlog is read this many at a time)
@@ -229,12 +230,25 @@ class Pipeline:
 
     def _take_texts(self) -> list[ArticleText]:
         taken: list[ArticleText] = []
-        size = 0
-        while self._texts and (not taken or size < self.limits.chars_per_job):
+        size, limit = 0, self.limits.chars_per_job
+        if self._draining():  # the last texts: small jobs, so that the workers finish together
+            limit = self.limits.chars_per_last_job
+        while self._texts and (not taken or size < limit):
             article = self._texts.popleft()
             taken.append(article)
             size += sum(len(u.text) for u in article.units)
         return taken
+
+    def _draining(self) -> bool:
+        """Whether the texts waiting now are the last ones: nothing left to fetch, extract or read."""
+        return (
+            self._jobs is None
+            and self._fetch_done
+            and self._backlog is None
+            and not self._ready
+            and not self._extracted
+            and not any(job.kind == "extract" for job in self._in_flight.values())
+        )
 
     def _take_pages(self) -> list[tuple[PageJob, FetchResult | None]]:
         taken: list[tuple[PageJob, FetchResult | None]] = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copyreg
 import time
 from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
@@ -32,7 +33,7 @@ from stancewatch.extractors.sources import FeedState, SourceOutcome, SourceSpec,
 from stancewatch.flows import progress
 from stancewatch.flows.faults import checkpoint
 from stancewatch.flows.pipeline import Limits, Pipeline, Stats
-from stancewatch.flows.workers import Pool
+from stancewatch.flows.workers import Pool, submitter_if_ready
 from stancewatch.domain.alerts.deliver import deliver
 from stancewatch.domain.alerts.subscriptions import alert_rows
 from stancewatch.domain.config import Config, SourcesFile
@@ -59,6 +60,7 @@ def feeds_task(
     policy: FetchPolicy,
     max_items: int,
     on_new_items: Callable[[int], None],
+    parse_elsewhere: Callable[[], Callable[..., Future] | None] = lambda: None,
 ) -> int:
     """Read the run's sources and store their outcomes as they come (one task: the sources are fetched
     as one polite stream, and a Prefect task run per source cost the flow and the API server ~80 ms of
@@ -69,7 +71,7 @@ def feeds_task(
     """
     done: list[SourceOutcome] = []
     new, since = 0, time.monotonic()
-    for outcome in read_sources(sources, policy, max_items):
+    for outcome in read_sources(sources, policy, max_items, parse_elsewhere=parse_elsewhere):
         if not done:
             since = time.monotonic()
         done.append(outcome)
@@ -108,11 +110,14 @@ def fetch_stage(
     policy: FetchPolicy,
     max_items: int,
     on_new_items: Callable[[int], None] = lambda n: None,
+    pool: Pool | None = None,
 ) -> None:
     """Read every source not yet done tonight; store each outcome as it arrives.
 
     `on_new_items(total)` hears the running count of new items after each
     commit (the night starts its worker pool as soon as there is work for it).
+    Feeds are parsed in the `pool`'s processes once they are loaded (they
+    have nothing else to do before the first pages), else in this thread.
     """
     sync_sources(wh, [source_row(s) for s in srcs.sources], run_id)
     due = set(sources_due(wh, run_id, [s.source_id for s in srcs.sources]))
@@ -120,7 +125,8 @@ def fetch_stage(
     specs = [SourceSpec(s.source_id, s.url, s.extractor, s.listing) for s in srcs.sources if s.source_id in due]
     progress.current().stage("feeds", len(specs))
     sources = [(sp, states.get(sp.source_id, FeedState())) for sp in specs]
-    feeds_task(wh, run_id, quoted(sources), policy, max_items, quoted(on_new_items))
+    parse_elsewhere = (lambda: submitter_if_ready(pool)) if pool is not None else (lambda: None)
+    feeds_task(wh, run_id, quoted(sources), policy, max_items, quoted(on_new_items), quoted(parse_elsewhere))
 
 
 _T = TypeVar("_T")
@@ -215,7 +221,13 @@ def process_sources(
     pool.start_if(backlog)
     with clock("feeds"):
         fetch_stage(
-            wh, run_id, srcs, policy, cfg.articles.max_items_per_feed, on_new_items=lambda n: pool.start_if(n + backlog)
+            wh,
+            run_id,
+            srcs,
+            policy,
+            cfg.articles.max_items_per_feed,
+            on_new_items=lambda n: pool.start_if(n + backlog),
+            pool=pool,
         )
     checkpoint("fetched")
     with clock("articles"):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -74,6 +74,11 @@ class WorkerPool:
         return self._executor is not None
 
     @property
+    def ready(self) -> bool:
+        """Whether every worker has started and loaded (a job submitted now starts at once)."""
+        return self.parallel and len(self._warming) == self.workers and all(f.done() for f in self._warming)
+
+    @property
     def own_task_runs(self) -> bool:
         """Jobs are plain calls in worker processes, not Prefect task runs."""
         return False
@@ -122,17 +127,87 @@ class WorkerPool:
         self.restarts += 1
         self.start()
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers. With `wait` False the processes finish exiting (freeing what spaCy
+        loaded takes them a few tenths of a second) while the caller goes on."""
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor.shutdown(wait=wait, cancel_futures=True)
             self._executor = None
+
+
+def submitter_if_ready(pool: Pool) -> Callable[..., Future] | None:
+    """`submit(fn, *args)` into this machine's worker processes if they are loaded and idle-ready, else
+    None (then the caller does the work itself). Its future holds `fn`'s result alone; a pool that
+    broke gives a future that raises."""
+    if not (isinstance(pool, WorkerPool) and pool.ready):
+        return None
+
+    def submit(fn: Callable[..., Any], *args: Any) -> Future:
+        out: Future = Future()
+        try:
+            inner = pool.submit(fn, *args)
+        except Exception as exc:  # noqa: BLE001 - BrokenExecutor: the caller does it itself
+            out.set_exception(exc)
+            return out
+
+        def done(f: Future) -> None:
+            try:
+                out.set_result(f.result()[0])
+            except InvalidStateError:  # the caller cancelled it
+                pass
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, who parses it itself
+                try:
+                    out.set_exception(exc)
+                except InvalidStateError:
+                    pass
+
+        inner.add_done_callback(done)
+        return out
+
+    return submit
+
+
+#: A pool started ahead of its night (`prestart`), for the next `worker_pool` of its shape.
+_prestarted: WorkerPool | None = None
+
+
+def prestart(workers: int, mode: str = "auto") -> None:
+    """Start the pool of a night that is about to run, now: the command line calls this once the
+    flow's modules have loaded, so the workers spawn and load spaCy while Prefect's temporary
+    server is still starting (the flow's process only waits for it then), not while the night's
+    first pages wait for them. The night's `worker_pool(workers, mode)` takes it over; a night
+    that finds no work has paid for a pool it does not use (a few CPU seconds, on a core that
+    was idle). Nothing with fewer than 2 workers."""
+    global _prestarted
+    if _prestarted is None and workers > 1:
+        _prestarted = WorkerPool(workers, mode)
+        _prestarted.start()
+
+
+def discard_prestarted() -> None:
+    """Stop a prestarted pool no night took over (the command failed first, or ran no night)."""
+    global _prestarted
+    pool, _prestarted = _prestarted, None
+    if pool is not None:
+        pool.close(wait=False)
+
+
+def _take_prestarted(workers: int, mode: str) -> WorkerPool | None:
+    global _prestarted
+    pool = _prestarted
+    if pool is None or pool.workers != workers or pool.mode != mode:
+        return None
+    _prestarted = None
+    return pool
 
 
 @contextmanager
 def worker_pool(workers: int, mode: str = "auto") -> Iterator[WorkerPool]:
-    """A pool (not started yet) that is shut down on exit."""
-    pool = WorkerPool(workers, mode)
+    """A pool (not started yet, unless it was prestarted for this night) that is shut down on exit,
+    without waiting for its processes to be gone (its jobs are done; the night's next stages need
+    none of them)."""
+    pool = _take_prestarted(workers, mode) or WorkerPool(workers, mode)
     try:
         yield pool
     finally:
-        pool.close()
+        pool.close(wait=False)

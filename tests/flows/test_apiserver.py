@@ -103,3 +103,15 @@ def test_the_temporary_server_stops_when_its_command_is_killed(tmp_path):
     while _alive(server) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(server)
+
+
+def test_flows_on_a_temporary_server_send_no_heartbeats():
+    """Heartbeats serve a long-lived server's crash detection; the temporary server dies with the
+    command, and the heartbeat thread made every run wait up to a second at its end."""
+    from prefect.settings import get_current_settings
+
+    from stancewatch.flows.apiserver import flow_settings
+
+    with flow_settings():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency is not None
