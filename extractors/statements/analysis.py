@@ -134,11 +134,12 @@ class UnitAnalyser:
             limit = object_limit(doc, sent, cues, k)
             codes = list(dict.fromkeys(c for c, _ in holders))
             target = cue_target(doc, sent, cue, marks, mentions, ctx, set(codes), limit)
+            named = pick_target(doc, sent, cue, mentions, set(codes), limit)
             topics = cue_topics(doc, cue, hits, limit, fallback, has_party)
-            targets = targets_by_holder(codes, target, cue, topics)
+            targets = targets_by_holder(codes, target, cue, topics, named=bool(named))
             if (
                 cue.needs_party
-                and not pick_target(doc, sent, cue, mentions, set(codes), limit)
+                and not named
                 and all(t == "" for t in targets.values())
                 or cue.kind == "sovereign"
                 and not target

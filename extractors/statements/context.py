@@ -81,6 +81,15 @@ class DocContext:
                 return person
         return None
 
+    def person_named(self, surname: str) -> Person | None:
+        """The latest person named earlier with `surname` among their names ("Foreign Minister Son"
+        after "Vietnamese Foreign Minister Bui Thanh Son", "Foreign Minister Don" after "Thai Foreign
+        Minister Don Pramudwinai"), so a repeated short name keeps its country."""
+        for person in reversed(self.persons):
+            if person.country and surname in person.name.split():
+                return person
+        return None
+
 
 def official_person(name: str, day: dt.date | None, written_role: str = "") -> Person | None:
     """A gazetteer official as a Person, with the role as written or else the one held on `day`."""

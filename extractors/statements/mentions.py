@@ -220,6 +220,9 @@ class MentionFinder:
                 return Person(off.name, off.country, role_text, office), i + 1
         run_end = _name_run(doc, i)
         if run_end - i == 1 and i + 1 < len(doc) and doc[i + 1].is_lower:  # "Prime Minister Mahathir visited"
+            known = None if explicit or i >= len(doc) else ctx.person_named(doc[i].text)
+            if known is not None:  # "Foreign Minister Son" after "Vietnamese Foreign Minister Bui Thanh Son"
+                return replace(known, role=role_text, office=office), i + 1
             return Person(doc[i].text, explicit, role_text, office), i + 1
         if run_end - i >= 2:
             country = explicit or (ctx.voice_country if office in HOME_OFFICES else "")

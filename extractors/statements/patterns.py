@@ -133,7 +133,8 @@ def reporting_verbs() -> dict[str, list[str]]:
 
 @family
 def discussion_verbs() -> dict[str, list[str]]:
-    """Verbs whose object is what was discussed, not a position. Example:
+    """Verbs whose object is what was discussed: a feature for the classifiers. A cue in the object
+    is still a position ("discussed concerns regarding the attack"). Example:
 
     "The Secretary and the Minister discussed the U.S. commitment to Israel's security" -> DISCUSS
     """

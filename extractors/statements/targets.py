@@ -161,11 +161,13 @@ def object_limit(doc: Doc, sent: Span, cues: list[Cue], k: int) -> int:
     return sent.end
 
 
-def targets_by_holder(codes: list[str], target: str, cue: Cue, topics: list[str]) -> dict[str, str]:
+def targets_by_holder(codes: list[str], target: str, cue: Cue, topics: list[str], named: bool = True) -> dict[str, str]:
     """Each holder's target: the cue's target, except that co-holders of a relationship position with
-    no named target take each other ("Minister Lapid and Secretary Blinken acknowledged the strong
-    partnership": each side's position is about the other)."""
-    if not target and len(codes) > 1 and cue.stance == "support" and topics[0] in RELATION_TOPICS:
+    no target named in the sentence take each other ("Minister Lapid and Secretary Blinken
+    acknowledged the strong partnership": each side's position is about the other, not about a
+    third party the paragraph goes on to discuss)."""
+    mutual = not target or not named
+    if mutual and len(codes) > 1 and cue.stance == "support" and topics[0] in RELATION_TOPICS:
         return {c: next(o for o in codes if o != c) for c in codes}
     return {c: _one_of(target, c) for c in codes}
 

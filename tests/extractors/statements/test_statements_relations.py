@@ -64,9 +64,18 @@ def test_criticism_needs_a_named_party(detector):
     assert ("CHN", "oppose", "USA") in keys(out)
 
 
-def test_what_was_discussed_is_no_position(detector):
-    text = "The Secretary and the Minister discussed the U.S. commitment to Israel's security."
-    assert detector.detect(unit(text, day="2021-06-13", country="USA")) == []
+def test_a_position_in_what_was_discussed_is_held_by_both_sides(detector):
+    """A readout's "discussed concerns regarding ..." or "discussed the importance of ..." voices the
+    position of everyone who discussed it, as the labelled readouts read it; a bare "discussed the
+    situation" still holds nothing."""
+    text = (
+        "Secretary Blinken spoke with Latvian Foreign Minister Edgars Rinkevics. The Secretary and Foreign "
+        "Minister Rinkevics discussed concerns regarding the crackdown in Belarus."
+    )
+    out = detector.detect(unit(text, day="2021-06-13", country="USA"))
+    assert keys(out) == {("USA", "concern", "BLR"), ("LVA", "concern", "BLR")}
+    bare = "The Secretary and the Foreign Minister discussed the situation in Belarus."
+    assert detector.detect(unit(bare, day="2021-06-13", country="USA")) == []
 
 
 def test_a_new_clause_after_discussed_keeps_its_position(detector):
@@ -208,3 +217,25 @@ def test_genitive_holders_of_a_nominal_cue(detector):
         ("FRA", "Emmanuel Macron", "IRN"),
         ("DEU", "Angela Merkel", "IRN"),
     }
+
+
+def test_a_counterpart_named_again_by_one_name_keeps_their_country(detector):
+    """ "Foreign Minister Don" after "Thai Foreign Minister Don Pramudwinai" is the same Thai minister,
+    so the coordinated subject holds for both sides, and each side's relationship position is about
+    the other, not about the third party the paragraph goes on to discuss."""
+    text = (
+        "Secretary Blinken spoke today with Thai Foreign Minister Don Pramudwinai. The Secretary and Foreign "
+        "Minister Don welcomed the progress in U.S.-Thai relations. They also discussed the situation in Burma."
+    )
+    out = detector.detect(unit(text, day="2021-06-13", country="USA"))
+    assert ("USA", "support", "THA") in keys(out)
+    assert ("THA", "support", "USA") in keys(out)
+
+
+def test_an_evaluation_celebrated_by_both_sides_is_held_by_both(detector):
+    text = (
+        "Secretary Blinken spoke today with Vietnamese Foreign Minister Bui Thanh Son. Secretary Blinken and "
+        "Foreign Minister Son celebrated the strength of the U.S.-Vietnam Comprehensive Partnership."
+    )
+    out = detector.detect(unit(text, day="2021-06-13", country="USA"))
+    assert keys(out) == {("USA", "support", "VNM"), ("VNM", "support", "USA")}
