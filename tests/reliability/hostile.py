@@ -124,7 +124,7 @@ def build(hostile: WebServer, victim: WebServer, secret_file: Path) -> Site:
     )
 
     # -- hostile feeds -----------------------------------------------------------------
-    hostile.add("/drip.xml", drip=1.0, content_type="application/rss+xml")
+    hostile.add("/drip.xml", drip=0.25, content_type="application/rss+xml")
     hostile.add("/endless.xml", endless=True, content_type="application/rss+xml")
     hostile.add("/bomb.xml", gzip_bomb=BOMB_BYTES, content_type="application/rss+xml")
     hostile.add(
@@ -250,7 +250,7 @@ def build(hostile: WebServer, victim: WebServer, secret_file: Path) -> Site:
         )
 
     # -- hostile pages, linked from one feed ---------------------------------------------
-    hostile.add("/p/drip.html", drip=1.0, content_type="text/html")
+    hostile.add("/p/drip.html", drip=0.25, content_type="text/html")
     hostile.add("/p/endless.html", endless=True, content_type="text/html")
     hostile.add("/p/bomb.html", gzip_bomb=BOMB_BYTES, content_type="text/html")
     para = "<p>The minister said the talks were useful and constructive for both sides of the table.</p>"
