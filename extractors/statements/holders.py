@@ -279,6 +279,7 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
     for p in ctx.persons + ctx.unit_persons:
         people.setdefault(p.country, p)
     cap = 2 if any(w in m.text.lower() for w in ("both", "two")) else 3
+    counted = 3 if "three" in m.text.lower() else 2  # "the three sides": as many parties named before
     leaders = m.text.lower() in LEADERS
     if len(people) >= 2:
         return list(people.items())[:cap]
@@ -293,7 +294,7 @@ def _joint(m: Mention, ctx: DocContext) -> list[tuple[str, Person | None]]:
         return [(c, people.get(c) or (leader(c, ctx) if leaders else None)) for c in pair]
     parties = list(dict.fromkeys(c for i, c in ctx.unit_parties if i < m.start))
     if len(parties) >= 2 and not leaders:
-        return [(c, people.get(c)) for c in parties[:2]]
+        return [(c, people.get(c)) for c in parties[:counted]]
     if people and ctx.voice_country and ctx.voice_country not in people and m.text.lower() != "they":
         # "Both sides agreed ..." in a ministry's own text, with the visitor named: our side and theirs
         sides = [ctx.voice_country, next(iter(people))]
