@@ -136,7 +136,7 @@ class UnitAnalyser:
             target = cue_target(doc, sent, cue, marks, mentions, ctx, set(codes), limit)
             named = pick_target(doc, sent, cue, mentions, set(codes), limit)
             topics = cue_topics(doc, cue, hits, limit, fallback, has_party)
-            targets = targets_by_holder(codes, target, cue, topics, named=bool(named))
+            targets = targets_by_holder(codes, target, cue, topics, named=bool(named), counterparts=ctx.title_parties)
             if (
                 cue.needs_party
                 and not named

@@ -3,6 +3,8 @@ One behaviour per test; the sentences are written for these tests."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from tests.extractors.statements.helpers import keys, unit
 
 
@@ -239,3 +241,10 @@ def test_an_evaluation_celebrated_by_both_sides_is_held_by_both(detector):
     )
     out = detector.detect(unit(text, day="2021-06-13", country="USA"))
     assert keys(out) == {("USA", "support", "VNM"), ("VNM", "support", "USA")}
+
+
+def test_a_partnership_between_our_two_countries_is_with_the_side_the_title_names(detector):
+    text = "The Secretary reaffirmed the enduring partnership between our two countries."
+    title = "Secretary Blinken's Meeting with Colombian President Duque"
+    u = dataclasses.replace(unit(text, day="2021-10-20", country="USA"), title=title)
+    assert keys(detector.detect(u)) == {("USA", "support", "COL")}
