@@ -36,11 +36,12 @@ CLAUSE_PARTICIPLES = word_set("clause_participles")
 
 def sentence_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention], window: int) -> list[Cue]:
     """The cues of a candidate sentence, in text order. Demands first (their act spans swallow cues
-    inside them), then plain cues; an evaluative cue after an attitude cue describes that cue's object
-    and adds nothing; a cue in another cue's object is no position. What was discussed is (the gold
-    annotators read "discussed concerns regarding the attack" and "discussed the importance of peace
-    in the Taiwan Strait" as positions of both sides; the contract lists only bare reports of
-    meetings as non-statements)."""
+    inside them), then plain cues. An evaluative cue after an attitude cue describes that cue's object
+    and adds nothing, except criticism after support ("reaffirmed support for Ukraine in the face of
+    Russia's ongoing aggression" is two positions: the doer of the hostile act is opposed). A cue in
+    another cue's object is no position. What was discussed is: the gold annotators read "discussed
+    concerns regarding the attack" and "discussed the importance of peace in the Taiwan Strait" as
+    positions of both sides, and the contract lists only bare reports of meetings as non-statements."""
     demands: list[Cue] = []
     for cue in demand_cues(doc, sent, marks, mentions):  # a demand inside another's act is part of it
         if not any(d.end <= cue.start < d.act_end and d.act_end != cue.act_end for d in demands):
@@ -48,10 +49,16 @@ def sentence_cues(doc: Doc, sent: Span, marks: Marks, mentions: list[Mention], w
     acts = [(c.end, c.act_end) for c in demands]
     plain = [c for c in attitude_and_evaluative(doc, marks, window) if not any(s <= c.start < e for s, e in acts)]
     first_att = min((c.start for c in plain if c.kind == "attitude"), default=None)
+    att_stance = next((c.stance for c in plain if c.kind == "attitude"), "")
     plain = [
         c
         for c in plain
-        if c.kind not in ("evaluative", "normative", "sovereign") or first_att is None or c.start < first_att
+        if c.kind not in ("evaluative", "normative", "sovereign")
+        or first_att is None
+        or c.start < first_att
+        or c.kind == "evaluative"
+        and c.stance == "oppose"
+        and att_stance == "support"
     ]
     plain = [c for c in plain if not in_object(doc, sent, c, plain, marks)]
     return sorted(demands + plain, key=lambda c: c.start)
