@@ -166,15 +166,17 @@ def _passive(doc: Doc, start: int) -> bool:
 
 
 def in_object(doc: Doc, sent: Span, cue: Cue, plain: list[Cue], marks: Marks) -> bool:
-    """An attitude cue in an infinitive inside an earlier attitude cue's object describes that object:
-    "welcomes ... the efforts undertaken by the Sultanate to support peace in Yemen" is one position
-    of the welcomer, not one of the Sultanate's."""
+    """An attitude cue in an infinitive or an "in ..." adverbial inside an earlier attitude cue's
+    object describes that object: "welcomes ... the efforts undertaken by the Sultanate to support
+    peace in Yemen" is one position of the welcomer, not one of the Sultanate's, and "commitment to
+    work with the Government of Haiti in support of the Haitian people" is not Haiti's."""
     if cue.kind != "attitude" or cue.start < 1:
         return False
     i = cue.start - 1
     while i > sent.start and doc[i].lower_.endswith("ly") and doc[i].is_alpha:
         i -= 1
-    if doc[i].lower_ != "to":
+    adverbial = doc[cue.start].lower_ == "in" or doc[i].lower_ == "in"  # "... in support of the Haitian people"
+    if doc[i].lower_ != "to" and not adverbial:
         return False
     return any(
         c.kind == "attitude"

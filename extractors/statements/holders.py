@@ -50,6 +50,8 @@ def cue_holders(
             return None
     genitive = genitive_holders(doc, cue, mentions) if cue.kind == "attitude" else []
     genitive = genitive or (decision_holder(doc, cue, mentions) if cue.kind == "attitude" else [])
+    own = [m for m in possessor(doc, cue, mentions) if m.code == ctx.voice_country] if cue.kind == "attitude" else []
+    genitive = genitive or own
     if genitive:
         subj = genitive  # "confirmed the commitment of Russia, France and Germany to ..."
     elif cue.kind in ("attitude", "demand", "appeal"):
@@ -213,6 +215,20 @@ def subject_before(doc: Doc, sent: Span, pos: int, mentions: list[Mention]) -> l
             idx -= 1
             group.insert(0, before[idx])
         return group
+    return []
+
+
+def possessor(doc: Doc, cue: Cue, mentions: list[Mention]) -> list[Mention]:
+    """ "reiterated the United States' support for democratic governance": a nominal cue whose
+    possessor is a party (at most two modifiers between, "continued strong") is that party's."""
+    if doc[cue.end - 1].lower_ not in NOMINAL_CUES:
+        return []
+    for m in mentions:
+        if m.kind != "party" or not possessive(doc, m):
+            continue
+        gap = doc[m.end + 1 : cue.start]
+        if len(gap) <= 2 and all(t.is_alpha and t.is_lower for t in gap):
+            return [m]
     return []
 
 

@@ -248,3 +248,24 @@ def test_a_partnership_between_our_two_countries_is_with_the_side_the_title_name
     title = "Secretary Blinken's Meeting with Colombian President Duque"
     u = dataclasses.replace(unit(text, day="2021-10-20", country="USA"), title=title)
     assert keys(detector.detect(u)) == {("USA", "support", "COL")}
+
+
+def test_the_voices_own_possessed_support_is_its_own_whoever_was_named_before(detector):
+    """ "... the Haitian people are enduring and reiterated the United States' support for ...": the
+    possessor holds the support, not the nearest mention before it."""
+    text = (
+        "Secretary Blinken expressed concern with the situation the Haitian people are enduring and "
+        "reiterated the United States' support for democratic governance in Haiti."
+    )
+    out = detector.detect(unit(text, day="2021-07-20", country="USA"))
+    assert {s.actor for s in out} == {"USA"}
+    assert ("USA", "support", "HTI") in keys(out)
+
+
+def test_support_in_an_adverbial_of_a_commitment_belongs_to_the_committed(detector):
+    text = (
+        "Secretary Blinken reiterated the United States' continued commitment to work with the Government of "
+        "Haiti in support of the Haitian people and democratic governance, peace, and security."
+    )
+    out = detector.detect(unit(text, day="2021-07-20", country="USA"))
+    assert keys(out) == {("USA", "support", "HTI")}
