@@ -168,12 +168,13 @@ def targets_by_holder(
     """Each holder's target: the cue's target, except that co-holders of a relationship position with
     no target named in the sentence take each other ("Minister Lapid and Secretary Blinken
     acknowledged the strong partnership": each side's position is about the other, not about a
-    third party the paragraph goes on to discuss). A lone holder's cooperation with no target is
-    with the side the page title names, so the relations view has a pair to put it on."""
+    third party the paragraph goes on to discuss). A lone holder's relationship position with no
+    target (cooperation, talks, trade) is with the side the page title names, so the relations view
+    has a pair to put it on."""
     mutual = not target or not named
     if mutual and len(codes) > 1 and cue.stance == "support" and topics[0] in RELATION_TOPICS:
         return {c: next(o for o in codes if o != c) for c in codes}
-    if not target and cue.stance == "support" and topics[0] == "cooperation":
+    if not target and cue.stance == "support" and topics[0] in RELATION_TOPICS:
         # "The Secretary reaffirmed the enduring partnership between our two countries" in a readout
         # of a call with Colombia: the relationship is with the side the title names
         return {c: next((o for o in counterparts if o != c), "") for c in codes}
