@@ -36,10 +36,10 @@ def test_training_reads_only_the_tuning_part_and_writes_a_loadable_bundle(traine
 
 
 def test_the_trained_bundle_finds_what_the_rules_miss(trained):
-    """The tiny set teaches that "a milestone in our relations" is support; the rules have no cue
+    """The tiny set teaches that "a bright page in our relations" is support; the rules have no cue
     for it. A new partner and a new publisher: the classifier must carry it over."""
     out, _ = trained
-    unit = TextUnit("The consultations with Mongolia were a milestone in our relations.", source_country="USA", id="m")
+    unit = TextUnit("The consultations with Mongolia were a bright page in our relations.", source_country="USA", id="m")
     assert Detector("rules").detect(unit) == []
     found = Detector("hybrid", models=Classifiers.from_disk(out)).detect(unit)
     assert [(s.actor, s.stance, s.target) for s in found] == [("USA", "support", "MNG")]
