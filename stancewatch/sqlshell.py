@@ -83,6 +83,9 @@ def run_cancellable(con: duckdb.DuckDBPyConnection, work: Callable[[], Any]) -> 
             worker.join(0.1)
         except KeyboardInterrupt:
             cancelled = True
+        if cancelled:
+            # asked again every tick until the query ends: DuckDB's interrupt is best effort, and one
+            # CI run saw a single interrupt leave the query running (the echoed ^C, then nothing for 20 s)
             con.interrupt()
     if cancelled:
         raise Cancelled()
