@@ -16,6 +16,7 @@ prompt clears the line, Ctrl-D leaves. Dot commands: `.tables`, `.help`,
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -83,15 +84,21 @@ def run_cancellable(con: duckdb.DuckDBPyConnection, work: Callable[[], Any]) -> 
             worker.join(0.1)
         except KeyboardInterrupt:
             cancelled = True
-        if cancelled:
-            # asked again every tick until the query ends: DuckDB's interrupt is best effort, and one
-            # CI run saw a single interrupt leave the query running (the echoed ^C, then nothing for 20 s)
             con.interrupt()
     if cancelled:
         raise Cancelled()
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+def _hear_ctrl_c() -> None:
+    """Make Ctrl-C raise KeyboardInterrupt whatever the shell inherited. A process started with
+    SIGINT ignored (from nohup, a service, or a parent that ignores it, as one test runner did)
+    keeps it ignored across exec, and Python then installs no handler: Ctrl-C would neither cancel
+    a query nor clear the line."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def history_path() -> Path:
@@ -106,6 +113,7 @@ class Shell:
         self.readline: Any = None
 
     def run(self) -> None:
+        _hear_ctrl_c()
         self._start_history()
         self.console.print(
             f"[bold]{escape(str(self.wh.path))}[/] (read-only). Views: articles, statements, stance_timeline, "

@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -25,9 +26,11 @@ SLOW = "SELECT count(*) FROM range(100000000) a, range(100000) b WHERE a.range +
 class Terminal:
     """A child process on a pseudo-terminal it controls (so Ctrl-C becomes SIGINT, as for a user)."""
 
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], ignore_sigint: bool = False) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the pty is its controlling terminal
+            if ignore_sigint:  # as under nohup or a parent that ignores it: inherited across exec
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.execve(argv[0], argv, env)
         self.raw = ""
         self.pos = 0  # where the last expected text ended
@@ -159,3 +162,20 @@ def test_history_is_kept_across_sessions(terminal, tmp_path):
         assert again.wait() == 0
     finally:
         again.close()
+
+
+def test_ctrl_c_cancels_even_when_the_shell_inherited_it_ignored(tmp_path):
+    """A process started with SIGINT ignored keeps it ignored across exec (nohup, services, and a
+    test runner after some fixtures did this); the shell must still hear Ctrl-C."""
+    db = small_warehouse(tmp_path / "w.duckdb")
+    env = {**os.environ, "HOME": str(tmp_path), "STANCEWATCH_HISTORY": str(tmp_path / "history"), "TERM": "xterm"}
+    term = Terminal([STANCEWATCH, "shell", "--db", str(db)], env, ignore_sigint=True)
+    try:
+        term.expect("sql> ")
+        term.send(SLOW + "\r")
+        time.sleep(1.5)
+        term.send("\x03")
+        term.expect("query cancelled", timeout=20)
+        term.expect("sql> ")
+    finally:
+        term.close()
