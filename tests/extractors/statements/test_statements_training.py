@@ -39,7 +39,8 @@ def test_the_trained_bundle_finds_what_the_rules_miss(trained):
     """The tiny set teaches that "a bright page in our relations" is support; the rules have no cue
     for it. A new partner and a new publisher: the classifier must carry it over."""
     out, _ = trained
-    unit = TextUnit("The consultations with Mongolia were a bright page in our relations.", source_country="USA", id="m")
+    text = "The consultations with Mongolia were a bright page in our relations."
+    unit = TextUnit(text, source_country="USA", id="m")
     assert Detector("rules").detect(unit) == []
     found = Detector("hybrid", models=Classifiers.from_disk(out)).detect(unit)
     assert [(s.actor, s.stance, s.target) for s in found] == [("USA", "support", "MNG")]
